@@ -1,0 +1,72 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "TenantPilot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tenantpilot", targets: ["tenantpilot"]),
+        .executable(name: "tenantpilot-graph-simulator", targets: ["tenantpilot-graph-simulator"]),
+        .library(name: "TenantPilotCore", targets: ["TenantPilotCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        // All behaviour lives here; the executables are thin doorways.
+        .target(
+            name: "TenantPilotCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Registry/policy-types.json")]
+        ),
+        .executableTarget(
+            name: "tenantpilot",
+            dependencies: [
+                "TenantPilotCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The Graph simulator: a library that tests start on an ephemeral port,
+        // and an executable for the demo and the benchmarks.
+        .target(
+            name: "GraphSimulator",
+            dependencies: [
+                "TenantPilotCore",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
+        ),
+        .executableTarget(
+            name: "tenantpilot-graph-simulator",
+            dependencies: [
+                "GraphSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks behind `scripts/bench`: one subcommand per benchmark, built in release.
+        .executableTarget(
+            name: "tenantpilot-bench",
+            dependencies: [
+                "TenantPilotCore",
+                "GraphSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "TenantPilotCoreTests",
+            dependencies: ["TenantPilotCore", "GraphSimulator"]
+        ),
+        .testTarget(
+            name: "TenantPilotEndToEndTests",
+            dependencies: ["TenantPilotCore", "GraphSimulator"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,137 @@
+import Foundation
+
+/// The policy types that exist: the package's data file `policy-types.json`, or the file named
+/// by `TENANTPILOT_POLICY_TYPES`, which replaces it.
+public struct PolicyTypeRegistry: Sendable {
+    public static let environmentVariable = "TENANTPILOT_POLICY_TYPES"
+    public static let fileName = "policy-types.json"
+
+    public let types: [PolicyType]
+    /// Where the registry was read from (for `doctor` and error messages).
+    public let source: String
+    private let byKey: [String: PolicyType]
+
+    public init(types: [PolicyType], source: String = "memory") {
+        self.types = types
+        self.source = source
+        self.byKey = Dictionary(types.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func type(forKey key: String) -> PolicyType? { byKey[key] }
+
+    public var keys: [String] { types.map(\.key) }
+
+    /// The registry an invocation uses: `TENANTPILOT_POLICY_TYPES` if set, else the bundled file.
+    public static func load(environment: [String: String]) throws(TenantPilotError) -> PolicyTypeRegistry {
+        if let path = environment[environmentVariable], !path.isEmpty {
+            return try load(from: URL(fileURLWithPath: path))
+        }
+        guard let url = bundledFileURL() else {
+            throw .failed(
+                "the bundled policy-type registry \(fileName) was not found next to the executable; "
+                    + "reinstall, or set \(environmentVariable) to a registry file",
+                code: "REGISTRY_INVALID")
+        }
+        return try load(from: url)
+    }
+
+    /// Reads and checks a registry file; every fault names the file.
+    public static func load(from url: URL) throws(TenantPilotError) -> PolicyTypeRegistry {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .failed("cannot read policy-type registry \(url.path): \(error.localizedDescription)", code: "REGISTRY_INVALID")
+        }
+        return try parse(data, source: url.path)
+    }
+
+    public static func parse(_ data: Data, source: String) throws(TenantPilotError) -> PolicyTypeRegistry {
+        let types: [PolicyType]
+        do {
+            if let wrapped = try? JSONDecoder().decode(RegistryFile.self, from: data) {
+                types = wrapped.policyTypes
+            } else {
+                types = try JSONDecoder().decode([PolicyType].self, from: data)
+            }
+        } catch let error as DecodingError {
+            throw .failed("malformed policy-type registry \(source): \(describe(error))", code: "REGISTRY_INVALID")
+        } catch {
+            throw .failed("malformed policy-type registry \(source): \(error.localizedDescription)", code: "REGISTRY_INVALID")
+        }
+        var seen = Set<String>()
+        for (index, type) in types.enumerated() {
+            if type.key.isEmpty || type.key.contains(where: { $0 == "," || $0.isWhitespace }) {
+                throw .failed("malformed policy-type registry \(source): entry \(index) has an invalid key \"\(type.key)\"", code: "REGISTRY_INVALID")
+            }
+            if !seen.insert(type.key).inserted {
+                throw .failed("malformed policy-type registry \(source): key \"\(type.key)\" appears twice", code: "REGISTRY_INVALID")
+            }
+            if type.graphVersion != "v1.0" && type.graphVersion != "beta" {
+                throw .failed(
+                    "malformed policy-type registry \(source): \(type.key) has graphVersion \"\(type.graphVersion)\" (expected v1.0 or beta)",
+                    code: "REGISTRY_INVALID")
+            }
+            if type.collectionPath.isEmpty || type.collectionPath.hasPrefix("/") || type.collectionPath.contains("://") {
+                throw .failed(
+                    "malformed policy-type registry \(source): \(type.key) has an invalid collectionPath \"\(type.collectionPath)\"",
+                    code: "REGISTRY_INVALID")
+            }
+        }
+        if types.isEmpty {
+            throw .failed("malformed policy-type registry \(source): it lists no policy types", code: "REGISTRY_INVALID")
+        }
+        return PolicyTypeRegistry(types: types, source: source)
+    }
+
+    /// Valid keys closest to `key`, for "did you mean" messages.
+    public func suggestions(for key: String, limit: Int = 3) -> [String] {
+        let lowered = key.lowercased()
+        let scored = keys.map { candidate -> (String, Int) in
+            let distance = EditDistance.between(lowered, candidate.lowercased())
+            let bonus = candidate.lowercased().contains(lowered) || lowered.contains(candidate.lowercased()) ? -3 : 0
+            return (candidate, distance + bonus)
+        }
+        return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
+    }
+
+    private struct RegistryFile: Decodable {
+        let policyTypes: [PolicyType]
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let components = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return components.isEmpty ? "at the top level" : "at " + components.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing \"\(key.stringValue)\" \(path(context))"
+        case .typeMismatch(_, let context): return "wrong type \(path(context)): \(context.debugDescription)"
+        case .valueNotFound(_, let context): return "missing value \(path(context))"
+        case .dataCorrupted(let context): return "not valid JSON \(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    /// The bundled data file: in the resource bundle next to the executable (how SwiftPM lays
+    /// out a build) or in `../share/tenantpilot/` (how `scripts/install` lays out a prefix).
+    static func bundledFileURL() -> URL? {
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let directories = [
+            Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent(),
+            executable.deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+        ].compactMap { $0 }
+        var candidates: [URL] = []
+        for directory in directories {
+            candidates.append(directory.appendingPathComponent("TenantPilot_TenantPilotCore.resources/\(fileName)"))
+            candidates.append(directory.appendingPathComponent("../share/tenantpilot/\(fileName)").standardized)
+        }
+        // Test bundles live one level deeper than the products.
+        for directory in directories {
+            candidates.append(directory.appendingPathComponent("../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized)
+            candidates.append(directory.appendingPathComponent("../../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized)
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+}

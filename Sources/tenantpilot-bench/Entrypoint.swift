@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// Benchmarks for `scripts/bench`; each prints a Markdown row set for docs/performance.md.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenantpilot-bench",
+        abstract: "TenantPilot benchmarks (run through scripts/bench).",
+        subcommands: []
+    )
+}

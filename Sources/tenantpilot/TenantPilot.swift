@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The root command: a list of subcommands, one per file in `Commands/`.
+struct TenantPilot: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenantpilot",
+        abstract: "Scheduled, audited backups of Microsoft Intune policies.",
+        discussion: """
+            Add a tenant and a schedule, then let cron call `tenantpilot dispatch` every minute:
+
+              * * * * * tenantpilot dispatch
+            """,
+        subcommands: [
+            PolicyTypes.self,
+        ]
+    )
+}
