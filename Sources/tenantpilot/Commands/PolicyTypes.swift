@@ -17,17 +17,19 @@ extension TenantPilot.PolicyTypes {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the policy types that schedules may name.",
-            discussion: "Example: tenantpilot policy-types list --json")
+            discussion: "Example:\n  tenantpilot policy-types list --json")
 
-        @Flag(name: .long, help: "Print one JSON document on stdout.")
-        var json = false
+        @OptionGroup var global: GlobalOptions
 
         mutating func run() async throws {
-            let registry = try PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment)
-            if json {
-                CommandOutput.printJSON(["policy_types": registry.types])
-            } else {
-                for type in registry.types { CommandOutput.printLine("\(type.key)\t\(type.graphVersion)\t\(type.collectionPath)") }
+            try await global.run { context in
+                let registry = try context.registry()
+                context.emit(["policy_types": registry.types.map(PolicyTypeDocument.init)]) {
+                    TextTable(
+                        header: ["KEY", "VERSION", "COLLECTION", "LABEL"],
+                        rows: registry.types.map { [$0.key, $0.graphVersion, $0.collectionPath, $0.label] }
+                    ).render()
+                }
             }
         }
     }

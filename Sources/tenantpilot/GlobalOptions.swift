@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import TenantPilotCore
+
+/// `--db`, `--json`, `--actor`, `--now`: shared by every subcommand through `@OptionGroup`.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("SQLite store (else $TENANTPILOT_DB, else $TENANTPILOT_HOME/tenantpilot.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Flag(name: .long, help: "Print one JSON document on stdout and nothing else.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Who acts, for audit and notifications (else $SUDO_USER, else $USER).", valueName: "name"))
+    var actor: String?
+
+    @Option(name: .long, help: ArgumentHelp("The clock for this invocation, ISO-8601 (else $TENANTPILOT_NOW).", valueName: "instant"))
+    var now: String?
+
+    /// Runs a command body with its context, rendering any error once, as SPEC §3 asks:
+    /// a message on stderr, with `--json` also `{"error": {...}}` on stdout, and the exit code.
+    func run(_ body: (CommandContext) async throws -> Void) async throws {
+        do {
+            let context = try CommandContext(options: self)
+            try await body(context)
+        } catch let error as TenantPilotError {
+            render(error)
+            throw ExitCode(error.exitCode)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let wrapped = TenantPilotError.failed("unexpected error: \(error.localizedDescription)")
+            render(wrapped)
+            throw ExitCode(wrapped.exitCode)
+        }
+    }
+
+    private func render(_ error: TenantPilotError) {
+        CommandOutput.printError(error.message)
+        if json {
+            CommandOutput.printJSONError(code: error.code, message: error.message)
+        }
+    }
+}
+
+/// What a command body works with: the resolved options and the injected dependencies.
+struct CommandContext {
+    let json: Bool
+    let actor: String
+    let databasePath: String
+    let dependencies: Dependencies
+
+    init(options: GlobalOptions) throws(TenantPilotError) {
+        let environment = ProcessInfo.processInfo.environment
+        let clock: Clock
+        if let text = options.now ?? environment["TENANTPILOT_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let start = ISO8601.parse(text) else {
+                let source = options.now != nil ? "--now" : "TENANTPILOT_NOW"
+                throw .invalid("\(source): \"\(text)\" is not an ISO-8601 instant (example: 2026-03-29T01:30:00Z)")
+            }
+            clock = .starting(at: start)
+        } else {
+            clock = .system
+        }
+        self.json = options.json
+        self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
+        self.databasePath = StateLocation.databasePath(explicit: options.db, environment: environment)
+        self.dependencies = Dependencies(clock: clock, environment: environment)
+    }
+
+    /// Opens (and migrates) the store.
+    func openStore() throws(TenantPilotError) -> Store {
+        try Store.open(path: databasePath)
+    }
+
+    /// The policy-type registry of this invocation.
+    func registry() throws(TenantPilotError) -> PolicyTypeRegistry {
+        try PolicyTypeRegistry.load(environment: dependencies.environment)
+    }
+
+    /// Prints a value as the one JSON document of this invocation, or a human rendering.
+    func emit<T: Encodable>(_ value: T, human: () -> String) {
+        if json {
+            CommandOutput.printJSON(value)
+        } else {
+            let text = human()
+            if !text.isEmpty { CommandOutput.printLine(text) }
+        }
+    }
+}
