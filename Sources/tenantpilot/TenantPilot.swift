@@ -11,7 +11,9 @@ struct TenantPilot: AsyncParsableCommand {
               * * * * * tenantpilot dispatch
             """,
         subcommands: [
+            Tenants.self,
             PolicyTypes.self,
+            Schedules.self,
         ]
     )
 }

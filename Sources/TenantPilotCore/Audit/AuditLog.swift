@@ -3,7 +3,7 @@ import GRDB
 
 /// One row of `audit_logs` (SPEC §8). Metadata never holds a secret: callers pass counts,
 /// names and codes, never credentials.
-public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "audit_logs"
 
     public var id: Int64?
