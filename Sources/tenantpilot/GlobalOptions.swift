@@ -87,3 +87,12 @@ struct CommandContext {
         }
     }
 }
+
+extension CommandContext {
+    /// The run pipeline for this invocation, backed by the real Graph client.
+    func runExecutor(store: Store) throws(TenantPilotError) -> RunExecutor {
+        RunExecutor(
+            store: store, registry: try registry(), clock: dependencies.clock,
+            backup: BackupService(store: store, dependencies: dependencies))
+    }
+}

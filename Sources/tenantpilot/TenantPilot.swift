@@ -14,6 +14,12 @@ struct TenantPilot: AsyncParsableCommand {
             Tenants.self,
             PolicyTypes.self,
             Schedules.self,
+            Dispatch.self,
+            Run.self,
+            Retry.self,
+            Runs.self,
+            Audit.self,
+            Notifications.self,
         ]
     )
 }

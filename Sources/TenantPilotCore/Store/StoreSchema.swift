@@ -89,7 +89,7 @@ enum StoreSchema {
             error_message TEXT,
             backup_set_id INTEGER REFERENCES backup_sets(id) ON DELETE SET NULL,
             actor TEXT,
-            pid INTEGER,
+            process TEXT,
             policies_count INTEGER NOT NULL DEFAULT 0,
             items_count INTEGER NOT NULL DEFAULT 0,
             failed_items_count INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+
+/// "Run now" and "retry" (SPEC §6 step 1): a run for the current minute, unless that slot
+/// already has one, in which case the existing run is named and nothing new is made.
+public struct ManualRuns: Sendable {
+    public let executor: RunExecutor
+    public var store: Store { executor.store }
+
+    public init(executor: RunExecutor) {
+        self.executor = executor
+    }
+
+    /// `tenantpilot run ID`.
+    public func runNow(
+        _ reference: ScheduleReference, actor: String, at now: Date, progress: (@Sendable (BackupProgress) -> Void)? = nil
+    ) async throws(TenantPilotError) -> BackupRun {
+        let (run, schedule, tenant) = try store.write { db in
+            let (schedule, tenant) = try ScheduleService.resolveActive(reference, db)
+            let run = try Self.claimCurrentMinute(db, schedule: schedule, tenant: tenant, trigger: .manual, retryOf: nil, actor: actor, at: now)
+            return (run, schedule, tenant)
+        }
+        return try await executor.execute(run, schedule: schedule, tenant: tenant, progress: progress)
+    }
+
+    /// `tenantpilot retry RUN_ID`: only a failed, partial or skipped run may be retried.
+    public func retry(
+        runId: Int64, actor: String, at now: Date, progress: (@Sendable (BackupProgress) -> Void)? = nil
+    ) async throws(TenantPilotError) -> BackupRun {
+        let (run, schedule, tenant) = try store.write { db in
+            guard let original = try BackupRun.fetchOne(db, key: runId) else {
+                throw TenantPilotError.notFound("no run with id \(runId); see `tenantpilot runs list`")
+            }
+            guard [.failed, .partial, .skipped].contains(original.status) else {
+                throw TenantPilotError.invalid(
+                    "run \(runId) is \(original.status.rawValue); only a failed, partial or skipped run can be retried")
+            }
+            let (schedule, tenant) = try ScheduleService.resolveActive(.id(original.scheduleId), db)
+            let run = try Self.claimCurrentMinute(db, schedule: schedule, tenant: tenant, trigger: .retry, retryOf: runId, actor: actor, at: now)
+            return (run, schedule, tenant)
+        }
+        return try await executor.execute(run, schedule: schedule, tenant: tenant, progress: progress)
+    }
+
+    static func claimCurrentMinute(
+        _ db: Database, schedule: BackupSchedule, tenant: Tenant, trigger: BackupRun.Trigger, retryOf: Int64?,
+        actor: String, at now: Date
+    ) throws -> BackupRun {
+        let slot = ISO8601.minuteString(now)
+        switch try RunStore.claimSlot(
+            db, scheduleId: schedule.rowID, tenantId: tenant.rowID, scheduledFor: slot, trigger: trigger,
+            retryOf: retryOf, actor: actor, at: now)
+        {
+        case .claimed(let run):
+            return run
+        case .taken(let existing):
+            throw TenantPilotError(
+                .notRun, code: "SLOT_TAKEN",
+                "slot \(slot) of \(tenant.name)/\(schedule.name) already has run \(existing.rowID) (\(existing.status.rawValue)); "
+                    + "see `tenantpilot runs show \(existing.rowID)`, or try again in the next minute")
+        }
+    }
+}

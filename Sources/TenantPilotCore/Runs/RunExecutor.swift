@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+
+/// The run pipeline of SPEC §6, shared by scheduled, manual and retry runs: lock, type check,
+/// sync and backup, status, retention, bookkeeping, audit and notification.
+public struct RunExecutor: Sendable {
+    public let store: Store
+    public let registry: PolicyTypeRegistry
+    public let clock: Clock
+    public let backup: any BackupPerforming
+
+    public init(store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming) {
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+        self.backup = backup
+    }
+
+    /// Path of the per-schedule lock file.
+    public func lockPath(scheduleId: Int64) -> String {
+        store.lockDirectory + "/schedule-\(scheduleId).lock"
+    }
+
+    /// Executes a claimed (`pending`) run to its end and returns it as finished.
+    public func execute(
+        _ claimed: BackupRun, schedule: BackupSchedule, tenant: Tenant,
+        progress: (@Sendable (BackupProgress) -> Void)? = nil
+    ) async throws(TenantPilotError) -> BackupRun {
+        let runId = claimed.rowID
+        let actor = claimed.actor ?? ActorName.system
+
+        // 1. Lock: one execution per schedule at a time.
+        try store.ensureLockDirectory()
+        guard let lock = try FileLock.tryAcquire(path: lockPath(scheduleId: schedule.rowID)) else {
+            return try finish(
+                runId, schedule: schedule, tenant: tenant, actor: actor,
+                result: RunResult(
+                    status: .skipped, code: "CONCURRENT_RUN",
+                    message: "schedule \(tenant.name)/\(schedule.name) was already running; this run was skipped"))
+        }
+        defer { lock.release() }
+
+        let started = try RunStore(store: store).start(runId, at: clock.now())
+        try store.write { db in
+            try AuditLog.record(
+                db, at: clock.now(), actor: actor, tenantId: tenant.id, action: "backup_schedule.run_started",
+                resourceType: "backup_schedule_run", resourceId: String(runId),
+                metadata: [
+                    "schedule_id": .int(schedule.rowID), "scheduled_for": .string(started.scheduledFor),
+                    "trigger": .string(started.trigger.rawValue),
+                ])
+        }
+
+        // 3. Types: keys the registry no longer knows are skipped.
+        let keys = schedule.policyTypeKeys
+        let known = keys.compactMap { registry.type(forKey: $0) }
+        let unknown = keys.filter { registry.type(forKey: $0) == nil }
+        if known.isEmpty {
+            return try finish(
+                runId, schedule: schedule, tenant: tenant, actor: actor,
+                result: RunResult(
+                    status: .skipped, code: "UNKNOWN_POLICY_TYPE",
+                    message: "no known policy type to back up (unknown: \(unknown.joined(separator: ", ")))",
+                    skippedTypes: unknown))
+        }
+
+        // 4. Sync, then backup.
+        let outcome = await backup.backup(
+            tenant: tenant, types: known, scheduleId: schedule.rowID, runId: runId, at: clock.now(), progress: progress)
+
+        // 5. Status.
+        var result = RunResult.from(outcome, knownTypes: known.count, unknownTypes: unknown)
+
+        // 7. Retention after a usable run.
+        if result.status == .success || result.status == .partial {
+            do {
+                try RetentionHook.apply(store: store, scheduleId: schedule.rowID, actor: actor, at: clock.now())
+            } catch {
+                result.message = [result.message, "retention could not be applied: \(error.message)"]
+                    .compactMap { $0 }.joined(separator: "; ")
+            }
+        }
+
+        // 8. Bookkeeping, audit, notification.
+        return try finish(runId, schedule: schedule, tenant: tenant, actor: actor, result: result)
+    }
+
+    /// Ends a run: its row, the schedule's last run, `run_completed`, and for an interactive
+    /// run a notification to its actor — in one transaction.
+    func finish(_ runId: Int64, schedule: BackupSchedule, tenant: Tenant, actor: String, result: RunResult) throws(TenantPilotError) -> BackupRun {
+        let instant = clock.now()
+        return try store.write { db in
+            guard var run = try BackupRun.fetchOne(db, key: runId) else {
+                throw TenantPilotError.failed("run \(runId) vanished", code: "INTERNAL_ERROR")
+            }
+            let stamp = ISO8601.string(instant)
+            run.status = result.status
+            run.errorCode = result.code
+            run.errorMessage = result.message
+            run.backupSetId = result.backupSetId
+            run.policiesCount = result.counts.policies
+            run.itemsCount = result.counts.items
+            run.failedItemsCount = result.counts.failed_items
+            run.skippedTypes = BackupSchedule.encodeTypes(result.counts.skipped_types)
+            if run.startedAt == nil { run.startedAt = stamp }
+            run.finishedAt = stamp
+            try run.update(db)
+            try db.execute(
+                sql: "UPDATE backup_schedules SET last_run_at = ?, last_run_status = ? WHERE id = ?",
+                arguments: [stamp, result.status.rawValue, schedule.rowID])
+            try AuditLog.record(
+                db, at: instant, actor: actor, tenantId: tenant.id, action: "backup_schedule.run_completed",
+                resourceType: "backup_schedule_run", resourceId: String(runId),
+                status: result.status.rawValue,
+                metadata: [
+                    "schedule_id": .int(schedule.rowID), "scheduled_for": .string(run.scheduledFor),
+                    "trigger": .string(run.trigger.rawValue), "status": .string(result.status.rawValue),
+                    "error_code": result.code.map(JSONValue.string) ?? .null,
+                    "backup_set_id": result.backupSetId.map(JSONValue.int) ?? .null,
+                    "policies": .int(Int64(result.counts.policies)), "items": .int(Int64(result.counts.items)),
+                    "failed_items": .int(Int64(result.counts.failed_items)),
+                    "skipped_types": .array(result.counts.skipped_types.map(JSONValue.string)),
+                ])
+            if run.trigger != .scheduled {
+                try Notifier.notify(db, run: run, scheduleName: "\(tenant.name)/\(schedule.name)", actor: actor, at: instant)
+            }
+            return run
+        }
+    }
+}
+
+/// The end state of a run, before it is written.
+struct RunResult: Sendable {
+    var status: BackupRun.Status
+    var code: String?
+    var message: String?
+    var backupSetId: Int64?
+    var counts: RunCounts
+
+    init(status: BackupRun.Status, code: String?, message: String?, backupSetId: Int64? = nil, skippedTypes: [String] = []) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.backupSetId = backupSetId
+        self.counts = RunCounts(skippedTypes: skippedTypes)
+    }
+
+    /// SPEC §6 step 5: `failed` when nothing usable was captured or the tenant could not be
+    /// reached; `partial` when some types or items were not captured (or some type keys are
+    /// unknown); `success` otherwise.
+    static func from(_ outcome: BackupOutcome, knownTypes: Int, unknownTypes: [String]) -> RunResult {
+        let failedKeys = outcome.failedTypes.map(\.key)
+        var result: RunResult
+        if let fatal = outcome.fatal {
+            result = RunResult(status: .failed, code: fatal.code, message: fatal.message)
+        } else if let first = outcome.failedTypes.first, outcome.failedTypes.count >= knownTypes || outcome.backupSetId == nil {
+            result = RunResult(status: .failed, code: first.error.code, message: Self.describe(outcome.failedTypes))
+        } else if let first = outcome.failedTypes.first {
+            result = RunResult(status: .partial, code: first.error.code, message: Self.describe(outcome.failedTypes))
+        } else if outcome.failedItems > 0 {
+            result = RunResult(
+                status: .partial, code: "GRAPH_BAD_RESPONSE",
+                message: "\(outcome.failedItems) polic\(outcome.failedItems == 1 ? "y" : "ies") could not be captured")
+        } else if !unknownTypes.isEmpty {
+            result = RunResult(
+                status: .partial, code: "UNKNOWN_POLICY_TYPE",
+                message: "skipped unknown policy types: \(unknownTypes.joined(separator: ", "))")
+        } else {
+            result = RunResult(status: .success, code: nil, message: nil)
+        }
+        if result.status == .partial, !unknownTypes.isEmpty, result.code != "UNKNOWN_POLICY_TYPE" {
+            result.message = (result.message ?? "") + "; skipped unknown policy types: \(unknownTypes.joined(separator: ", "))"
+        }
+        result.backupSetId = result.status == .failed ? nil : outcome.backupSetId
+        result.counts = RunCounts(
+            policies: outcome.policies, items: outcome.items, failedItems: outcome.failedItems,
+            skippedTypes: unknownTypes + failedKeys)
+        return result
+    }
+
+    private static func describe(_ failures: [(key: String, error: TenantPilotError)]) -> String {
+        failures.map { "\($0.key): \($0.error.message)" }.joined(separator: "; ")
+    }
+}

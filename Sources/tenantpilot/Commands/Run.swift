@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import TenantPilotCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension TenantPilot {
+    /// `run ID`: "Run now".
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a schedule now (trigger manual) and wait for the run to end.",
+            discussion: """
+                The run takes the current minute as its slot; if that slot already has a run, the
+                command names it and exits 4. Exit codes: 0 success, 1 failed, 3 partial, 4 skipped.
+
+                Example:
+                  tenantpilot run contoso/nightly
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
+
+        mutating func run() async throws {
+            try await global.run { context in
+                let reference = try ScheduleReference(parsing: schedule)
+                let store = try context.openStore()
+                let runs = ManualRuns(executor: try context.runExecutor(store: store))
+                let finished = try await runs.runNow(
+                    reference, actor: context.actor, at: context.dependencies.clock.now(), progress: ProgressLine.make(context))
+                ProgressLine.clear(context)
+                try RunText.report(finished, store: store, context: context)
+            }
+        }
+    }
+
+    /// `retry RUN_ID`.
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a failed, partial or skipped run's schedule again (trigger retry).",
+            discussion: """
+                Exit codes: 0 success, 1 failed, 3 partial, 4 skipped or slot taken, 2 when the run
+                cannot be retried (it succeeded, or is still running).
+
+                Example:
+                  tenantpilot retry 42
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run to retry.") var runId: Int64
+
+        mutating func run() async throws {
+            try await global.run { context in
+                let store = try context.openStore()
+                let runs = ManualRuns(executor: try context.runExecutor(store: store))
+                let finished = try await runs.retry(
+                    runId: runId, actor: context.actor, at: context.dependencies.clock.now(), progress: ProgressLine.make(context))
+                ProgressLine.clear(context)
+                try RunText.report(finished, store: store, context: context)
+            }
+        }
+    }
+}
+
+extension RunText {
+    /// Prints a finished interactive run and exits with its SPEC §3 code.
+    static func report(_ run: BackupRun, store: Store, context: CommandContext) throws {
+        let document = try RunStore(store: store).find(run.rowID)
+        context.emit(document) { detail(document) }
+        let code = exitCode(run)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Progress of an interactive run on stderr — only on a terminal and never with `--json`.
+enum ProgressLine {
+    static func make(_ context: CommandContext) -> (@Sendable (BackupProgress) -> Void)? {
+        guard !context.json, isatty(STDERR_FILENO) == 1 else { return nil }
+        return { progress in
+            let text = "\r\u{1B}[K  types \(progress.typesDone)/\(progress.typesTotal), policies \(progress.policiesDone)"
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+
+    static func clear(_ context: CommandContext) {
+        guard !context.json, isatty(STDERR_FILENO) == 1 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
