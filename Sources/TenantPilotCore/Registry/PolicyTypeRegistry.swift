@@ -49,8 +49,10 @@ public struct PolicyTypeRegistry: Sendable {
     public static func parse(_ data: Data, source: String) throws(TenantPilotError) -> PolicyTypeRegistry {
         let types: [PolicyType]
         do {
-            if let wrapped = try? JSONDecoder().decode(RegistryFile.self, from: data) {
-                types = wrapped.policyTypes
+            // Either {"policyTypes": [...]} or a bare array.
+            let firstSignificant = data.first { !(" \n\r\t".utf8.contains($0)) }
+            if firstSignificant == UInt8(ascii: "{") {
+                types = try JSONDecoder().decode(RegistryFile.self, from: data).policyTypes
             } else {
                 types = try JSONDecoder().decode([PolicyType].self, from: data)
             }
