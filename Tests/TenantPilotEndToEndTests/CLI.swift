@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Runs the real `tenantpilot` binary, as a user's script would, in a folder of its own.
+final class CLI: @unchecked Sendable {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        /// stdout parsed as the one JSON document it must be.
+        func json() throws -> [String: Any] {
+            let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+            guard let dictionary = object as? [String: Any] else { throw CLIError.notAnObject(stdout) }
+            return dictionary
+        }
+    }
+
+    enum CLIError: Error { case notAnObject(String) }
+
+    let folder: URL
+    var environment: [String: String]
+
+    init() {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenantpilot-e2e-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        environment = ProcessInfo.processInfo.environment
+        environment["TENANTPILOT_DB"] = folder.appendingPathComponent("state/tenantpilot.sqlite").path
+        environment["TENANTPILOT_NOW"] = nil
+        environment["TENANTPILOT_POLICY_TYPES"] = nil
+        environment["USER"] = "tester"
+        environment["SUDO_USER"] = nil
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    var databasePath: String { environment["TENANTPILOT_DB"] ?? "" }
+
+    /// The build products folder: where the test bundle itself lives.
+    static var productsFolder: URL {
+        if let override = ProcessInfo.processInfo.environment["TENANTPILOT_PRODUCTS"] { return URL(fileURLWithPath: override) }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // swift-testing on Linux runs …/debug/TenantPilotPackageTests.xctest; on macOS the bundle is a folder.
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("tenantpilot").path), url.path != "/" {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }
+
+    static var binary: URL { productsFolder.appendingPathComponent("tenantpilot") }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { $1 }
+        process.currentDirectoryURL = folder
+        let outURL = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let errURL = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        let result = Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        try? FileManager.default.removeItem(at: outURL)
+        try? FileManager.default.removeItem(at: errURL)
+        return result
+    }
+
+    /// Every row of every table, as text: what "the database is unchanged in content" compares.
+    func databaseContent() throws -> String {
+        let queue = try DatabaseQueue(path: databasePath)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var lines: [String] = []
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid") {
+                    lines.append("\(table): \(row.description)")
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
