@@ -73,6 +73,8 @@ public struct ScheduleDraft: Sendable {
     public var tenantName: String
     public var name: String
     public var zone: TimeZone
+    /// The zone as the user named it (Foundation reports `UTC` as `GMT`).
+    public var zoneIdentifier: String
     public var timetable: Timetable
     public var policyTypes: [String]
     public var keepLast: Int
@@ -85,6 +87,7 @@ public struct ScheduleDraft: Sendable {
         self.tenantName = tenantName
         self.name = try InputValidation.name(name, what: "schedule")
         self.zone = try ScheduleInput.zone(timezone)
+        self.zoneIdentifier = timezone
         self.timetable = try ScheduleInput.timetable(at: times, days: days, cron: cron)
         self.policyTypes = try ScheduleInput.policyTypes(types, registry: registry)
         self.keepLast = try ScheduleInput.keepLast(keepLast ?? BackupSchedule.defaultKeepLast)
@@ -97,6 +100,7 @@ public struct ScheduleDraft: Sendable {
 public struct ScheduleChanges: Sendable {
     public var name: String?
     public var zone: TimeZone?
+    public var zoneIdentifier: String?
     public var times: [String]
     public var days: String?
     public var cron: String?
@@ -109,6 +113,7 @@ public struct ScheduleChanges: Sendable {
     ) throws(TenantPilotError) {
         self.name = try name.map { (value: String) throws(TenantPilotError) in try InputValidation.name(value, what: "schedule") }
         self.zone = try timezone.map { (value: String) throws(TenantPilotError) in try ScheduleInput.zone(value) }
+        self.zoneIdentifier = timezone
         if !times.isEmpty && cron != nil { throw .invalid("give either --at HH:MM or --cron EXPR, not both") }
         if days != nil && cron != nil { throw .invalid("--days goes with --at, not with --cron") }
         self.times = times

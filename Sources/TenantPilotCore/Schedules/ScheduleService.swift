@@ -28,7 +28,7 @@ public struct ScheduleService: Sendable {
             let stamp = ISO8601.string(now)
             var schedule = BackupSchedule(
                 id: nil, tenantId: tenant.rowID, name: draft.name, enabled: draft.enabled,
-                timezone: draft.zone.identifier, timetable: BackupSchedule.encodeTimetable(draft.timetable),
+                timezone: draft.zoneIdentifier, timetable: BackupSchedule.encodeTimetable(draft.timetable),
                 policyTypes: BackupSchedule.encodeTypes(draft.policyTypes), keepLast: draft.keepLast,
                 nextRunAt: draft.enabled ? Self.nextSlot(draft.timetable, draft.zone, after: now) : nil,
                 lastRunAt: nil, lastRunStatus: nil, createdAt: stamp, updatedAt: stamp, removedAt: nil)
@@ -55,9 +55,9 @@ public struct ScheduleService: Sendable {
                 schedule.name = name
                 changed["name"] = .string(name)
             }
-            if let zone = changes.zone {
-                schedule.timezone = zone.identifier
-                changed["timezone"] = .string(zone.identifier)
+            if let zone = changes.zoneIdentifier {
+                schedule.timezone = zone
+                changed["timezone"] = .string(zone)
             }
             let timetable = try changes.timetable(from: schedule.decodedTimetable())
             let encoded = BackupSchedule.encodeTimetable(timetable)
