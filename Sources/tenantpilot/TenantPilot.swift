@@ -12,6 +12,7 @@ struct TenantPilot: AsyncParsableCommand {
             """,
         subcommands: [
             PolicyTypes.self,
+            Retention.self,
         ]
     )
 }
