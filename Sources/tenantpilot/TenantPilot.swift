@@ -18,6 +18,7 @@ struct TenantPilot: AsyncParsableCommand {
             Run.self,
             Retry.self,
             Runs.self,
+            Retention.self,
             Audit.self,
             Notifications.self,
         ]

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import TenantPilotCore
+
+extension TenantPilot {
+    /// `retention …`: keeping each schedule's newest backup sets and deleting the rest (SPEC §7).
+    struct Retention: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply backup retention.",
+            subcommands: [Apply.self]
+        )
+    }
+}
+
+extension TenantPilot.Retention {
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete backup sets beyond each schedule's keep-last count.",
+            discussion: """
+                A schedule keeps its newest keep-last sets (complete or partial) and always its \
+                newest complete set; older sets that the schedule created are deleted with their \
+                items, then payloads no set uses any more. Sets of other schedules, sets made by \
+                hand, sets still being written and the sets of removed schedules are never deleted. \
+                Without --schedule, every schedule that is not removed is applied.
+
+                --dry-run changes nothing at all: no set is deleted and no audit entry is written; \
+                it prints what a real run would do now. A real run writes one \
+                backup_schedule.retention_applied audit entry per schedule.
+
+                Examples:
+                  tenantpilot retention apply --schedule 3 --dry-run
+                  tenantpilot retention apply --json
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .long, help: ArgumentHelp("Only this schedule (its id, see `tenantpilot schedules list`).", valueName: "id"))
+        var schedule: String?
+
+        @Flag(name: .long, help: "Show what would be deleted; delete nothing and write no audit entry.")
+        var dryRun = false
+
+        mutating func run() async throws {
+            let scheduleText = schedule
+            let dryRun = dryRun
+            try await global.run { context in
+                let scheduleId = try Self.scheduleId(scheduleText)
+                let store = try context.openStore()
+                let report = try RetentionService(store: store).apply(
+                    scheduleId: scheduleId, dryRun: dryRun, actor: context.actor,
+                    at: context.dependencies.clock.now())
+                context.emit(report) { Self.render(report) }
+            }
+        }
+
+        static func scheduleId(_ text: String?) throws(TenantPilotError) -> Int64? {
+            guard let text else { return nil }
+            guard let id = Int64(text), id > 0 else {
+                throw .invalid("--schedule: \"\(text)\" is not a schedule id; see `tenantpilot schedules list`")
+            }
+            return id
+        }
+
+        static func render(_ report: RetentionReport) -> String {
+            if report.schedules.isEmpty { return "No schedules to apply retention to." }
+            let deleteWord = report.dryRun ? "would delete" : "delete"
+            var blocks: [String] = []
+            for schedule in report.schedules {
+                let heading =
+                    "Schedule \(schedule.scheduleId) (\(schedule.tenantName)/\(schedule.scheduleName)), keep last \(schedule.keepLast)"
+                    + (schedule.scheduleRemoved ? ", removed" : "")
+                let rows = schedule.sets.map { decision in
+                    [
+                        String(decision.setId), ISO8601.string(decision.createdAt), decision.status.rawValue,
+                        decision.action == .keep ? "keep" : deleteWord, decision.reason,
+                    ]
+                }
+                let table =
+                    rows.isEmpty
+                    ? "  (no finished backup sets)"
+                    : TextTable(header: ["SET", "CREATED", "STATUS", "ACTION", "REASON"], rows: rows).render()
+                let would = report.dryRun ? "would be " : ""
+                let summary =
+                    "\(schedule.setsDeleted) set(s) \(would)deleted, \(schedule.payloadsRemoved) payload(s) \(would)removed, "
+                    + "\(bytes(schedule.bytesFreed)) \(would)freed"
+                blocks.append([heading, table, summary].joined(separator: "\n"))
+            }
+            if report.dryRun {
+                blocks.append("Dry run: nothing was changed and no audit entry was written.")
+            }
+            return blocks.joined(separator: "\n\n")
+        }
+
+        static func bytes(_ count: Int64) -> String {
+            if count < 1024 { return "\(count) B" }
+            if count < 1024 * 1024 { return String(format: "%.1f KiB", Double(count) / 1024) }
+            return String(format: "%.1f MiB", Double(count) / 1_048_576)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TenantPilotCore
+
+@Suite struct BackupSetStoreTests {
+    @Test func aSetBeingWrittenIsListedOnlyOnceCompleted() throws {
+        let fixture = try BackupTestStore()
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant)
+        let store = fixture.backups
+        let id = try store.beginSet(tenantId: tenant, scheduleId: schedule, runId: 7, at: BackupTestStore.t0)
+        try store.addItems(setId: id, items: SamplePolicies.items(3))
+
+        #expect(try store.listSets().isEmpty)
+        #expect(try store.set(id: id) == nil)
+
+        try store.completeSet(setId: id, status: .partial, at: BackupTestStore.t0.addingTimeInterval(30))
+        let listed = try store.listSets()
+        #expect(listed.map(\.id) == [id])
+        #expect(listed.first?.status == .partial)
+        #expect(listed.first?.itemCount == 3)
+        #expect(listed.first?.runId == 7)
+        #expect(listed.first?.tenantName == "contoso")
+        #expect(listed.first?.scheduleName == "nightly")
+        #expect(listed.first?.createdAt == BackupTestStore.t0)
+    }
+
+    @Test func detailListsItemsWithTheHashOfTheirPayload() throws {
+        let fixture = try BackupTestStore()
+        let tenant = try fixture.addTenant()
+        let items = SamplePolicies.items(2)
+        let id = try fixture.makeSet(tenantId: tenant, scheduleId: nil, items: items)
+
+        let detail = try #require(try fixture.backups.set(id: id))
+        #expect(detail.items.map(\.graphId) == items.map(\.graphId))
+        #expect(detail.summary.scheduleId == nil)
+        for (record, item) in zip(detail.items, items) {
+            #expect(record.sha256 == PayloadHash.sha256Hex(item.payload.canonicalData()))
+            #expect(try fixture.backups.payload(sha256: record.sha256) == item.payload)
+        }
+        #expect(try fixture.backups.payload(sha256: String(repeating: "0", count: 64)) == nil)
+    }
+
+    @Test func equalPayloadsAreStoredOnceWhateverTheirKeyOrder() throws {
+        let fixture = try BackupTestStore()
+        let tenant = try fixture.addTenant()
+        let first: JSONValue = .object(["a": .int(1), "b": .array([.string("x"), .null])])
+        let sameContent = try JSONValue.parse(Data(#"{"b":["x",null],"a":1}"#.utf8))
+        try fixture.makeSet(
+            tenantId: tenant, scheduleId: nil,
+            items: [
+                NewBackupItem(typeKey: "roleScopeTag", graphId: "1", displayName: "one", payload: first),
+                NewBackupItem(typeKey: "roleScopeTag", graphId: "2", displayName: "two", payload: sameContent),
+            ])
+        #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 1)
+        #expect(try fixture.count("SELECT count(DISTINCT payload_sha256) FROM backup_items") == 1)
+    }
+
+    /// SPEC §2: a backup of an unchanged tenant costs almost no space. What it still costs is one
+    /// `backup_items` row per policy with its two index entries (about 300 bytes measured); with
+    /// these payloads (about 5.8 KB on average) that is about 4 % of the first set.
+    @Test func aSecondUnchangedBackupAddsNoPayloadBytes() throws {
+        let fixture = try BackupTestStore()
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant)
+        try fixture.checkpoint()
+        let empty = try fixture.databaseBytes()
+        let policies = SamplePolicies.items(300)
+
+        try fixture.makeSet(tenantId: tenant, scheduleId: schedule, items: policies, day: 0)
+        try fixture.checkpoint()
+        let afterFirst = try fixture.databaseBytes()
+        let payloadBytesFirst = try fixture.count("SELECT sum(size) FROM backup_payloads")
+
+        try fixture.makeSet(tenantId: tenant, scheduleId: schedule, items: policies, day: 1)
+        try fixture.checkpoint()
+        let afterSecond = try fixture.databaseBytes()
+        let payloadBytesSecond = try fixture.count("SELECT sum(size) FROM backup_payloads")
+
+        #expect(payloadBytesFirst > 300 * 2_000)
+        #expect(payloadBytesSecond == payloadBytesFirst)
+        let firstGrowth = afterFirst - empty
+        let secondGrowth = afterSecond - afterFirst
+        #expect(secondGrowth > 0, "the second set's item rows take some space")
+        #expect(Double(secondGrowth) < 0.05 * Double(firstGrowth), "first set \(firstGrowth) B, second \(secondGrowth) B")
+    }
+
+    @Test func listingFiltersByTenantAndScheduleNewestFirstAndNamesRemovedSchedules() throws {
+        let fixture = try BackupTestStore()
+        let contoso = try fixture.addTenant("contoso")
+        let fabrikam = try fixture.addTenant("fabrikam")
+        let nightly = try fixture.addSchedule(tenantId: contoso, name: "nightly")
+        let weekly = try fixture.addSchedule(tenantId: contoso, name: "weekly")
+        let items = SamplePolicies.items(1)
+        let a = try fixture.makeSet(tenantId: contoso, scheduleId: nightly, items: items)
+        let b = try fixture.makeSet(tenantId: contoso, scheduleId: weekly, items: items)
+        let c = try fixture.makeSet(tenantId: fabrikam, scheduleId: nil, items: items)
+        let d = try fixture.makeSet(tenantId: contoso, scheduleId: nightly, items: items)
+        try fixture.removeSchedule(weekly)
+
+        let store = fixture.backups
+        #expect(try store.listSets().map(\.id) == [d, c, b, a])
+        #expect(try store.listSets(tenantId: contoso).map(\.id) == [d, b, a])
+        #expect(try store.listSets(tenantId: fabrikam).map(\.id) == [c])
+        #expect(try store.listSets(scheduleId: nightly).map(\.id) == [d, a])
+        let fromWeekly = try #require(try store.listSets(scheduleId: weekly).first)
+        #expect(fromWeekly.scheduleRemoved)
+        #expect(fromWeekly.scheduleName == "weekly")
+        #expect(try store.listSets(tenantId: fabrikam).first?.scheduleRemoved == false)
+    }
+
+    @Test func itemsAreWrittenInBatchesAndOnlyIntoASetBeingWritten() throws {
+        let fixture = try BackupTestStore()
+        let tenant = try fixture.addTenant()
+        let store = BackupSetStore(store: fixture.store, batchSize: 2)
+        let id = try store.beginSet(tenantId: tenant, scheduleId: nil, runId: nil, at: BackupTestStore.t0)
+        try store.addItems(setId: id, items: SamplePolicies.items(5))
+        #expect(throws: TenantPilotError.self) {
+            try store.addItems(setId: id, items: [SamplePolicies.item(4)])
+        }
+        try store.completeSet(setId: id, status: .complete, at: BackupTestStore.t0)
+        #expect(try store.set(id: id)?.summary.itemCount == 5)
+
+        do {
+            try store.addItems(setId: id, items: [SamplePolicies.item(9)])
+            Issue.record("adding to a completed set must fail")
+        } catch {
+            #expect(error.code == "BACKUP_SET_CLOSED")
+        }
+        do {
+            try store.completeSet(setId: id, status: .partial, at: BackupTestStore.t0)
+            Issue.record("completing twice must fail")
+        } catch {
+            #expect(error.code == "BACKUP_SET_CLOSED")
+        }
+        #expect(try store.set(id: id)?.summary.status == .complete)
+    }
+
+    @Test func aDuplicateItemIsReportedAndItsBatchIsNotWritten() throws {
+        let fixture = try BackupTestStore()
+        let tenant = try fixture.addTenant()
+        let store = fixture.backups
+        let id = try store.beginSet(tenantId: tenant, scheduleId: nil, runId: nil, at: BackupTestStore.t0)
+        do {
+            try store.addItems(setId: id, items: [SamplePolicies.item(1), SamplePolicies.item(2), SamplePolicies.item(1)])
+            Issue.record("a duplicate item must fail")
+        } catch {
+            #expect(error.code == "DUPLICATE_BACKUP_ITEM")
+        }
+        #expect(try fixture.count("SELECT count(*) FROM backup_items") == 0)
+        #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 0)
+    }
+
+    @Test func abandonedSetsAreDiscardedWithTheirOrphanPayloadsOnly() throws {
+        let fixture = try BackupTestStore()
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant)
+        let shared = SamplePolicies.items(2)
+        let kept = try fixture.makeSet(tenantId: tenant, scheduleId: schedule, items: shared, runId: 1)
+        let abandoned = try fixture.makeSet(
+            tenantId: tenant, scheduleId: schedule, items: shared + [SamplePolicies.item(50)], status: nil, day: 1,
+            runId: 2)
+        let recent = try fixture.makeSet(
+            tenantId: tenant, scheduleId: schedule, items: [SamplePolicies.item(60)], status: nil, day: 3, runId: 3)
+        #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 4)
+
+        // A finished set of the run is never discarded.
+        #expect(try fixture.backups.discardBuildingSets(forRunIds: [1]) == 0)
+        #expect(try fixture.backups.discardBuildingSets(forRunIds: [2]) == 1)
+        #expect(try fixture.count("SELECT count(*) FROM backup_sets WHERE id = ?", [abandoned]) == 0)
+        #expect(try fixture.count("SELECT count(*) FROM backup_items WHERE backup_set_id = ?", [abandoned]) == 0)
+        #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 3)
+        #expect(try fixture.backups.set(id: kept)?.items.count == 2)
+
+        let cutoff = BackupTestStore.t0.addingTimeInterval(2 * 86_400)
+        #expect(try fixture.backups.discardBuildingSets(olderThan: cutoff) == 0)
+        #expect(try fixture.backups.discardBuildingSets(olderThan: cutoff.addingTimeInterval(2 * 86_400)) == 1)
+        #expect(try fixture.count("SELECT count(*) FROM backup_sets WHERE id = ?", [recent]) == 0)
+        #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 2)
+    }
+}
