@@ -19,6 +19,7 @@ struct TenantPilot: AsyncParsableCommand {
             Retry.self,
             Runs.self,
             Retention.self,
+            Backups.self,
             Audit.self,
             Notifications.self,
         ]

@@ -72,8 +72,9 @@ public struct Dispatcher: Sendable {
                         WHERE id = ?
                         """,
                     arguments: [message, stamp, run.id])
-                try db.execute(
-                    sql: "DELETE FROM backup_sets WHERE run_id = ? AND status = 'building'", arguments: [run.id])
+                let halfWritten = try Int64.fetchAll(
+                    db, sql: "SELECT id FROM backup_sets WHERE run_id = ? AND status = 'building'", arguments: [run.id])
+                try BackupSetDeletion.delete(db, setIds: halfWritten)
                 try db.execute(
                     sql: "UPDATE backup_schedules SET last_run_at = ?, last_run_status = 'failed' WHERE id = ?",
                     arguments: [stamp, run.scheduleId])

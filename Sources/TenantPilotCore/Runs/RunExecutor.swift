@@ -74,7 +74,7 @@ public struct RunExecutor: Sendable {
         // 7. Retention after a usable run.
         if result.status == .success || result.status == .partial {
             do {
-                try RetentionHook.apply(store: store, scheduleId: schedule.rowID, actor: actor, at: clock.now())
+                _ = try RetentionService(store: store).apply(scheduleId: schedule.rowID, dryRun: false, actor: actor, at: clock.now())
             } catch {
                 result.message = [result.message, "retention could not be applied: \(error.message)"]
                     .compactMap { $0 }.joined(separator: "; ")

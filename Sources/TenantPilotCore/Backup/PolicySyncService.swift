@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+
+/// What one sync found for one policy type.
+public struct PolicyTypeSyncReport: Sendable, Equatable, Codable {
+    public var type: String
+    public var found: Int
+    public var new: Int
+    public var updated: Int
+    public var gone: Int
+    /// Policies (or, when the whole type failed, 1) that could not be listed.
+    public var failed: Int
+    public var errorCode: String?
+
+    public init(type: String, found: Int = 0, new: Int = 0, updated: Int = 0, gone: Int = 0, failed: Int = 0, errorCode: String? = nil) {
+        self.type = type
+        self.found = found
+        self.new = new
+        self.updated = updated
+        self.gone = gone
+        self.failed = failed
+        self.errorCode = errorCode
+    }
+}
+
+/// Keeps `policies` in step with what Graph lists (SPEC §2 "Policy sync"): upserts every listed
+/// policy, marks the ones that disappeared as gone, and reports per type.
+public struct PolicySyncService: Sendable {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Records the listing of one type for one tenant, in one transaction.
+    public func record(tenantId: Int64, type: PolicyType, listed: [JSONValue], at instant: Date) throws(TenantPilotError) -> PolicyTypeSyncReport {
+        let stamp = ISO8601.string(instant)
+        let entries = listed.compactMap { policy -> (id: String, name: String, hash: String)? in
+            guard let id = PolicyIdentity.graphId(of: policy) else { return nil }
+            let stable = VolatileFields.stripped(policy, fields: type.volatileFields)
+            return (id, PolicyIdentity.displayName(of: policy), PayloadHash.canonical(stable).sha256)
+        }
+        let unidentified = listed.count - entries.count
+        return try store.write { db in
+            var report = PolicyTypeSyncReport(type: type.key, found: entries.count, failed: unidentified)
+            let existing = try Row.fetchAll(
+                db, sql: "SELECT graph_id, summary_sha256, gone_at FROM policies WHERE tenant_id = ? AND policy_type = ?",
+                arguments: [tenantId, type.key])
+            var known: [String: (hash: String?, gone: Bool)] = [:]
+            for row in existing {
+                known[row["graph_id"]] = (row["summary_sha256"], (row["gone_at"] as String?) != nil)
+            }
+            var seen = Set<String>()
+            for entry in entries where seen.insert(entry.id).inserted {
+                if let previous = known[entry.id] {
+                    if previous.hash != entry.hash || previous.gone { report.updated += 1 }
+                } else {
+                    report.new += 1
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO policies (tenant_id, policy_type, graph_id, display_name, summary_sha256, first_seen_at, last_seen_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (tenant_id, policy_type, graph_id) DO UPDATE SET
+                            display_name = excluded.display_name, summary_sha256 = excluded.summary_sha256,
+                            last_seen_at = excluded.last_seen_at, gone_at = NULL
+                        """,
+                    arguments: [tenantId, type.key, entry.id, entry.name, entry.hash, stamp, stamp])
+            }
+            for (id, state) in known where !state.gone && !seen.contains(id) {
+                report.gone += 1
+                try db.execute(
+                    sql: "UPDATE policies SET gone_at = ? WHERE tenant_id = ? AND policy_type = ? AND graph_id = ?",
+                    arguments: [stamp, tenantId, type.key, id])
+            }
+            return report
+        }
+    }
+}
+
+/// How a policy is named in Graph payloads.
+public enum PolicyIdentity {
+    public static func graphId(of policy: JSONValue) -> String? {
+        policy["id"]?.stringValue
+    }
+
+    /// `displayName`, else `name` (settings catalog uses it), else the id.
+    public static func displayName(of policy: JSONValue) -> String {
+        for key in ["displayName", "name"] {
+            if let value = policy[key]?.stringValue, !value.isEmpty { return value }
+        }
+        return policy["id"]?.stringValue ?? "(unnamed)"
+    }
+}
+
+/// Removes the registry's volatile fields (top level, and `@odata.*` annotations anywhere).
+public enum VolatileFields {
+    public static func stripped(_ value: JSONValue, fields: [String]) -> JSONValue {
+        strip(value, fields: Set(fields), topLevel: true)
+    }
+
+    private static func strip(_ value: JSONValue, fields: Set<String>, topLevel: Bool) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var result: [String: JSONValue] = [:]
+            for (key, child) in object {
+                if topLevel && fields.contains(key) { continue }
+                if key.hasPrefix("@odata.") || key.contains("@odata.") { continue }
+                result[key] = strip(child, fields: fields, topLevel: false)
+            }
+            return .object(result)
+        case .array(let items):
+            return .array(items.map { strip($0, fields: fields, topLevel: false) })
+        default:
+            return value
+        }
+    }
+}
