@@ -82,12 +82,13 @@ extension SimulatorState {
             let type = keys[step % keys.count]
             report.added.append(.init(type: type, id: try addPolicy(tenant: tenant, type: type)))
         }
+        let fresh = Set(report.added.map(\.id))
         for step in 0..<max(deleted, 0) {
-            let candidates = keys.filter { !(policies(tenant: tenant, type: $0) ?? []).isEmpty }
+            let candidates = keys.compactMap { key in
+                policyIDs(tenant: tenant, type: key).last { !fresh.contains($0) }.map { (key, $0) }
+            }
             guard !candidates.isEmpty else { break }
-            let type = candidates[step % candidates.count]
-            let fresh = Set(report.added.map(\.id))
-            guard let id = policyIDs(tenant: tenant, type: type).last(where: { !fresh.contains($0) }) else { continue }
+            let (type, id) = candidates[step % candidates.count]
             try deletePolicy(tenant: tenant, type: type, id: id)
             report.deleted.append(.init(type: type, id: id))
         }
