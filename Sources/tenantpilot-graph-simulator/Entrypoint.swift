@@ -1,10 +1,78 @@
 import ArgumentParser
+import Foundation
 import GraphSimulator
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Serves simulated Graph tenants until SIGTERM or SIGINT; the demo and end-to-end tests read
+/// the first stdout line (`listening on http://127.0.0.1:PORT`) to find it.
 @main
 struct GraphSimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenantpilot-graph-simulator",
-        abstract: "Serve simulated Microsoft Graph tenants on loopback.")
-    mutating func run() async throws {}
+        abstract: "Serve simulated Microsoft Graph tenants on loopback.",
+        discussion: """
+            One server is both the authority and Graph: register a tenant with
+            --graph-url and --authority-url set to the printed URL. Control endpoints under
+            /_simulator/ inject faults and change policies (see SimulatorControl.swift).
+            """)
+
+    @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
+    var port: UInt16 = 0
+
+    @Option(help: "Seed of the generated tenants.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("tenant"), help: "A tenant GUID to simulate (repeatable).")
+    var tenants: [String] = []
+
+    @Option(help: "Policies of every registry type in each tenant.")
+    var policiesPerType: Int = 3
+
+    @Option(help: "Elements per collection page.")
+    var pageSize: Int = 100
+
+    @Option(help: "Latency added to every request, in milliseconds.")
+    var latencyMs: Int = 0
+
+    @Option(help: "The client secret the token endpoint accepts.")
+    var clientSecret: String = "simulator-secret"
+
+    @Option(help: "The client id the token endpoint accepts (default: any).")
+    var clientId: String?
+
+    mutating func run() async throws {
+        guard policiesPerType >= 0, pageSize >= 1, latencyMs >= 0 else {
+            throw ValidationError("--policies-per-type and --latency-ms must be ≥ 0, --page-size ≥ 1")
+        }
+        var specs: [String: SimulatedTenantSpec] = [:]
+        for tenant in tenants { specs[tenant] = .policiesPerType(policiesPerType) }
+        let simulator = try await GraphSimulator.start(
+            GraphSimulator.Configuration(
+                seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs), clientSecret: clientSecret,
+                clientID: clientId),
+            port: port)
+        // Unbuffered, so a parent reading the pipe sees the line at once.
+        FileHandle.standardOutput.write(Data("listening on \(simulator.baseURL.absoluteString)\n".utf8))
+        let stop = Self.exitOnSignals()
+        defer { withExtendedLifetime(stop) {} }
+        while true {
+            try await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    /// Exits 0 on SIGTERM and SIGINT, so that killing the simulator is a clean stop.
+    private static func exitOnSignals() -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Foundation.exit(0) }
+            source.resume()
+            return source
+        }
+    }
 }

@@ -1,13 +1,165 @@
 import Foundation
 
-/// TEMPORARY stand-in until the Graph client and backup-set store land.
+/// Sync, then backup (SPEC §2, §6 step 4): lists each policy type through Graph, records the
+/// listing in `policies`, captures every policy's full payload, and stores them as one
+/// content-addressed backup set that becomes visible only when complete.
 public struct BackupService: BackupPerforming {
-    public init(store: Store, dependencies: Dependencies) {}
+    public let store: Store
+    /// Makes the Graph client for a tenant (the real one, or a test double).
+    public let makeClient: @Sendable (Tenant) throws(TenantPilotError) -> any GraphClient
+    /// Policy types listed and captured at once (requests are bounded by the client too).
+    public let typeConcurrency: Int
+
+    public init(
+        store: Store, typeConcurrency: Int = 4,
+        makeClient: @escaping @Sendable (Tenant) throws(TenantPilotError) -> any GraphClient
+    ) {
+        self.store = store
+        self.typeConcurrency = max(1, typeConcurrency)
+        self.makeClient = makeClient
+    }
+
+    /// The production service: the URLSession client, secrets read from the environment.
+    public init(store: Store, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions()) {
+        self.init(store: store) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
+            URLSessionGraphClient(connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
+        }
+    }
+
+    /// What capturing one type produced.
+    struct TypeCapture: Sendable {
+        let type: PolicyType
+        let listed: [JSONValue]
+        let items: [NewBackupItem]
+        let failedItems: Int
+        let error: TenantPilotError?
+    }
 
     public func backup(
-        tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, at instant: Date,
+        tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, actor: String, at instant: Date,
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async -> BackupOutcome {
-        BackupOutcome(fatal: .failed("backups are not implemented yet", code: "INTERNAL_ERROR"))
+        let client: any GraphClient
+        do {
+            client = try makeClient(tenant)
+        } catch {
+            return BackupOutcome(fatal: error)
+        }
+        let sync = PolicySyncService(store: store)
+        let sets = BackupSetStore(store: store)
+        let setId: Int64
+        do {
+            setId = try sets.beginSet(tenantId: tenant.rowID, scheduleId: scheduleId, runId: runId, at: instant)
+        } catch {
+            return BackupOutcome(fatal: error)
+        }
+
+        var outcome = BackupOutcome()
+        var failures: [String: TenantPilotError] = [:]
+        var typesDone = 0
+        let concurrency = typeConcurrency
+        await withTaskGroup(of: TypeCapture.self) { group in
+            var pending = types[...]
+            func startNext() {
+                guard let type = pending.popFirst() else { return }
+                group.addTask { await Self.capture(type, client: client) }
+            }
+            for _ in 0..<concurrency { startNext() }
+            while let capture = await group.next() {
+                typesDone += 1
+                if let error = capture.error {
+                    failures[capture.type.key] = error
+                    if Self.isFatal(error) {
+                        outcome.fatal = outcome.fatal ?? error
+                        group.cancelAll()
+                    }
+                } else {
+                    do throws(TenantPilotError) {
+                        _ = try sync.record(tenantId: tenant.rowID, type: capture.type, listed: capture.listed, at: instant)
+                        try sets.addItems(setId: setId, items: capture.items)
+                        outcome.policies += capture.items.count + capture.failedItems
+                        outcome.items += capture.items.count
+                        outcome.failedItems += capture.failedItems
+                    } catch {
+                        failures[capture.type.key] = error
+                    }
+                }
+                let snapshot = BackupProgress(typesDone: typesDone, typesTotal: types.count, policiesDone: outcome.items)
+                progress?(snapshot)
+                if outcome.fatal == nil { startNext() }
+            }
+        }
+        outcome.failedTypes = types.compactMap { type in failures[type.key].map { (key: type.key, error: $0) } }
+
+        let capturedAnything = outcome.items > 0 || outcome.failedTypes.count < types.count
+        if outcome.fatal != nil || !capturedAnything {
+            _ = try? store.write { db in try BackupSetDeletion.delete(db, setIds: [setId]) }
+            outcome.backupSetId = nil
+            return outcome
+        }
+        let complete = outcome.failedTypes.isEmpty && outcome.failedItems == 0
+        let (itemCount, failedItemCount) = (outcome.items, outcome.failedItems)
+        do {
+            try sets.completeSet(setId: setId, status: complete ? .complete : .partial, at: instant)
+            try store.write { db in
+                try AuditLog.record(
+                    db, at: instant, actor: actor, tenantId: tenant.id, action: "backup.created",
+                    resourceType: "backup_set", resourceId: String(setId),
+                    status: complete ? "success" : "partial",
+                    metadata: [
+                        "schedule_id": scheduleId.map(JSONValue.int) ?? .null, "run_id": runId.map(JSONValue.int) ?? .null,
+                        "items": .int(Int64(itemCount)), "failed_items": .int(Int64(failedItemCount)),
+                        "types": .array(types.map { .string($0.key) }),
+                    ])
+            }
+            outcome.backupSetId = setId
+        } catch {
+            outcome.fatal = error
+            outcome.backupSetId = nil
+        }
+        return outcome
+    }
+
+    /// Lists and captures one type. The listing is what sync records; the captured payloads
+    /// are what the set stores.
+    static func capture(_ type: PolicyType, client: any GraphClient) async -> TypeCapture {
+        let listed: [JSONValue]
+        do {
+            listed = try await client.listPolicies(of: type)
+        } catch {
+            return TypeCapture(type: type, listed: [], items: [], failedItems: 0, error: error)
+        }
+        let captured = await client.capturePolicies(of: type, listed: listed)
+        var items: [NewBackupItem] = []
+        var failed = 0
+        var firstError: TenantPilotError?
+        for policy in listed {
+            guard let id = PolicyIdentity.graphId(of: policy) else {
+                failed += 1
+                continue
+            }
+            switch captured[id] {
+            case .success(let payload)?:
+                items.append(NewBackupItem(typeKey: type.key, graphId: id, displayName: PolicyIdentity.displayName(of: payload), payload: payload))
+            case .failure(let error)?:
+                failed += 1
+                firstError = firstError ?? error
+            case nil:
+                failed += 1
+            }
+        }
+        // A type none of whose policies could be captured failed as a whole.
+        if !listed.isEmpty, items.isEmpty, let firstError {
+            return TypeCapture(type: type, listed: listed, items: [], failedItems: 0, error: firstError)
+        }
+        if let firstError, isFatal(firstError) {
+            return TypeCapture(type: type, listed: listed, items: [], failedItems: 0, error: firstError)
+        }
+        return TypeCapture(type: type, listed: listed, items: items, failedItems: failed, error: nil)
+    }
+
+    /// Failures that mean the tenant cannot be reached at all.
+    static func isFatal(_ error: TenantPilotError) -> Bool {
+        error.code == "CREDENTIALS_UNAVAILABLE" || error.code == "GRAPH_AUTH_FAILED"
     }
 }

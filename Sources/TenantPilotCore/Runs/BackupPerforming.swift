@@ -4,7 +4,7 @@ import Foundation
 /// `BackupService` is the real one; tests may pass their own.
 public protocol BackupPerforming: Sendable {
     func backup(
-        tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, at instant: Date,
+        tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, actor: String, at instant: Date,
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async -> BackupOutcome
 }

@@ -66,7 +66,8 @@ public struct RunExecutor: Sendable {
 
         // 4. Sync, then backup.
         let outcome = await backup.backup(
-            tenant: tenant, types: known, scheduleId: schedule.rowID, runId: runId, at: clock.now(), progress: progress)
+            tenant: tenant, types: known, scheduleId: schedule.rowID, runId: runId, actor: actor, at: clock.now(),
+            progress: progress)
 
         // 5. Status.
         var result = RunResult.from(outcome, knownTypes: known.count, unknownTypes: unknown)

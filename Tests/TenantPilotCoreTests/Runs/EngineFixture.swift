@@ -76,7 +76,7 @@ final class FakeBackup: BackupPerforming, @unchecked Sendable {
     var callCount: Int { lock.withLock { calls } }
 
     func backup(
-        tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, at instant: Date,
+        tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, actor: String, at instant: Date,
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async -> BackupOutcome {
         lock.withLock { calls += 1 }

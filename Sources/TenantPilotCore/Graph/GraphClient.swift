@@ -1,0 +1,15 @@
+import Foundation
+
+/// What the backup service needs from Microsoft Graph: the policies of a type, and the full
+/// payload of each (SPEC §2). `URLSessionGraphClient` is the real one; tests run it against the
+/// Graph simulator or replace it with a double.
+public protocol GraphClient: Sendable {
+    /// Every policy of a type (all pages), as the collection returns them.
+    func listPolicies(of type: PolicyType) async throws(TenantPilotError) -> [JSONValue]
+
+    /// The full payload of each listed policy per SPEC §2's payload rule: GET by id when
+    /// `type.fetchById`, each sub-resource (all pages) placed under its `property`,
+    /// children nested (definitionValues → each with its presentationValues), `expand`
+    /// applied. Keyed by Graph id; a per-policy failure is reported, not thrown.
+    func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<JSONValue, TenantPilotError>]
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// How to reach one tenant's Graph: who the app is, where its secret is read from, and the base
+/// URLs (national clouds and the simulator differ from the defaults).
+public struct GraphConnection: Sendable, Hashable {
+    public static let defaultGraphURL = constantURL("https://graph.microsoft.com")
+    public static let defaultAuthorityURL = constantURL("https://login.microsoftonline.com")
+
+    /// The tenant's directory id (GUID).
+    public var tenantGUID: String
+    /// The app registration's client id.
+    public var clientID: String
+    /// Where the client secret is read from when a token is first needed.
+    public var secret: SecretSource
+    /// Graph base URL, without the version (`https://graph.microsoft.com`).
+    public var graphURL: URL
+    /// Authority base URL (`https://login.microsoftonline.com`).
+    public var authorityURL: URL
+
+    public init(
+        tenantGUID: String, clientID: String, secret: SecretSource,
+        graphURL: URL = GraphConnection.defaultGraphURL, authorityURL: URL = GraphConnection.defaultAuthorityURL
+    ) {
+        self.tenantGUID = tenantGUID
+        self.clientID = clientID
+        self.secret = secret
+        self.graphURL = graphURL
+        self.authorityURL = authorityURL
+    }
+
+    /// The connection of a registered tenant. Its URLs were validated when it was added.
+    public init(tenant: Tenant) throws(TenantPilotError) {
+        let secret: SecretSource
+        if let variable = tenant.secretEnv {
+            secret = .environment(variable)
+        } else if let path = tenant.secretFile {
+            secret = .file(path)
+        } else {
+            throw .failed("tenant \(tenant.name) has no client secret source", code: GraphErrorCode.credentialsUnavailable)
+        }
+        guard let graph = URL(string: tenant.graphURL), let authority = URL(string: tenant.authorityURL) else {
+            throw .failed("tenant \(tenant.name) has an invalid Graph or authority URL", code: "INTERNAL_ERROR")
+        }
+        self.init(tenantGUID: tenant.tenantGuid, clientID: tenant.clientId, secret: secret, graphURL: graph, authorityURL: authority)
+    }
+
+    private static func constantURL(_ text: String) -> URL {
+        guard let url = URL(string: text) else { preconditionFailure("invalid constant URL \(text)") }
+        return url
+    }
+}

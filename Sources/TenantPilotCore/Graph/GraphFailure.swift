@@ -1,0 +1,108 @@
+import Foundation
+
+/// One failed attempt of a Graph request, classified for the retry policy (SPEC §6).
+struct GraphFailure: Error, Sendable {
+    /// Whether and how often a failure like this one is retried.
+    enum Retry: Sendable {
+        /// 401, 403, 404, other 4xx: retrying cannot help.
+        case never
+        /// 429, 502, 503, 504, timeouts, dropped connections: backoff and `Retry-After`.
+        case transient
+        /// 500, malformed bodies: a small fixed number of attempts.
+        case limited
+    }
+
+    var error: TenantPilotError
+    var retry: Retry
+    var retryAfter: Duration?
+
+    init(_ code: String, _ message: String, retry: Retry, retryAfter: Duration? = nil) {
+        self.error = .failed(message, code: code)
+        self.retry = retry
+        self.retryAfter = retryAfter
+    }
+
+    init(final error: TenantPilotError) {
+        self.error = error
+        self.retry = .never
+        self.retryAfter = nil
+    }
+
+    /// The error reported once no attempt is left.
+    func final(attempts: Int) -> TenantPilotError {
+        guard attempts > 1 else { return error }
+        return .failed("\(error.message) (gave up after \(attempts) attempts)", code: error.code)
+    }
+
+    /// Classifies an HTTP status of a Graph request (a plain one or a `$batch` sub-response).
+    /// `nil` for success.
+    static func forStatus(
+        _ status: Int, what: String, body: JSONValue?, retryAfter: Duration?
+    ) -> GraphFailure? {
+        let detail = graphErrorDetail(body).map { ": \($0)" } ?? ""
+        switch status {
+        case 200..<300:
+            return nil
+        case 401:
+            return GraphFailure(
+                GraphErrorCode.authFailed, "Graph refused the access token for \(what) (HTTP 401)\(detail)", retry: .never)
+        case 403:
+            return GraphFailure(
+                GraphErrorCode.forbidden,
+                "Graph denied access to \(what) (HTTP 403)\(detail); grant the app registration the permission it needs",
+                retry: .never)
+        case 404:
+            return GraphFailure(GraphErrorCode.notFound, "Graph found no \(what) (HTTP 404)\(detail)", retry: .never)
+        case 429:
+            return GraphFailure(
+                GraphErrorCode.throttled, "Graph throttled \(what) (HTTP 429)\(detail)", retry: .transient, retryAfter: retryAfter)
+        case 502, 503, 504:
+            return GraphFailure(
+                GraphErrorCode.unavailable, "Graph was unavailable for \(what) (HTTP \(status))\(detail)", retry: .transient,
+                retryAfter: retryAfter)
+        case 500...599:
+            return GraphFailure(
+                GraphErrorCode.unavailable, "Graph failed on \(what) (HTTP \(status))\(detail)", retry: .limited,
+                retryAfter: retryAfter)
+        default:
+            return GraphFailure(
+                GraphErrorCode.badResponse, "Graph rejected the request for \(what) (HTTP \(status))\(detail)", retry: .never)
+        }
+    }
+
+    /// A body that is not the JSON expected.
+    static func badBody(_ what: String, _ problem: String) -> GraphFailure {
+        GraphFailure(GraphErrorCode.badResponse, "Graph sent an unusable response for \(what): \(problem)", retry: .limited)
+    }
+
+    /// A transport failure (no HTTP response): timeouts and dropped connections are transient.
+    static func transport(_ error: any Error, what: String, host: String) -> GraphFailure {
+        let reason: String
+        if let urlError = error as? URLError {
+            switch urlError.code {
+            case .timedOut: reason = "the request timed out"
+            case .networkConnectionLost: reason = "the connection was dropped"
+            case .cannotConnectToHost: reason = "the connection was refused"
+            case .cannotFindHost, .dnsLookupFailed: reason = "the host name could not be resolved"
+            case .notConnectedToInternet: reason = "there is no network"
+            case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+                .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+                return GraphFailure(
+                    GraphErrorCode.unavailable, "could not reach \(host) for \(what): the TLS connection failed", retry: .never)
+            default: reason = "network error \(urlError.code.rawValue)"
+            }
+        } else {
+            reason = "network error"
+        }
+        return GraphFailure(GraphErrorCode.unavailable, "could not reach \(host) for \(what): \(reason)", retry: .transient)
+    }
+
+    /// `code: message` from Graph's `{"error": {"code", "message"}}`, shortened.
+    static func graphErrorDetail(_ body: JSONValue?) -> String? {
+        guard let error = body?["error"] else { return nil }
+        let parts = [error["code"]?.stringValue, error["message"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { return nil }
+        let text = parts.joined(separator: ": ")
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+}
