@@ -28,8 +28,9 @@ import Testing
         let schedule = try fixture.schedule(1)
         #expect(schedule?.nextRunAt == "2026-01-02T02:00:00Z")
         #expect(schedule?.lastRunStatus == "success")
-        #expect(try fixture.auditActions().suffix(3) == [
-            "backup_schedule.dispatched", "backup_schedule.run_started", "backup_schedule.run_completed",
+        #expect(try fixture.auditActions().suffix(4) == [
+            "backup_schedule.dispatched", "backup_schedule.run_started", "backup_schedule.retention_applied",
+            "backup_schedule.run_completed",
         ])
     }
 
