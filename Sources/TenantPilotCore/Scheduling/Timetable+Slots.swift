@@ -70,9 +70,8 @@ extension Timetable {
         var dayNumber = Int(CivilDate.floorDivide(local, 86_400))
         var fromMinute = Int((local - Int64(dayNumber) * 86_400) / 60)
         // Each pass handles one matching day. A day yields nothing when its candidates are at
-        // or before `after` (the first day) or all fall in a gap (a transition day). Only a
-        // timetable that matches transition days alone (`30 2 25-31 3 0` in Europe/Berlin:
-        // 02:30 on the last Sunday of March) exhausts the passes: it never fires there.
+        // or before `after` (the first day) or all fall in a gap (a transition day, rarely two
+        // in a row). Only a timetable matching nothing but gap minutes could exhaust the passes.
         for _ in 0..<Self.dayPassLimit {
             guard let day = nextMatchingDay(onOrAfter: dayNumber) else { return nil }
             if day != dayNumber { fromMinute = 0 }
