@@ -6,6 +6,6 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenantpilot-bench",
         abstract: "TenantPilot benchmarks (run through scripts/bench).",
-        subcommands: []
+        subcommands: [NextSlotsBenchmark.self]
     )
 }
