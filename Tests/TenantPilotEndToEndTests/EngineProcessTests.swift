@@ -24,6 +24,13 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    /// Changes the store behind the CLI's back, as an older binary or a hand edit would.
+    static func execute(_ cli: CLI, _ sql: String) throws {
+        let queue = try DatabaseQueue(path: cli.databasePath)
+        try queue.write { db in try db.execute(sql: sql) }
+        try queue.close()
+    }
+
     /// Waits (bounded) until a condition on the store holds: observing state, not sleeping for it.
     static func waitUntil(_ cli: CLI, timeout: TimeInterval = 60, _ condition: (Database) throws -> Bool) throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

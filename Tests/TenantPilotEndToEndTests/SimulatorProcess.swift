@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -45,6 +49,20 @@ final class SimulatorProcess: @unchecked Sendable {
                 "tenants", "add", "--name", name, "--tenant-id", Self.tenantGuid, "--client-id", "tenantpilot-tests",
                 "--client-secret-env", "SIM_SECRET", "--graph-url", baseURL, "--authority-url", baseURL,
             ])
+    }
+
+    /// Calls a `/_simulator/` control endpoint and returns its JSON reply.
+    @discardableResult
+    func control(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+        guard let url = URL(string: baseURL + "/_simulator/" + path) else { throw SimulatorError.noAddress(path) }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
     deinit {
