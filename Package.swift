@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "TenantPilotCore",
                 "GraphSimulator",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
