@@ -20,6 +20,7 @@ struct TenantPilot: AsyncParsableCommand {
             Runs.self,
             Audit.self,
             Notifications.self,
+            Doctor.self,
         ]
     )
 }
