@@ -8,14 +8,11 @@ extension TenantPilot {
         static let configuration = CommandConfiguration(
             abstract: "Check the store, locks, registry and each tenant's secret; exit 1 if anything would break runs.",
             discussion: """
-                Run it as the user and with the environment that cron uses, since secrets read from
-                environment variables must be set there. One line per check (ok, FAIL, WARN, skip);
-                no secret's value is ever printed. --online also asks each tenant's authority for a
-                token and reads one page from its Graph.
+                Run it as the user, and with the environment, that cron or systemd uses: secrets read from environment variables must be set there. One line per check (ok, FAIL, WARN, skip); no secret's value is ever printed. --online also asks each tenant's authority for a token and reads one page from its Graph.
 
                 Examples:
                   tenantpilot doctor
-                  sudo -u tenantpilot env $(cat /etc/tenantpilot/env) tenantpilot doctor --online --json
+                  tenantpilot doctor --online --json | jq '.checks[] | select(.status != "ok")'
                 """)
 
         @OptionGroup var global: GlobalOptions
