@@ -22,6 +22,7 @@ struct TenantPilot: AsyncParsableCommand {
             Backups.self,
             Audit.self,
             Notifications.self,
+            Doctor.self,
         ]
     )
 }

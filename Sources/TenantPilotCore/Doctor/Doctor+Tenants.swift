@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Tenant and schedule checks: every secret source is usable by this user in this
+/// environment, every schedule names known types, and no slot is overdue (cron is dispatching).
+extension Doctor {
+    func checkTenants(_ store: Store) -> (checks: [DoctorCheck], tenants: [Tenant]) {
+        do {
+            let tenants = try TenantService(store: store).list()
+            if tenants.isEmpty {
+                return ([.warn("tenants", "none registered; add one with `tenantpilot tenants add`")], [])
+            }
+            let names = tenants.map(\.name).joined(separator: ", ")
+            return ([.ok("tenants", "\(tenants.count) registered (\(names))")], tenants)
+        } catch {
+            return ([.fail("tenants", error.message)], [])
+        }
+    }
+
+    /// Whether the secret can be read the way a run reads it — never reading it into output.
+    func checkSecret(of tenant: Tenant) -> DoctorCheck {
+        let name = "secret of tenant \(tenant.name)"
+        if let variable = tenant.secretEnv {
+            guard let value = dependencies.environment[variable] else {
+                return .fail(
+                    name,
+                    "environment variable \(variable) is not set (cron and systemd start with an almost empty environment: "
+                        + "see docs/operations.md, Secrets)")
+            }
+            if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                return .fail(name, "environment variable \(variable) is empty")
+            }
+            return .ok(name, "environment variable \(variable) is set")
+        }
+        guard let path = tenant.secretFile else {
+            return .fail(name, "the tenant names no secret source; register it again with --client-secret-env or --client-secret-file")
+        }
+        switch FileStatus.of(path) {
+        case .failure(let error) where error.doesNotExist:
+            return .fail(name, "file \(path) does not exist")
+        case .failure(let error):
+            return .fail(name, "cannot examine file \(path): \(error.message)")
+        case .success(let status):
+            guard status.kind == .file else { return .fail(name, "\(path) is not a regular file") }
+            guard FileStatus.accessible(path, R_OK) else { return .fail(name, "file \(path) is not readable by this user") }
+            if status.readableByOthers {
+                return .fail(name, "file \(path) is readable by group or others (\(status.octal)); run chmod 600 \(path)")
+            }
+            if status.size == 0 { return .fail(name, "file \(path) is empty") }
+            if status.writableByOthers {
+                return .warn(name, "file \(path) is writable by group or others (\(status.octal)); run chmod 600 \(path)")
+            }
+            return .ok(name, "file \(path) (\(status.octal))")
+        }
+    }
+
+    /// Schedules naming unknown types, and slots overdue past the grace window.
+    func checkSchedules(_ store: Store, registry: PolicyTypeRegistry?) -> [DoctorCheck] {
+        struct Row: Sendable {
+            let label: String
+            let enabled: Bool
+            let keys: [String]
+            let nextRunAt: String?
+        }
+        let rows: [Row]
+        do {
+            rows = try store.read { db in
+                try GRDB.Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT t.name AS tenant, s.name AS name, s.enabled AS enabled,
+                               s.policy_types AS policy_types, s.next_run_at AS next_run_at
+                        FROM backup_schedules s JOIN tenants t ON t.id = s.tenant_id
+                        WHERE s.removed_at IS NULL ORDER BY t.name, s.name
+                        """
+                ).map { row in
+                    let types: String = row["policy_types"] ?? "[]"
+                    return Row(
+                        label: "\(row["tenant"] as String? ?? "?")/\(row["name"] as String? ?? "?")",
+                        enabled: row["enabled"] ?? false,
+                        keys: (try? JSONDecoder().decode([String].self, from: Data(types.utf8))) ?? [],
+                        nextRunAt: row["next_run_at"])
+                }
+            }
+        } catch {
+            return [.fail("schedules", error.message)]
+        }
+        var checks: [DoctorCheck] = []
+        let enabled = rows.filter(\.enabled)
+        if rows.isEmpty {
+            checks.append(.warn("schedules", "none; add one with `tenantpilot schedules add`"))
+        } else if let registry {
+            let unknown = rows.compactMap { row -> String? in
+                let missing = row.keys.filter { registry.type(forKey: $0) == nil }
+                return missing.isEmpty ? nil : "\(row.label) (\(missing.joined(separator: ", ")))"
+            }
+            if unknown.isEmpty {
+                checks.append(.ok("schedules", "\(rows.count) (\(enabled.count) enabled), every policy type known to the registry"))
+            } else {
+                checks.append(
+                    .warn(
+                        "schedules",
+                        "types unknown to the registry in \(unknown.joined(separator: "; ")): those runs end partial or skipped "
+                            + "with UNKNOWN_POLICY_TYPE; fix with `tenantpilot schedules update ID --types …`"))
+            }
+        } else {
+            checks.append(.skipped("schedules", "\(rows.count) (\(enabled.count) enabled); types not checked without a registry"))
+        }
+        checks.append(checkDispatching(enabled.map { ($0.label, $0.nextRunAt) }))
+        return checks
+    }
+
+    /// If an enabled schedule's next slot lies further back than the grace window, no dispatch
+    /// has run since: cron is not calling `tenantpilot dispatch` for this store.
+    private func checkDispatching(_ schedules: [(label: String, nextRunAt: String?)]) -> DoctorCheck {
+        guard !schedules.isEmpty else { return .ok("dispatch", "no enabled schedule, nothing to dispatch") }
+        let now = dependencies.clock.now()
+        let overdue = schedules.compactMap { schedule -> (String, Date)? in
+            guard let text = schedule.nextRunAt, let next = ISO8601.parse(text), next < now.addingTimeInterval(-dispatchGrace)
+            else { return nil }
+            return (schedule.label, next)
+        }.sorted { $0.1 < $1.1 }
+        guard let oldest = overdue.first else {
+            return .ok("dispatch", "no slot overdue")
+        }
+        let minutes = Int(now.timeIntervalSince(oldest.1) / 60)
+        return .warn(
+            "dispatch",
+            "the slot \(ISO8601.string(oldest.1)) of \(oldest.0) passed \(minutes) minutes ago without a dispatch"
+                + (overdue.count > 1 ? " (\(overdue.count) schedules overdue)" : "")
+                + "; is cron calling `tenantpilot dispatch` every minute with this store?")
+    }
+}

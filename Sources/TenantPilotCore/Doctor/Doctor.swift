@@ -1,0 +1,66 @@
+import Foundation
+
+/// `tenantpilot doctor`: checks that this machine can run backups — the store, its lock
+/// folder, the policy-type registry, each tenant's secret source, the schedules, whether cron
+/// seems to be dispatching, and (with `online`) each tenant's token and one Graph read.
+///
+/// It reports; it never repairs. Opening the store migrates it (as every command does), and
+/// nothing else is written. No secret's value ever appears in a check.
+public struct Doctor: Sendable {
+    public let databasePath: String
+    public let dependencies: Dependencies
+    /// The Graph behind `--online`; `nil` until a Graph client is plugged in, in which case the
+    /// online checks are reported `skipped`.
+    public let graph: (any GraphProbing)?
+    /// How late a slot may be before `doctor` says cron seems not to be dispatching.
+    public let dispatchGrace: TimeInterval
+
+    public init(
+        databasePath: String, dependencies: Dependencies, graph: (any GraphProbing)? = nil,
+        dispatchGrace: TimeInterval = 5 * 60
+    ) {
+        self.databasePath = databasePath
+        self.dependencies = dependencies
+        self.graph = graph
+        self.dispatchGrace = dispatchGrace
+    }
+
+    /// Runs every check, in order; never throws: a problem is a failed check.
+    public func run(online: Bool) async -> DoctorReport {
+        var checks: [DoctorCheck] = []
+        let opened = checkStore()
+        checks += opened.checks
+        checks.append(checkLockFolder())
+        let registry = checkRegistry()
+        checks.append(registry.check)
+        guard let store = opened.store else {
+            checks.append(.skipped("tenants", "the store is not available"))
+            return DoctorReport(checks: checks)
+        }
+        let tenants = checkTenants(store)
+        checks += tenants.checks
+        checks += checkSchedules(store, registry: registry.registry)
+        for tenant in tenants.tenants {
+            let secret = checkSecret(of: tenant)
+            checks.append(secret)
+            if online {
+                checks += await checkGraph(of: tenant, secretUsable: secret.status != .fail, registry: registry.registry)
+            }
+        }
+        return DoctorReport(checks: checks)
+    }
+
+    // MARK: - Registry
+
+    func checkRegistry() -> (check: DoctorCheck, registry: PolicyTypeRegistry?) {
+        do {
+            let registry = try PolicyTypeRegistry.load(environment: dependencies.environment)
+            let origin =
+                dependencies.environment[PolicyTypeRegistry.environmentVariable].map { !$0.isEmpty } == true
+                ? "from \(PolicyTypeRegistry.environmentVariable)" : "bundled"
+            return (.ok("registry", "\(registry.source) (\(origin), \(registry.types.count) policy types)"), registry)
+        } catch {
+            return (.fail("registry", error.message), nil)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import TenantPilotCore
+
+extension TenantPilot {
+    /// `doctor`: is this machine ready to run backups?
+    struct Doctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the store, locks, registry and each tenant's secret; exit 1 if anything would break runs.",
+            discussion: """
+                Run it as the user, and with the environment, that cron or systemd uses: secrets read from environment variables must be set there. One line per check (ok, FAIL, WARN, skip); no secret's value is ever printed. --online also asks each tenant's authority for a token and reads one page from its Graph.
+
+                Examples:
+                  tenantpilot doctor
+                  tenantpilot doctor --online --json | jq '.checks[] | select(.status != "ok")'
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Also request a token and read from Microsoft Graph for each tenant.")
+        var online = false
+
+        mutating func run() async throws {
+            try await global.run { context in
+                let doctor = TenantPilotCore.Doctor(
+                    databasePath: context.databasePath, dependencies: context.dependencies,
+                    graph: context.graphProbe())
+                let report = await doctor.run(online: online)
+                context.emit(report) { report.text }
+                if !report.ok { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+extension CommandContext {
+    /// The Graph behind `doctor --online`; `nil` reports those checks as skipped.
+    /// Plug an adapter over the real Graph client in here once it is available.
+    func graphProbe() -> (any GraphProbing)? {
+        nil
+    }
+}
