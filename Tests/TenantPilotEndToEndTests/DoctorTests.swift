@@ -65,7 +65,7 @@ import Testing
         let cli = CLI()
         try Self.addTenant(cli, secretArguments: ["--client-secret-env", "CONTOSO_SECRET"])
         try Self.addTenant(cli, name: "fabrikam", secretArguments: ["--client-secret-env", "FABRIKAM_SECRET"])
-        let doctor = try cli.run(["doctor", "--json", "--online"], environment: ["CONTOSO_SECRET": "x"])
+        let doctor = try cli.run(["doctor", "--json"], environment: ["CONTOSO_SECRET": "x"])
         #expect(doctor.status == 1)
         let document = try doctor.json()
         #expect(document["ok"] as? Bool == false)
@@ -76,8 +76,36 @@ import Testing
         #expect(byName["store"]?["status"] as? String == "ok")
         #expect(byName["secret of tenant contoso"]?["status"] as? String == "ok")
         #expect(byName["secret of tenant fabrikam"]?["status"] as? String == "fail")
-        // Until a Graph client is plugged in, --online says so rather than pretending.
-        #expect(byName["graph of tenant contoso"]?["status"] as? String == "skipped")
+        #expect(byName["token of tenant contoso"] == nil, "without --online, Graph is not asked")
+    }
+
+    @Test func onlineGetsATokenAndReadsOnePageFromGraph() async throws {
+        let simulator = try SimulatorProcess(policiesPerType: 2)
+        let cli = try EngineProcessTests.cli(with: simulator)
+        try await simulator.control("POST", "stats/reset")
+        let doctor = try cli.run(["doctor", "--online"])
+        #expect(doctor.status == 0, "\(doctor.stdout)\n\(doctor.stderr)")
+        #expect(doctor.stdout.contains("ok   token of tenant contoso: token issued by 127.0.0.1"), "\(doctor.stdout)")
+        #expect(
+            doctor.stdout.contains("ok   graph read of tenant contoso: deviceConfiguration: 2 policies on the first page"),
+            "\(doctor.stdout)")
+        let stats = try await simulator.control("GET", "stats")
+        #expect(stats["token"] as? Int == 1, "\(stats)")
+        #expect(!doctor.stdout.contains(SimulatorProcess.clientSecret))
+    }
+
+    @Test func onlineWithARefusedSecretFailsTheTokenCheckAndSkipsTheRead() async throws {
+        let simulator = try SimulatorProcess(policiesPerType: 2)
+        let cli = try EngineProcessTests.cli(with: simulator)
+        let doctor = try cli.run(["doctor", "--online", "--json"], environment: ["SIM_SECRET": "wrong-secret-value"])
+        #expect(doctor.status == 1)
+        let checks = try #require(try doctor.json()["checks"] as? [[String: Any]])
+        let token = try #require(checks.first { $0["name"] as? String == "token of tenant contoso" })
+        #expect(token["status"] as? String == "fail")
+        #expect((token["detail"] as? String)?.contains("refused the client credentials") == true, "\(token)")
+        let read = try #require(checks.first { $0["name"] as? String == "graph read of tenant contoso" })
+        #expect(read["status"] as? String == "skipped")
+        #expect(!doctor.stdout.contains("wrong-secret-value") && !doctor.stderr.contains("wrong-secret-value"))
     }
 
     @Test func aStoreOthersCanReadFails() throws {

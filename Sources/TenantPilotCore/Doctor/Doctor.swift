@@ -9,8 +9,8 @@ import Foundation
 public struct Doctor: Sendable {
     public let databasePath: String
     public let dependencies: Dependencies
-    /// The Graph behind `--online`; `nil` until a Graph client is plugged in, in which case the
-    /// online checks are reported `skipped`.
+    /// The Graph behind `--online` (`GraphProbe` in the CLI); `nil` reports those checks
+    /// `skipped`.
     public let graph: (any GraphProbing)?
     /// How late a slot may be before `doctor` says cron seems not to be dispatching.
     public let dispatchGrace: TimeInterval

@@ -34,9 +34,8 @@ extension TenantPilot {
 }
 
 extension CommandContext {
-    /// The Graph behind `doctor --online`; `nil` reports those checks as skipped.
-    /// Plug an adapter over the real Graph client in here once it is available.
+    /// The Graph behind `doctor --online`: the real client, with the run's clock and environment.
     func graphProbe() -> (any GraphProbing)? {
-        nil
+        GraphProbe(dependencies: dependencies)
     }
 }

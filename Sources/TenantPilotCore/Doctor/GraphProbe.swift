@@ -1,0 +1,66 @@
+import Foundation
+
+/// The real `GraphProbing` behind `doctor --online`: one `URLSessionGraphClient` per tenant,
+/// asked for a token and for the first page of one collection. A probe answers quickly: it
+/// retries throttling once, with short waits, and never for longer than a few seconds. The
+/// read reuses the token of the token check (one sign-in per tenant).
+public final class GraphProbe: GraphProbing {
+    public let dependencies: Dependencies
+    private let clients = Locked([String: URLSessionGraphClient]())
+
+    public init(dependencies: Dependencies) {
+        self.dependencies = dependencies
+    }
+
+    static let options = GraphClientOptions(
+        concurrency: 1,
+        retry: RetryPolicy(maxAttempts: 2, maxOtherAttempts: 1, baseDelay: .milliseconds(250), maxDelay: .seconds(2), totalBudget: .seconds(4)),
+        requestTimeout: .seconds(20))
+
+    public func acquireToken(for tenant: Tenant) async -> GraphProbeOutcome {
+        let client: URLSessionGraphClient
+        switch makeClient(for: tenant) {
+        case .success(let made): client = made
+        case .failure(let error): return .failed(error.message)
+        }
+        switch await client.accessToken() {
+        case .success: return .succeeded("token issued by \(client.connection.authorityURL.host ?? "the authority")")
+        case .failure(let error): return .failed(error.message)
+        }
+    }
+
+    public func readFirstPage(of type: PolicyType, for tenant: Tenant) async -> GraphProbeOutcome {
+        let client: URLSessionGraphClient
+        switch makeClient(for: tenant) {
+        case .success(let made): client = made
+        case .failure(let error): return .failed(error.message)
+        }
+        let url: URL
+        do {
+            url = try client.graphURL(version: type.graphVersion, path: type.collectionPath)
+        } catch {
+            return .failed(error.message)
+        }
+        switch await client.getJSON(url, what: "\(type.label) (\(type.collectionPath))") {
+        case .success(let body):
+            let count = body["value"]?.arrayValue?.count ?? 0
+            let more = body["@odata.nextLink"] != nil ? ", more pages follow" : ""
+            return .succeeded("\(count) \(count == 1 ? "policy" : "policies") on the first page\(more)")
+        case .failure(let error):
+            return .failed(error.message)
+        }
+    }
+
+    private func makeClient(for tenant: Tenant) -> Result<URLSessionGraphClient, TenantPilotError> {
+        if let client = clients.current[tenant.name] { return .success(client) }
+        let connection: GraphConnection
+        do {
+            connection = try GraphConnection(tenant: tenant)
+        } catch {
+            return .failure(error)
+        }
+        let client = URLSessionGraphClient(connection: connection, dependencies: dependencies, options: Self.options)
+        clients.withLock { $0[tenant.name] = client }
+        return .success(client)
+    }
+}
