@@ -14,6 +14,8 @@ public struct SimulatorRequestCounts: Sendable, Hashable {
     public var getByID = 0
     /// Sub-resource collections (every page, children included).
     public var subresource = 0
+    /// Requests answered with an injected fault instead of their real answer.
+    public var faults = 0
     /// Graph requests by path (without the query), plain or inside a batch.
     public var byPath: [String: Int] = [:]
 

@@ -113,6 +113,7 @@ final class SimulatorState: @unchecked Sendable {
             guard let index = faults.firstIndex(where: { ($0.remaining ?? 1) > 0 && matches($0.target) }) else { return nil }
             let fault = faults[index].fault
             if let remaining = faults[index].remaining { faults[index].remaining = remaining - 1 }
+            counts.faults += 1
             return fault
         }
     }

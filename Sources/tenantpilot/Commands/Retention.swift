@@ -28,13 +28,13 @@ extension TenantPilot.Retention {
                 backup_schedule.retention_applied audit entry per schedule.
 
                 Examples:
-                  tenantpilot retention apply --schedule 3 --dry-run
+                  tenantpilot retention apply --schedule contoso/nightly --dry-run
                   tenantpilot retention apply --json
                 """)
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: ArgumentHelp("Only this schedule (its id, see `tenantpilot schedules list`).", valueName: "id"))
+        @Option(name: .long, help: ArgumentHelp("Only this schedule (id or TENANT/NAME, see `tenantpilot schedules list`).", valueName: "schedule"))
         var schedule: String?
 
         @Flag(name: .long, help: "Show what would be deleted; delete nothing and write no audit entry.")
@@ -44,21 +44,19 @@ extension TenantPilot.Retention {
             let scheduleText = schedule
             let dryRun = dryRun
             try await global.run { context in
-                let scheduleId = try Self.scheduleId(scheduleText)
+                let reference = try scheduleText.map { (text: String) throws(TenantPilotError) in try ScheduleReference(parsing: text) }
                 let store = try context.openStore()
+                let scheduleId = try reference.map { (reference: ScheduleReference) throws(TenantPilotError) -> Int64 in
+                    // An id is taken as it is (a removed schedule's sets can still be reported);
+                    // TENANT/NAME names a schedule that exists.
+                    if case .id(let id) = reference { return id }
+                    return try ScheduleService(store: store).find(reference).schedule.rowID
+                }
                 let report = try RetentionService(store: store).apply(
                     scheduleId: scheduleId, dryRun: dryRun, actor: context.actor,
                     at: context.dependencies.clock.now())
                 context.emit(report) { Self.render(report) }
             }
-        }
-
-        static func scheduleId(_ text: String?) throws(TenantPilotError) -> Int64? {
-            guard let text else { return nil }
-            guard let id = Int64(text), id > 0 else {
-                throw .invalid("--schedule: \"\(text)\" is not a schedule id; see `tenantpilot schedules list`")
-            }
-            return id
         }
 
         static func render(_ report: RetentionReport) -> String {
