@@ -14,24 +14,92 @@ public enum ISO8601 {
         return format(epochSeconds: seconds - ((seconds % 60) + 60) % 60)
     }
 
-    /// Parses `2026-03-29T01:30:00Z`, `…T01:30Z`, fractional seconds, or an explicit offset.
+    /// Parses `2026-03-29T01:30:00Z`, `…T01:30Z`, fractional seconds (dropped), or an explicit
+    /// offset (`+02:00`, `+0200`). Strict: a field out of range (`2026-02-30`, `25:00`) is nil,
+    /// where Foundation's parsers roll it over into another instant. It is also cheap, with no
+    /// ICU formatter to load, which matters for a `dispatch` that cron starts every minute.
     public static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        for options: ISO8601DateFormatter.Options in [
-            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
-        ] {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = options
-            if let date = formatter.date(from: trimmed) { return date }
+        var reader = Reader(Array(text.trimmingCharacters(in: .whitespaces).utf8))
+        guard let year = reader.digits(4), reader.take("-"), let month = reader.digits(2), reader.take("-"),
+            let day = reader.digits(2), reader.take("T") || reader.take("t"), let hour = reader.digits(2), reader.take(":"),
+            let minute = reader.digits(2)
+        else { return nil }
+        var second: Int64 = 0
+        if reader.take(":") {
+            guard let value = reader.digits(2) else { return nil }
+            second = value
+            if reader.take(".") || reader.take(",") {
+                guard reader.skipDigits() > 0 else { return nil }
+            }
         }
-        // Minute precision without seconds: 2026-03-29T01:30Z / +02:00.
-        if let range = trimmed.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?=Z|[+-]\d{2}:?\d{2}$)"#, options: .regularExpression) {
-            let withSeconds = trimmed[range] + ":00" + trimmed[range.upperBound...]
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime]
-            return formatter.date(from: String(withSeconds))
+        var offset: Int64 = 0
+        if reader.take("Z") || reader.take("z") {
+            offset = 0
+        } else if let sign: Int64 = reader.take("+") ? 1 : reader.take("-") ? -1 : nil {
+            guard let hours = reader.digits(2) else { return nil }
+            _ = reader.take(":")
+            guard let minutes = reader.digits(2), hours <= 23, minutes <= 59 else { return nil }
+            offset = sign * (hours * 3600 + minutes * 60)
+        } else {
+            return nil
         }
-        return nil
+        guard reader.atEnd, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour <= 23,
+            minute <= 59, second <= 59
+        else { return nil }
+        let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    /// Reads ASCII fields from the front of a string's bytes.
+    private struct Reader {
+        let bytes: [UInt8]
+        var index = 0
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        var atEnd: Bool { index == bytes.count }
+
+        mutating func take(_ character: Unicode.Scalar) -> Bool {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
+            index += 1
+            return true
+        }
+
+        /// Exactly `count` decimal digits.
+        mutating func digits(_ count: Int) -> Int64? {
+            guard index + count <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[index..<index + count] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            index += count
+            return value
+        }
+
+        mutating func skipDigits() -> Int {
+            let start = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index - start
+        }
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     private static func format(epochSeconds: Int64) -> String {

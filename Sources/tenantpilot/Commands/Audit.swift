@@ -6,6 +6,7 @@ extension TenantPilot {
     /// `audit …`: the audit log.
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "Read the audit log.",
             subcommands: [List.self]
         )
@@ -14,6 +15,7 @@ extension TenantPilot {
     /// `notifications …`: what interactive runs told their actors.
     struct Notifications: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "notifications",
             abstract: "Read notifications of interactive runs and retries.",
             subcommands: [NotificationList.self]
         )
@@ -23,6 +25,7 @@ extension TenantPilot {
 extension TenantPilot.Audit {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List audit entries, newest first.",
             discussion: "Examples:\n  tenantpilot audit list --tenant contoso --limit 20\n  tenantpilot audit list --action backup_schedule.run_completed --json")
 

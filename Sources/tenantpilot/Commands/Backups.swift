@@ -6,6 +6,7 @@ extension TenantPilot {
     /// `backups …`: what was captured.
     struct Backups: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backups",
             abstract: "List, show, export and compare backup sets.",
             subcommands: [List.self, Show.self, Export.self, Diff.self]
         )
@@ -15,6 +16,7 @@ extension TenantPilot {
 extension TenantPilot.Backups {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List backup sets, newest first (sets still being written are never shown).",
             discussion: "Example:\n  tenantpilot backups list --tenant contoso --json")
 
@@ -50,6 +52,7 @@ extension TenantPilot.Backups {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a backup set and its items.",
             discussion: "Example:\n  tenantpilot backups show 12 --json")
 
@@ -80,6 +83,7 @@ extension TenantPilot.Backups {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write a set's payloads as JSON files: DIR/<type>/<name>__<graph id>.json.",
             discussion: "Example:\n  tenantpilot backups export 12 --out ./contoso-2026-03-29")
 
@@ -100,6 +104,7 @@ extension TenantPilot.Backups {
 
     struct Diff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Compare two backup sets: policies added, removed and changed (volatile fields ignored).",
             discussion: "Example:\n  tenantpilot backups diff 11 12 --json")
 

@@ -6,6 +6,7 @@ extension TenantPilot {
     /// `dispatch`: the crontab's entry point.
     struct Dispatch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dispatch",
             abstract: "Run the schedules that are due now (call it from cron every minute).",
             discussion: """
                 Creates exactly one run per due (schedule, slot), whatever the number of dispatchers

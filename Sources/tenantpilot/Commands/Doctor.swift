@@ -6,6 +6,7 @@ extension TenantPilot {
     /// `doctor`: is this machine ready to run backups?
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Check the store, locks, registry and each tenant's secret; exit 1 if anything would break runs.",
             discussion: """
                 Run it as the user, and with the environment, that cron or systemd uses: secrets read from environment variables must be set there. One line per check (ok, FAIL, WARN, skip); no secret's value is ever printed. --online also asks each tenant's authority for a token and reads one page from its Graph.

@@ -16,6 +16,7 @@ extension TenantPilot {
 extension TenantPilot.PolicyTypes {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the policy types that schedules may name.",
             discussion: "Example:\n  tenantpilot policy-types list --json")
 

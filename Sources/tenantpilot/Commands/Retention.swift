@@ -6,6 +6,7 @@ extension TenantPilot {
     /// `retention …`: keeping each schedule's newest backup sets and deleting the rest (SPEC §7).
     struct Retention: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retention",
             abstract: "Apply backup retention.",
             subcommands: [Apply.self]
         )
@@ -15,6 +16,7 @@ extension TenantPilot {
 extension TenantPilot.Retention {
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "apply",
             abstract: "Delete backup sets beyond each schedule's keep-last count.",
             discussion: """
                 A schedule keeps its newest keep-last sets (complete or partial) and always its \

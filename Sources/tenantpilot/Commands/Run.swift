@@ -10,6 +10,7 @@ extension TenantPilot {
     /// `run ID`: "Run now".
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run a schedule now (trigger manual) and wait for the run to end.",
             discussion: """
                 The run takes the current minute as its slot; if that slot already has a run, the
@@ -38,6 +39,7 @@ extension TenantPilot {
     /// `retry RUN_ID`.
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retry",
             abstract: "Run a failed, partial or skipped run's schedule again (trigger retry).",
             discussion: """
                 Exit codes: 0 success, 1 failed, 3 partial, 4 skipped or slot taken, 2 when the run

@@ -6,6 +6,7 @@ extension TenantPilot {
     /// `runs …`: run history.
     struct Runs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "runs",
             abstract: "Show run history.",
             subcommands: [List.self, Show.self]
         )
@@ -15,6 +16,7 @@ extension TenantPilot {
 extension TenantPilot.Runs {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List runs, newest first.",
             discussion: "Examples:\n  tenantpilot runs list --schedule contoso/nightly --limit 10\n  tenantpilot runs list --status failed --json")
 
@@ -58,6 +60,7 @@ extension TenantPilot.Runs {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one run.",
             discussion: "Example:\n  tenantpilot runs show 42 --json")
 

@@ -6,6 +6,7 @@ extension TenantPilot {
     /// `schedules …`: when and what to back up.
     struct Schedules: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schedules",
             abstract: "Manage backup schedules.",
             subcommands: [Add.self, List.self, Show.self, Update.self, Enable.self, Disable.self, Remove.self, Next.self]
         )
@@ -27,6 +28,7 @@ struct TimetableOptions: ParsableArguments {
 extension TenantPilot.Schedules {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Create a schedule; prints it with its next run (UTC and local).",
             discussion: """
                 Examples:
@@ -61,6 +63,7 @@ extension TenantPilot.Schedules {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List schedules with their next run.",
             discussion: "Example:\n  tenantpilot schedules list --tenant contoso --json")
 
@@ -90,6 +93,7 @@ extension TenantPilot.Schedules {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one schedule and its next run.",
             discussion: "Example:\n  tenantpilot schedules show contoso/nightly")
 
@@ -107,6 +111,7 @@ extension TenantPilot.Schedules {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Change a schedule; a new timetable or zone recomputes its next run from now.",
             discussion: """
                 Examples:
@@ -137,6 +142,7 @@ extension TenantPilot.Schedules {
 
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "enable",
             abstract: "Enable a schedule; its next run counts from now (no catch-up of past slots).",
             discussion: "Example:\n  tenantpilot schedules enable contoso/nightly")
 
@@ -152,6 +158,7 @@ extension TenantPilot.Schedules {
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "disable",
             abstract: "Disable a schedule (dispatch skips it until it is enabled again).",
             discussion: "Example:\n  tenantpilot schedules disable contoso/nightly")
 
@@ -167,6 +174,7 @@ extension TenantPilot.Schedules {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a schedule. Its backups and run history stay.",
             discussion: "Example:\n  tenantpilot schedules remove contoso/nightly")
 
@@ -187,6 +195,7 @@ extension TenantPilot.Schedules {
 
     struct Next: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "next",
             abstract: "Show the next slots of a schedule, in UTC and local time: exactly those dispatch will use.",
             discussion: "Example:\n  tenantpilot schedules next contoso/nightly --count 5 --after 2026-03-28T00:00:00Z")
 

@@ -6,6 +6,7 @@ extension TenantPilot {
     /// `tenants …`: the Microsoft 365 tenants whose Intune policies are backed up.
     struct Tenants: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tenants",
             abstract: "Register and list tenants.",
             subcommands: [Add.self, List.self]
         )
@@ -15,6 +16,7 @@ extension TenantPilot {
 extension TenantPilot.Tenants {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register a tenant (the client secret itself is never stored, only where to read it).",
             discussion: """
                 Example:
@@ -64,6 +66,7 @@ extension TenantPilot.Tenants {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List tenants (never showing a secret).",
             discussion: "Example:\n  tenantpilot tenants list --json")
 
