@@ -54,8 +54,14 @@ import Testing
         ] {
             #expect(commands.contains { $0.hasPrefix(essential) }, "the README walkthrough lost `\(essential)`")
         }
-        // The test section the CI runs stays as it is.
-        #expect(readme.contains("\n    scripts/test\n"))
+        // The two commands: each is in the README, exists and is executable, and CI runs the tests' one.
+        let root = Self.readmeURL.deletingLastPathComponent()
+        for script in ["scripts/demo", "scripts/test"] {
+            #expect(readme.contains("\n    \(script)    #"), "the README lost `\(script)`")
+            #expect(FileManager.default.isExecutableFile(atPath: root.appendingPathComponent(script).path), "\(script)")
+        }
+        let ci = try String(contentsOf: root.appendingPathComponent(".ci/run"), encoding: .utf8)
+        #expect(ci.contains("scripts/test"))
     }
 
     @Test func everyWalkthroughCommandSucceeds() throws {

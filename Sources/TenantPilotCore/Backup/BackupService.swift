@@ -127,6 +127,9 @@ public struct BackupService: BackupPerforming {
         do {
             listed = try await client.listPolicies(of: type)
         } catch {
+            // A collection Graph does not have (404) is an answer the run cannot use.
+            let error =
+                error.code == GraphErrorCode.notFound ? TenantPilotError.failed(error.message, code: GraphErrorCode.badResponse) : error
             return TypeCapture(type: type, listed: [], items: [], failedItems: 0, error: error)
         }
         let captured = await client.capturePolicies(of: type, listed: listed)
@@ -141,6 +144,10 @@ public struct BackupService: BackupPerforming {
             switch captured[id] {
             case .success(let payload)?:
                 items.append(NewBackupItem(typeKey: type.key, graphId: id, displayName: PolicyIdentity.displayName(of: payload), payload: payload))
+            case .failure(let error)? where error.code == GraphErrorCode.notFound:
+                // Deleted between the listing and its capture: it is gone, not failed; the
+                // next sync records it as gone.
+                continue
             case .failure(let error)?:
                 failed += 1
                 firstError = firstError ?? error

@@ -167,4 +167,39 @@ import Testing
             #expect(files.contains { $0.lastPathComponent.hasPrefix("Win_10_ baseline__") })
         }
     }
+
+    /// A Graph double: one type lists three policies, one of which is deleted before its
+    /// capture (404); another type's collection does not exist (404).
+    struct VanishingGraph: GraphClient {
+        func listPolicies(of type: PolicyType) async throws(TenantPilotError) -> [JSONValue] {
+            if type.key == "roleScopeTag" {
+                throw TenantPilotError.failed("Graph found no role scope tags (HTTP 404)", code: GraphErrorCode.notFound)
+            }
+            return ["a", "b", "c"].map { .object(["id": .string($0), "displayName": .string("Policy \($0)")]) }
+        }
+
+        func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<JSONValue, TenantPilotError>] {
+            var payloads: [String: Result<JSONValue, TenantPilotError>] = [:]
+            for policy in listed {
+                guard let id = policy["id"]?.stringValue else { continue }
+                payloads[id] =
+                    id == "b" ? .failure(.failed("Graph found no policy b (HTTP 404)", code: GraphErrorCode.notFound)) : .success(policy)
+            }
+            return payloads
+        }
+    }
+
+    @Test func aPolicyDeletedDuringCaptureIsGoneNotFailedAndAMissingCollectionIsABadResponse() async throws {
+        let harness = try Harness()
+        let service = BackupService(store: harness.store) { _ in VanishingGraph() }
+        let outcome = await service.backup(
+            tenant: harness.tenant, types: harness.types(["deviceConfiguration", "roleScopeTag"]), scheduleId: nil, runId: nil,
+            actor: "admin", at: Date(), progress: nil)
+        #expect(outcome.items == 2)
+        #expect(outcome.failedItems == 0)
+        #expect(outcome.failedTypes.map(\.key) == ["roleScopeTag"])
+        #expect(outcome.failedTypes.first?.error.code == "GRAPH_BAD_RESPONSE")
+        let setId = try #require(outcome.backupSetId)
+        #expect(try harness.payloads(setId).keys.sorted() == ["deviceConfiguration/a", "deviceConfiguration/c"])
+    }
 }
