@@ -163,7 +163,9 @@ enum StoreSchema {
     /// id. An item names its key, which keeps (set, type, Graph id) unique through the primary
     /// key, and its version, whose key must be the same (the composite foreign key). The
     /// indexes on `version_id` and `payload_id` keep garbage collection to the rows a deletion
-    /// touches. Every set, item and payload of a v2 store is carried over.
+    /// touches. Every set, item and payload of a v2 store is carried over. Deleting a set also
+    /// clears `backup_schedule_runs.backup_set_id` (ON DELETE SET NULL): its index spares
+    /// retention a scan of the whole run history per deleted set.
     private static let v3 = """
         CREATE TABLE backup_payloads_v3 (
             id INTEGER PRIMARY KEY,
@@ -219,5 +221,7 @@ enum StoreSchema {
         ALTER TABLE backup_payloads_v3 RENAME TO backup_payloads;
         ALTER TABLE backup_items_v3 RENAME TO backup_items;
         CREATE INDEX backup_items_by_version ON backup_items(version_id, key_id);
+
+        CREATE INDEX backup_schedule_runs_by_set ON backup_schedule_runs(backup_set_id);
         """
 }

@@ -144,6 +144,7 @@ import Testing
         ])
         try backups.completeSet(setId: 3, status: .complete, at: Date(timeIntervalSince1970: 1_780_000_000))
         #expect(try backups.set(id: 3)?.items.count == 2)
+        #expect(try store.writer.read { db in try db.indexes(on: "backup_schedule_runs").map(\.name) }.contains("backup_schedule_runs_by_set"))
     }
 
     @Test func fileFromANewerBinaryIsRefused() throws {
