@@ -69,7 +69,7 @@ struct RetentionBenchmark: AsyncParsableCommand {
             | store after 1 backup | \(Self.mib(single)) |
             | store after \(days) backups (\(kept) kept) | \(Self.mib(final)) (peak \(Self.mib(peak))) |
             | ratio to one backup | **\(String(format: "%.2f", ratioWithSchema))×** (\(verdict) the target < \(targetRatio)×; \(String(format: "%.2f", ratio))× without the empty schema) |
-            | cost of one more unchanged backup | \(String(format: "%.0f", perItem)) bytes per policy (item row and its two index entries) |
+            | cost of one more unchanged backup | \(String(format: "%.0f", perItem)) bytes per policy (its item row and index entries) |
             | backup write, median / max | \(Self.ms(Self.median(backupTimes))) / \(Self.ms(backupTimes.max() ?? .zero)) |
             | retention with nothing to delete, median | \(Self.ms(Self.median(Array(retentionTimes.prefix(kept))))) |
             | retention deleting one set, median / max | \(Self.ms(Self.median(deletingRetentionTimes))) / \(Self.ms(deletingRetentionTimes.max() ?? .zero)) |

@@ -86,7 +86,9 @@ final class CLI: @unchecked Sendable {
         return try queue.read { db in
             var lines: [String] = []
             for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid") {
+                // By primary key: `backup_items` is a WITHOUT ROWID table.
+                let order = try db.primaryKey(table).columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY \(order)") {
                     lines.append("\(table): \(row.description)")
                 }
             }

@@ -4,7 +4,9 @@ import GRDB
 /// The content-addressed store of backup sets (SPEC §2 "Backup"). A run begins a set
 /// (`building`, invisible to every listing), adds its items in batches, and completes it as
 /// `complete` or `partial`; only then is it listed. Each payload is stored once per distinct
-/// SHA-256 of its canonical JSON, so a backup of an unchanged tenant adds item rows only.
+/// SHA-256 of its canonical JSON, and each policy's identity and display name once, so a backup
+/// of an unchanged tenant adds only an item row of three integers per policy (migration
+/// `v3_compact_backup_items`).
 ///
 /// "Newest" means the highest id: sets are ordered by when they were begun in this store,
 /// whatever the clock (`--now`, a corrected system clock) said at the time.
@@ -37,10 +39,12 @@ public struct BackupSetStore: Sendable {
         }
     }
 
-    /// Adds items to a set that is being written: payloads are inserted once per distinct
-    /// SHA-256 (`ON CONFLICT DO NOTHING`), items in batches of `batchSize`, one transaction per
-    /// batch. Throws `BACKUP_SET_CLOSED` when the set is not `building` (completed or discarded)
-    /// and `DUPLICATE_BACKUP_ITEM` when the set already holds an item of that type and Graph id.
+    /// Adds items to a set that is being written: a payload is inserted once per distinct SHA-256,
+    /// a policy's key (type, Graph id) once, and each distinct capture (key, display name,
+    /// payload) once, so an item row is three integers. Items go in batches of `batchSize`, one
+    /// transaction per batch. Throws `BACKUP_SET_CLOSED` when the set is not `building`
+    /// (completed or discarded) and `DUPLICATE_BACKUP_ITEM` when the set already holds an item
+    /// of that type and Graph id.
     public func addItems(setId: Int64, items: [NewBackupItem]) throws(TenantPilotError) {
         // Hash outside the write transaction: the lock is held only for the inserts.
         let prepared = items.map { item in (item: item, payload: PayloadHash.canonical(item.payload)) }
@@ -50,23 +54,18 @@ public struct BackupSetStore: Sendable {
             try StoreAccess.perform("add items to backup set \(setId)") {
                 try store.writer.write { db in
                     try Self.requireBuilding(db, setId: setId)
-                    let insertPayload = try db.cachedStatement(
-                        sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING")
-                    let insertItem = try db.cachedStatement(
-                        sql: """
-                            INSERT INTO backup_items (backup_set_id, policy_type, graph_id, display_name, payload_sha256)
-                            VALUES (?, ?, ?, ?, ?)
-                            """)
+                    let rows = try ItemRowWriter(db)
                     for entry in batch {
-                        try insertPayload.execute(arguments: [
-                            entry.payload.sha256, entry.payload.data, entry.payload.data.count,
-                        ])
+                        let payloadId = try rows.payloadId(sha256: entry.payload.sha256, content: entry.payload.data)
+                        let keyId = try rows.keyId(typeKey: entry.item.typeKey, graphId: entry.item.graphId)
+                        let versionId = try rows.versionId(
+                            keyId: keyId, payloadId: payloadId, displayName: entry.item.displayName)
                         do {
-                            try insertItem.execute(arguments: [
-                                setId, entry.item.typeKey, entry.item.graphId, entry.item.displayName,
-                                entry.payload.sha256,
-                            ])
-                        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                            try rows.insertItem(setId: setId, keyId: keyId, versionId: versionId)
+                        } catch let error as DatabaseError
+                            where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+                            || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+                        {
                             throw TenantPilotError.failed(
                                 "backup set \(setId) already holds \(entry.item.typeKey) \(entry.item.graphId)",
                                 code: "DUPLICATE_BACKUP_ITEM")
@@ -161,14 +160,18 @@ public struct BackupSetStore: Sendable {
                 let items = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT policy_type, graph_id, display_name, payload_sha256 FROM backup_items
-                        WHERE backup_set_id = ? ORDER BY policy_type, display_name, graph_id
+                        SELECT k.policy_type, k.graph_id, v.display_name, p.sha256
+                        FROM backup_items i
+                        JOIN backup_item_keys k ON k.id = i.key_id
+                        JOIN backup_item_versions v ON v.id = i.version_id
+                        JOIN backup_payloads p ON p.id = v.payload_id
+                        WHERE i.backup_set_id = ? ORDER BY k.policy_type, v.display_name, k.graph_id
                         """,
                     arguments: [id]
                 ).map { row in
                     BackupItemRecord(
                         typeKey: row["policy_type"], graphId: row["graph_id"],
-                        displayName: row["display_name"], sha256: row["payload_sha256"])
+                        displayName: row["display_name"], sha256: row["sha256"])
                 }
                 return BackupSetDetail(summary: try Self.summary(row), items: items)
             }
@@ -227,5 +230,62 @@ public struct BackupSetStore: Sendable {
             scheduleId: row["backup_schedule_id"], scheduleName: row["schedule_name"],
             scheduleRemoved: row["schedule_removed"] ?? false, runId: row["run_id"], status: status,
             itemCount: row["item_count"], createdAt: createdAt, completedAt: completedText.flatMap(ISO8601.parse))
+    }
+}
+
+/// The get-or-insert statements of `addItems`, prepared once per write transaction. Each
+/// `INSERT … ON CONFLICT DO NOTHING` that inserts nothing is followed by a lookup through the
+/// same unique index; an existing payload's row (its content) is never rewritten.
+private struct ItemRowWriter {
+    let db: Database
+    let insertPayload, findPayload, insertKey, findKey, insertVersion, findVersion, insertItem: Statement
+
+    init(_ db: Database) throws {
+        self.db = db
+        insertPayload = try db.cachedStatement(
+            sql: "INSERT INTO backup_payloads (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING")
+        findPayload = try db.cachedStatement(sql: "SELECT id FROM backup_payloads WHERE sha256 = ?")
+        insertKey = try db.cachedStatement(
+            sql: "INSERT INTO backup_item_keys (policy_type, graph_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        findKey = try db.cachedStatement(
+            sql: "SELECT id FROM backup_item_keys WHERE policy_type = ? AND graph_id = ?")
+        insertVersion = try db.cachedStatement(
+            sql: """
+                INSERT INTO backup_item_versions (key_id, payload_id, display_name) VALUES (?, ?, ?)
+                ON CONFLICT (key_id, payload_id, display_name) DO NOTHING
+                """)
+        findVersion = try db.cachedStatement(
+            sql: "SELECT id FROM backup_item_versions WHERE key_id = ? AND payload_id = ? AND display_name = ?")
+        insertItem = try db.cachedStatement(
+            sql: "INSERT INTO backup_items (backup_set_id, key_id, version_id) VALUES (?, ?, ?)")
+    }
+
+    func payloadId(sha256: String, content: Data) throws -> Int64 {
+        try getOrInsert(insertPayload, [sha256, content.count, content], find: findPayload, [sha256])
+    }
+
+    func keyId(typeKey: String, graphId: String) throws -> Int64 {
+        let arguments: StatementArguments = [typeKey, graphId]
+        return try getOrInsert(insertKey, arguments, find: findKey, arguments)
+    }
+
+    func versionId(keyId: Int64, payloadId: Int64, displayName: String) throws -> Int64 {
+        let arguments: StatementArguments = [keyId, payloadId, displayName]
+        return try getOrInsert(insertVersion, arguments, find: findVersion, arguments)
+    }
+
+    func insertItem(setId: Int64, keyId: Int64, versionId: Int64) throws {
+        try insertItem.execute(arguments: [setId, keyId, versionId])
+    }
+
+    private func getOrInsert(
+        _ insert: Statement, _ insertArguments: StatementArguments, find: Statement, _ findArguments: StatementArguments
+    ) throws -> Int64 {
+        try insert.execute(arguments: insertArguments)
+        if db.changesCount > 0 { return db.lastInsertedRowID }
+        guard let id = try Int64.fetchOne(find, arguments: findArguments) else {
+            throw TenantPilotError.failed("a row vanished while it was being referenced", code: "STORE_CORRUPT")
+        }
+        return id
     }
 }

@@ -122,8 +122,11 @@ public struct RetentionService: Sendable {
         }
     }
 
-    /// Decides for every finished set of the schedule; reads only.
-    private static func evaluate(_ db: Database, scheduleId: Int64, alreadyDeleted: [Int64]) throws -> Evaluation {
+    /// Decides for every finished set of the schedule; reads only. With `countOrphans` false the
+    /// report's payload counts are left at zero for the caller that deletes (and counts) them.
+    private static func evaluate(
+        _ db: Database, scheduleId: Int64, alreadyDeleted: [Int64], countOrphans: Bool = true
+    ) throws -> Evaluation {
         guard
             let schedule = try Row.fetchOne(
                 db,
@@ -175,8 +178,9 @@ public struct RetentionService: Sendable {
             }
         }
         let deleteIds = decisions.filter { $0.action == .delete }.map(\.setId)
-        let orphans = try BackupSetDeletion.orphanPayloads(
-            db, deleting: deleteIds, excluding: alreadyDeleted + deleteIds)
+        let orphans =
+            countOrphans
+            ? try BackupSetDeletion.orphanPayloads(db, deleting: deleteIds, excluding: alreadyDeleted + deleteIds) : []
         let report = RetentionScheduleReport(
             scheduleId: scheduleId, tenantId: schedule["tenant_id"], tenantName: schedule["tenant_name"],
             scheduleName: schedule["name"], keepLast: keepLast, scheduleRemoved: removed, sets: decisions,
@@ -187,7 +191,8 @@ public struct RetentionService: Sendable {
 
     /// Decides and deletes inside the caller's write transaction, and audits the application.
     private static func applyOne(_ db: Database, scheduleId: Int64, actor: String, at instant: Date) throws -> RetentionScheduleReport {
-        let evaluation = try evaluate(db, scheduleId: scheduleId, alreadyDeleted: [])
+        // The deletion finds the orphans itself; finding them twice would double the work.
+        let evaluation = try evaluate(db, scheduleId: scheduleId, alreadyDeleted: [], countOrphans: false)
         var report = evaluation.report
         if report.scheduleRemoved { return report }
         let removedPayloads = try BackupSetDeletion.delete(db, setIds: evaluation.deleteIds)

@@ -11,6 +11,10 @@ enum StoreSchema {
         migrator.registerMigration("v2_history_indexes") { db in
             try db.execute(sql: v2)
         }
+        // Rebuilds tables: GRDB runs it with foreign keys off and checks them all before commit.
+        migrator.registerMigration("v3_compact_backup_items") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -150,5 +154,74 @@ enum StoreSchema {
         CREATE INDEX audit_logs_by_tenant ON audit_logs(tenant_id, id);
         CREATE INDEX audit_logs_by_action ON audit_logs(action, id);
         CREATE INDEX notifications_by_actor ON notifications(actor, id);
+        """
+
+    /// Backup items become three small integers per policy per set, so that keeping 30 sets of
+    /// an unchanged tenant costs little more than one (SPEC §2: "almost no space"). What a
+    /// policy is (type and Graph id) is stored once in `backup_item_keys`; each distinct capture
+    /// of it (display name and payload) once in `backup_item_versions`; payloads get an integer
+    /// id. An item names its key, which keeps (set, type, Graph id) unique through the primary
+    /// key, and its version, whose key must be the same (the composite foreign key). The
+    /// indexes on `version_id` and `payload_id` keep garbage collection to the rows a deletion
+    /// touches. Every set, item and payload of a v2 store is carried over. Deleting a set also
+    /// clears `backup_schedule_runs.backup_set_id` (ON DELETE SET NULL): its index spares
+    /// retention a scan of the whole run history per deleted set.
+    private static let v3 = """
+        CREATE TABLE backup_payloads_v3 (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            content BLOB NOT NULL
+        );
+        INSERT INTO backup_payloads_v3 (sha256, size, content)
+            SELECT sha256, size, content FROM backup_payloads ORDER BY rowid;
+
+        CREATE TABLE backup_item_keys (
+            id INTEGER PRIMARY KEY,
+            policy_type TEXT NOT NULL,
+            graph_id TEXT NOT NULL,
+            UNIQUE (policy_type, graph_id)
+        );
+        INSERT INTO backup_item_keys (policy_type, graph_id)
+            SELECT DISTINCT policy_type, graph_id FROM backup_items ORDER BY policy_type, graph_id;
+
+        CREATE TABLE backup_item_versions (
+            id INTEGER PRIMARY KEY,
+            key_id INTEGER NOT NULL REFERENCES backup_item_keys(id),
+            payload_id INTEGER NOT NULL REFERENCES backup_payloads(id),
+            display_name TEXT NOT NULL,
+            UNIQUE (key_id, payload_id, display_name),
+            UNIQUE (id, key_id)
+        );
+        CREATE INDEX backup_item_versions_by_payload ON backup_item_versions(payload_id);
+        INSERT INTO backup_item_versions (key_id, payload_id, display_name)
+            SELECT DISTINCT k.id, p.id, i.display_name
+            FROM backup_items i
+            JOIN backup_item_keys k ON k.policy_type = i.policy_type AND k.graph_id = i.graph_id
+            JOIN backup_payloads_v3 p ON p.sha256 = i.payload_sha256
+            ORDER BY k.id, p.id, i.display_name;
+
+        CREATE TABLE backup_items_v3 (
+            backup_set_id INTEGER NOT NULL REFERENCES backup_sets(id) ON DELETE CASCADE,
+            key_id INTEGER NOT NULL,
+            version_id INTEGER NOT NULL,
+            PRIMARY KEY (backup_set_id, key_id),
+            FOREIGN KEY (version_id, key_id) REFERENCES backup_item_versions(id, key_id)
+        ) WITHOUT ROWID;
+        INSERT INTO backup_items_v3 (backup_set_id, key_id, version_id)
+            SELECT i.backup_set_id, v.key_id, v.id
+            FROM backup_items i
+            JOIN backup_item_keys k ON k.policy_type = i.policy_type AND k.graph_id = i.graph_id
+            JOIN backup_payloads_v3 p ON p.sha256 = i.payload_sha256
+            JOIN backup_item_versions v ON v.key_id = k.id AND v.payload_id = p.id AND v.display_name = i.display_name
+            ORDER BY i.backup_set_id, v.key_id;
+
+        DROP TABLE backup_items;
+        DROP TABLE backup_payloads;
+        ALTER TABLE backup_payloads_v3 RENAME TO backup_payloads;
+        ALTER TABLE backup_items_v3 RENAME TO backup_items;
+        CREATE INDEX backup_items_by_version ON backup_items(version_id, key_id);
+
+        CREATE INDEX backup_schedule_runs_by_set ON backup_schedule_runs(backup_set_id);
         """
 }

@@ -78,13 +78,18 @@ import Testing
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             #expect(integrity == ["ok"])
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
-            let itemsWithoutPayload = try Int.fetchOne(
+            // Items, versions, keys and payloads: nothing points at a missing row (also checked by
+            // foreign_key_check) and nothing is left that no set references.
+            let dangling = try Int.fetchOne(
                 db,
                 sql: """
                     SELECT count(*) FROM backup_items i
-                    WHERE NOT EXISTS (SELECT 1 FROM backup_payloads p WHERE p.sha256 = i.payload_sha256)
+                    LEFT JOIN backup_item_versions v ON v.id = i.version_id AND v.key_id = i.key_id
+                    LEFT JOIN backup_item_keys k ON k.id = v.key_id
+                    LEFT JOIN backup_payloads p ON p.id = v.payload_id
+                    WHERE v.id IS NULL OR k.id IS NULL OR p.id IS NULL
                     """) ?? -1
-            #expect(itemsWithoutPayload == 0)
+            #expect(dangling == 0)
             let itemsWithoutSet = try Int.fetchOne(
                 db,
                 sql: "SELECT count(*) FROM backup_items i WHERE NOT EXISTS (SELECT 1 FROM backup_sets s WHERE s.id = i.backup_set_id)")
@@ -95,11 +100,17 @@ import Testing
                 sql: "SELECT count(*) FROM backup_sets s WHERE item_count <> (SELECT count(*) FROM backup_items WHERE backup_set_id = s.id)")
                 ?? -1
             #expect(wrongCounts == 0)
-            let orphanPayloads = try Int.fetchOne(
+            let orphans = try Int.fetchOne(
                 db,
-                sql: "SELECT count(*) FROM backup_payloads p WHERE NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.payload_sha256 = p.sha256)")
-                ?? -1
-            #expect(orphanPayloads == 0)
+                sql: """
+                    SELECT (SELECT count(*) FROM backup_item_versions v
+                            WHERE NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id))
+                         + (SELECT count(*) FROM backup_payloads p
+                            WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.payload_id = p.id))
+                         + (SELECT count(*) FROM backup_item_keys k
+                            WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.key_id = k.id))
+                    """) ?? -1
+            #expect(orphans == 0)
             let perSchedule = try [1, 2].map { schedule in
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_sets WHERE backup_schedule_id = ?", arguments: [schedule]) ?? -1
             }
@@ -129,13 +140,28 @@ import Testing
                         """,
                     arguments: [index + 1, "schedule\(index + 1)", keep])
             }
+            // One key per policy; per schedule one version of each shared policy, and per set
+            // one version of each of its own.
             try db.execute(
                 sql: """
                     WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
-                    INSERT INTO backup_payloads (sha256, content, size)
-                    SELECT printf('shared-%d-%06d', s.value, i), randomblob(800), 800 FROM k, json_each('[1,2]') s
+                    INSERT INTO backup_item_keys (id, policy_type, graph_id)
+                    SELECT i, 'deviceConfiguration', printf('%08d-graph', i) FROM k
+                    """,
+                arguments: [itemsPerSet])
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
+                    INSERT INTO backup_payloads (sha256, size, content)
+                    SELECT printf('shared-%d-%06d', s.value, i), 800, randomblob(800) FROM k, json_each('[1,2]') s
                     """,
                 arguments: [sharedItemsPerSet])
+            try db.execute(
+                sql: """
+                    INSERT INTO backup_item_versions (key_id, payload_id, display_name)
+                    SELECT CAST(substr(sha256, 10) AS INTEGER), id, printf('Policy %d', CAST(substr(sha256, 10) AS INTEGER))
+                    FROM backup_payloads
+                    """)
             for schedule in 1...2 {
                 for set in 1...setsPerSchedule {
                     try db.execute(
@@ -148,19 +174,25 @@ import Testing
                     try db.execute(
                         sql: """
                             WITH RECURSIVE k(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM k WHERE i < ?2)
-                            INSERT INTO backup_payloads (sha256, content, size)
-                            SELECT printf('own-%d-%06d', ?3, i), randomblob(800), 800 FROM k
+                            INSERT INTO backup_payloads (sha256, size, content)
+                            SELECT printf('own-%d-%06d', ?3, i), 800, randomblob(800) FROM k
                             """,
                         arguments: [sharedItemsPerSet + 1, itemsPerSet, setId])
                     try db.execute(
                         sql: """
-                            WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
-                            INSERT INTO backup_items (backup_set_id, policy_type, graph_id, display_name, payload_sha256)
-                            SELECT ?, 'deviceConfiguration', printf('%08d-graph', i), printf('Policy %d', i),
-                                   CASE WHEN i <= ? THEN printf('shared-%d-%06d', ?, i) ELSE printf('own-%d-%06d', ?, i) END
-                            FROM k
+                            INSERT INTO backup_item_versions (key_id, payload_id, display_name)
+                            SELECT CAST(substr(sha256, length(?1) + 1) AS INTEGER), id,
+                                   printf('Policy %d', CAST(substr(sha256, length(?1) + 1) AS INTEGER))
+                            FROM backup_payloads WHERE sha256 LIKE ?1 || '%'
                             """,
-                        arguments: [itemsPerSet, setId, sharedItemsPerSet, schedule, setId])
+                        arguments: ["own-\(setId)-"])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO backup_items (backup_set_id, key_id, version_id)
+                            SELECT ?1, v.key_id, v.id FROM backup_item_versions v JOIN backup_payloads p ON p.id = v.payload_id
+                            WHERE p.sha256 LIKE printf('shared-%d-%%', ?2) OR p.sha256 LIKE printf('own-%d-%%', ?1)
+                            """,
+                        arguments: [setId, schedule])
                 }
             }
         }

@@ -61,6 +61,92 @@ import Testing
         #expect(indexes.contains("audit_logs_by_action"))
     }
 
+    /// v3 rebuilt `backup_items` and `backup_payloads`: a v2 store's sets must read the same
+    /// afterwards, item for item and payload for payload, a set still being written included.
+    @Test func aV2StoreKeepsEverySetItemAndPayloadThroughTheCompactSchema() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.file("v2.sqlite")
+        struct OldItem: Hashable {
+            var set: Int64, type: String, graphId: String, name: String, payload: JSONValue
+        }
+        let shared: JSONValue = .object(["id": .string("shared"), "settings": .array([.int(1), .null])])
+        let renamedBefore: JSONValue = .object(["id": .string("p1"), "displayName": .string("Baseline")])
+        let renamedAfter: JSONValue = .object(["id": .string("p1"), "displayName": .string("Baseline (new)")])
+        let old = [
+            OldItem(set: 1, type: "deviceConfiguration", graphId: "p1", name: "Baseline", payload: renamedBefore),
+            OldItem(set: 1, type: "deviceConfiguration", graphId: "p2", name: "Two", payload: shared),
+            OldItem(set: 1, type: "roleScopeTag", graphId: "p2", name: "Same id, other type", payload: shared),
+            OldItem(set: 2, type: "deviceConfiguration", graphId: "p1", name: "Baseline (new)", payload: renamedAfter),
+            OldItem(set: 2, type: "deviceConfiguration", graphId: "p2", name: "Two", payload: shared),
+            OldItem(set: 3, type: "deviceConfiguration", graphId: "p2", name: "Two", payload: shared),
+        ]
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(queue, upTo: "v2_history_indexes")
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
+                        VALUES ('old', '11111111-2222-3333-4444-555555555555', 'app', 'SECRET', 'https://g', 'https://a', '2026-01-01T00:00:00Z');
+                        INSERT INTO backup_sets (tenant_id, status, item_count, created_at, completed_at) VALUES
+                            (1, 'complete', 3, '2026-01-01T02:00:00Z', '2026-01-01T02:01:00Z'),
+                            (1, 'partial', 2, '2026-01-02T02:00:00Z', '2026-01-02T02:01:00Z'),
+                            (1, 'building', 0, '2026-01-03T02:00:00Z', NULL);
+                        """)
+                for item in old {
+                    let (sha256, data) = PayloadHash.canonical(item.payload)
+                    try db.execute(
+                        sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        arguments: [sha256, data, data.count])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO backup_items (backup_set_id, policy_type, graph_id, display_name, payload_sha256)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [item.set, item.type, item.graphId, item.name, sha256])
+                }
+            }
+            try queue.close()
+        }
+
+        let store = try Store.open(path: path)
+        let backups = BackupSetStore(store: store)
+        for set in Int64(1)...2 {
+            let expected = old.filter { $0.set == set }
+                .map { BackupItemRecord(typeKey: $0.type, graphId: $0.graphId, displayName: $0.name, sha256: PayloadHash.canonical($0.payload).sha256) }
+                .sorted { ($0.typeKey, $0.displayName, $0.graphId) < ($1.typeKey, $1.displayName, $1.graphId) }
+            let detail = try #require(try backups.set(id: set))
+            #expect(detail.items == expected)
+            #expect(detail.summary.itemCount == expected.count)
+        }
+        #expect(try backups.set(id: 3) == nil, "a set being written stays invisible")
+        for item in old {
+            #expect(try backups.payload(sha256: PayloadHash.canonical(item.payload).sha256) == item.payload)
+        }
+        let (payloads, keys, versions, building, sizes) = try store.writer.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_payloads"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_item_keys"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_item_versions"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_items WHERE backup_set_id = 3"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_payloads WHERE size <> length(content)")
+            )
+        }
+        #expect(payloads == 3)
+        #expect(keys == 3)
+        #expect(versions == 4)
+        #expect(building == 1)
+        #expect(sizes == 0)
+
+        // The migrated store is written and pruned like a new one.
+        try backups.addItems(setId: 3, items: [
+            NewBackupItem(typeKey: "deviceConfiguration", graphId: "p1", displayName: "Baseline (new)", payload: renamedAfter)
+        ])
+        try backups.completeSet(setId: 3, status: .complete, at: Date(timeIntervalSince1970: 1_780_000_000))
+        #expect(try backups.set(id: 3)?.items.count == 2)
+        #expect(try store.writer.read { db in try db.indexes(on: "backup_schedule_runs").map(\.name) }.contains("backup_schedule_runs_by_set"))
+    }
+
     @Test func fileFromANewerBinaryIsRefused() throws {
         let folder = TemporaryDirectory()
         let path = folder.file("new.sqlite")
