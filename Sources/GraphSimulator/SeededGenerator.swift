@@ -1,14 +1,15 @@
 /// SplitMix64: a small, fast, reproducible random generator, so that one seed always yields the
-/// same simulated tenant on every platform.
-struct SeededGenerator: RandomNumberGenerator {
+/// same simulated tenant on every platform (and the same benchmark input, and a failing
+/// property case can be replayed from its seed).
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
     /// A generator for one part of the simulation, independent of the order parts are made in.
-    init(seed: UInt64, _ parts: String...) {
+    public init(seed: UInt64, _ parts: String...) {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over the parts
         for part in parts {
             for byte in part.utf8 {
@@ -21,7 +22,7 @@ struct SeededGenerator: RandomNumberGenerator {
         state = seed ^ hash
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9e37_79b9_7f4a_7c15
         var z = state
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9

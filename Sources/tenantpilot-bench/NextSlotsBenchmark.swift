@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraphSimulator
 import TenantPilotCore
 
 /// `next-slots`: the next slot of many varied schedules (zones, local times, weekday sets,
@@ -29,7 +30,7 @@ struct NextSlotsBenchmark: ParsableCommand {
     ]
 
     func run() throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var work: [(Timetable, TimeZone, Date)] = []
         work.reserveCapacity(schedules)
         var zones: [TimeZone] = []
@@ -70,18 +71,5 @@ struct NextSlotsBenchmark: ParsableCommand {
         print("| schedules | slots found | total | per call |")
         print("|---:|---:|---:|---:|")
         print(String(format: "| %d | %d | %.3f s | %.2f µs |", schedules, found, seconds, seconds / Double(max(schedules, 1)) * 1e6))
-    }
-}
-
-/// SplitMix64, so that every run measures the same schedules.
-private struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GraphSimulator
 @testable import TenantPilotCore
 
 /// A random timetable kept in two forms: the text a user would type (parsed by the code under

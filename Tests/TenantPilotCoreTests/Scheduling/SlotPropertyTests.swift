@@ -1,4 +1,5 @@
 import Foundation
+import GraphSimulator
 import Testing
 @testable import TenantPilotCore
 
