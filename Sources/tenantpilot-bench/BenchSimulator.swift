@@ -76,10 +76,27 @@ final class BenchSimulator: @unchecked Sendable {
         await inProcess?.stop()
     }
 
+    /// Stops the separate simulator: SIGTERM, then SIGKILL if it is still there after two
+    /// seconds. Polls rather than `waitUntilExit()`, which on Linux spins a CPU while it waits.
     func stop() {
         guard let process, process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        for _ in 0..<200 where process.isRunning {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// CPU time (user + system) of the separate simulator so far, from /proc; nil in process.
+    func cpuSeconds() -> Double? {
+        guard let process, process.isRunning,
+            let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return nil }
+        // After "pid (comm)": state is field 3, utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
 

@@ -64,6 +64,7 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
         }
         let elapsed = clock.now - started
         let cpu = Self.cpuSeconds()
+        let simulatorCPU = server.cpuSeconds().map { String(format: "%.2f s", $0) } ?? "counted with the client"
         await server.stopInProcess()
 
         let requests = client.requestCounts
@@ -89,7 +90,7 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
             | wall time ÷ floor | \(String(format: "%.2f", floor > 0 ? wall / floor : 0)) |
             | peak resident memory of the client (VmHWM) | \(Self.peakResidentMemory()) |
             | CPU time of the client (user + system) | \(String(format: "%.2f", cpu)) s |
-            | simulator | \(server.whereItRuns) |
+            | simulator | \(server.whereItRuns), CPU time \(simulatorCPU) |
 
             """)
         if results.failed > 0 || results.captured != policies {
