@@ -20,6 +20,9 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
     @Option(help: "Concurrent requests of the client.")
     var concurrency: Int = 4
 
+    @Option(help: "Policy types captured at a time (default: BackupService's).")
+    var typeConcurrency: Int?
+
     @Option(help: "Elements per collection page.")
     var pageSize: Int = 100
 
@@ -46,8 +49,12 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
 
         let clock = ContinuousClock()
         let started = clock.now
+        let typesAtOnce = typeConcurrency ?? BackupService.defaultTypeConcurrency
         let results = try await withThrowingTaskGroup(of: (captured: Int, failed: Int).self) { group in
-            for type in registry.types {
+            // As BackupService does: a few types at a time, the next starting as one finishes.
+            var pending = registry.types[...]
+            func startNext() {
+                guard let type = pending.popFirst() else { return }
                 group.addTask {
                     let listed = try await client.listPolicies(of: type)
                     let payloads = await client.capturePolicies(of: type, listed: listed)
@@ -55,10 +62,12 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
                     return (payloads.count - failed, failed)
                 }
             }
+            for _ in 0..<max(1, typesAtOnce) { startNext() }
             var total = (captured: 0, failed: 0)
             for try await part in group {
                 total.captured += part.captured
                 total.failed += part.failed
+                startNext()
             }
             return total
         }
@@ -76,7 +85,8 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
             ### graph-capture
 
             A simulated tenant of \(policies) policies over \(registry.types.count) types, \(latencyMs) ms latency per \
-            request, page size \(pageSize), client concurrency \(concurrency); every policy listed and captured whole \
+            request, page size \(pageSize), client concurrency \(concurrency), \(typesAtOnce) types at a time as \
+            BackupService captures them; every policy listed and captured whole \
             (sub-resources, children, GET by id) through the real client over HTTP on loopback. Memory and CPU are the benchmark process's own: \
             with the simulator in a separate process, that is the client alone.
 
