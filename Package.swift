@@ -47,6 +47,7 @@ let package = Package(
             name: "tenantpilot-graph-simulator",
             dependencies: [
                 "GraphSimulator",
+                "TenantPilotCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -31,7 +31,8 @@ public final class GraphSimulator: Sendable {
         let state = SimulatorState(configuration: configuration, types: registry.types)
         let handler = SimulatorHandler(state: state)
         let server = HTTPServer(
-            address: try .inet(ip4: "127.0.0.1", port: port), timeout: 120, logger: .disabled,
+            address: try .inet(ip4: "127.0.0.1", port: port), timeout: 120,
+            pool: NoDelaySocketPool(base: HTTPServer.defaultPool()), logger: .disabled,
             handler: handler)
         let serving = Task { _ = try? await server.run() }
         do {

@@ -20,6 +20,9 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
     @Option(help: "Concurrent requests of the client.")
     var concurrency: Int = 4
 
+    @Option(help: "Policy types captured at a time (default: BackupService's).")
+    var typeConcurrency: Int?
+
     @Option(help: "Elements per collection page.")
     var pageSize: Int = 100
 
@@ -31,21 +34,27 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
             counts[type.key] = policies / registry.types.count + (index < policies % registry.types.count ? 1 : 0)
         }
         let secret = "bench-secret"
-        let simulator = try await GraphSimulator.start(
-            GraphSimulator.Configuration(
-                seed: 1, tenants: [tenant: .counts(counts)], pageSize: pageSize, latency: .milliseconds(latencyMs),
-                clientSecret: secret))
+        // The simulator runs as its own process when its binary is at hand (scripts/bench sets
+        // TENANTPILOT_SIMULATOR_BIN; a release build has it next to this one), so that its
+        // generated tenant and its CPU do not count against the client's memory and time.
+        let server = try await BenchSimulator.start(
+            tenant: tenant, counts: counts, policies: policies, pageSize: pageSize, latencyMs: latencyMs, secret: secret)
+        defer { server.stop() }
         let client = URLSessionGraphClient(
             connection: GraphConnection(
-                tenantGUID: tenant, clientID: "bench", secret: .environment("BENCH_SECRET"), graphURL: simulator.baseURL,
-                authorityURL: simulator.baseURL),
+                tenantGUID: tenant, clientID: "bench", secret: .environment("BENCH_SECRET"), graphURL: server.baseURL,
+                authorityURL: server.baseURL),
             dependencies: Dependencies(environment: ["BENCH_SECRET": secret]),
             options: GraphClientOptions(concurrency: concurrency))
 
         let clock = ContinuousClock()
         let started = clock.now
+        let typesAtOnce = typeConcurrency ?? BackupService.defaultTypeConcurrency
         let results = try await withThrowingTaskGroup(of: (captured: Int, failed: Int).self) { group in
-            for type in registry.types {
+            // As BackupService does: a few types at a time, the next starting as one finishes.
+            var pending = registry.types[...]
+            func startNext() {
+                guard let type = pending.popFirst() else { return }
                 group.addTask {
                     let listed = try await client.listPolicies(of: type)
                     let payloads = await client.capturePolicies(of: type, listed: listed)
@@ -53,15 +62,19 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
                     return (payloads.count - failed, failed)
                 }
             }
+            for _ in 0..<max(1, typesAtOnce) { startNext() }
             var total = (captured: 0, failed: 0)
             for try await part in group {
                 total.captured += part.captured
                 total.failed += part.failed
+                startNext()
             }
             return total
         }
         let elapsed = clock.now - started
-        await simulator.stop()
+        let cpu = Self.cpuSeconds()
+        let simulatorCPU = server.cpuSeconds().map { String(format: "%.2f s", $0) } ?? "counted with the client"
+        await server.stopInProcess()
 
         let requests = client.requestCounts
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -72,8 +85,10 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
             ### graph-capture
 
             A simulated tenant of \(policies) policies over \(registry.types.count) types, \(latencyMs) ms latency per \
-            request, page size \(pageSize), client concurrency \(concurrency); every policy listed and captured whole \
-            (sub-resources, children, GET by id) through the real client over HTTP on loopback.
+            request, page size \(pageSize), client concurrency \(concurrency), \(typesAtOnce) types at a time as \
+            BackupService captures them; every policy listed and captured whole \
+            (sub-resources, children, GET by id) through the real client over HTTP on loopback. Memory and CPU are the benchmark process's own: \
+            with the simulator in a separate process, that is the client alone.
 
             | measure | value |
             |---|---|
@@ -83,12 +98,23 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
             | Graph requests carried (GET + inside batches) | \(carried) |
             | round-trip floor (requests ÷ concurrency × latency) | \(String(format: "%.2f", floor)) s |
             | wall time ÷ floor | \(String(format: "%.2f", floor > 0 ? wall / floor : 0)) |
-            | peak resident memory (VmHWM) | \(Self.peakResidentMemory()) |
+            | peak resident memory of the client (VmHWM) | \(Self.peakResidentMemory()) |
+            | CPU time of the client (user + system) | \(String(format: "%.2f", cpu)) s |
+            | simulator | \(server.whereItRuns), CPU time \(simulatorCPU) |
 
             """)
         if results.failed > 0 || results.captured != policies {
             throw ExitCode.failure
         }
+    }
+
+    /// User plus system CPU time of this process so far, in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return user + system
     }
 
     /// VmHWM from /proc/self/status (Linux), e.g. `84.2 MB`.

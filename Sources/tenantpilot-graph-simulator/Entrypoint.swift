@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphSimulator
+import TenantPilotCore
 
 #if canImport(Glibc)
     import Glibc
@@ -33,6 +34,9 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
     @Option(help: "Policies of every registry type in each tenant.")
     var policiesPerType: Int = 3
 
+    @Option(help: "Policies in each tenant, spread evenly over the registry's types (instead of --policies-per-type).")
+    var policies: Int?
+
     @Option(help: "Elements per collection page.")
     var pageSize: Int = 100
 
@@ -50,7 +54,12 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
             throw ValidationError("--policies-per-type and --latency-ms must be ≥ 0, --page-size ≥ 1")
         }
         var specs: [String: SimulatedTenantSpec] = [:]
-        for tenant in tenants { specs[tenant] = .policiesPerType(policiesPerType) }
+        var spec = SimulatedTenantSpec.policiesPerType(policiesPerType)
+        if let policies {
+            guard policies >= 0 else { throw ValidationError("--policies must be ≥ 0") }
+            spec = .counts(try Self.spread(policies))
+        }
+        for tenant in tenants { specs[tenant] = spec }
         let simulator = try await GraphSimulator.start(
             GraphSimulator.Configuration(
                 seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs), clientSecret: clientSecret,
@@ -63,6 +72,17 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
         while true {
             try await Task.sleep(for: .seconds(3600))
         }
+    }
+
+    /// `total` policies over the registry's types, the first types taking one more when it does
+    /// not divide evenly (as `tenantpilot-bench graph-capture` spreads them).
+    static func spread(_ total: Int) throws -> [String: Int] {
+        let types = try PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment).types
+        var counts: [String: Int] = [:]
+        for (index, type) in types.enumerated() {
+            counts[type.key] = total / types.count + (index < total % types.count ? 1 : 0)
+        }
+        return counts
     }
 
     /// Exits 0 on SIGTERM and SIGINT, so that killing the simulator is a clean stop.

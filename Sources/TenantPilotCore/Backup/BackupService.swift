@@ -9,9 +9,12 @@ public struct BackupService: BackupPerforming {
     public let makeClient: @Sendable (Tenant) throws(TenantPilotError) -> any GraphClient
     /// Policy types listed and captured at once (requests are bounded by the client too).
     public let typeConcurrency: Int
+    /// Policy types captured at a time unless told otherwise: enough to keep the client's
+    /// requests in flight, few enough that only a few types' payloads are in memory at once.
+    public static let defaultTypeConcurrency = 4
 
     public init(
-        store: Store, typeConcurrency: Int = 4,
+        store: Store, typeConcurrency: Int = BackupService.defaultTypeConcurrency,
         makeClient: @escaping @Sendable (Tenant) throws(TenantPilotError) -> any GraphClient
     ) {
         self.store = store

@@ -113,28 +113,79 @@ extension URLSessionGraphClient {
         }
     }
 
-    /// Every element of each collection: first pages batched, next links followed one by one.
+    /// Every element of each collection, all pages. Pages are read in rounds: the first page of
+    /// every collection, then the next page of every collection that has one, … each round in
+    /// `$batch`es of up to 20, so a hundred long collections cost a few batches per round rather
+    /// than a hundred GETs one after another.
     func collections(_ requests: [BatchGET], version: String) async -> [Result<[JSONValue], TenantPilotError>] {
-        let firsts = await batchedGETs(requests, version: version)
         var results = [Result<[JSONValue], TenantPilotError>?](repeating: nil, count: requests.count)
-        await withTaskGroup(of: (Int, Result<[JSONValue], TenantPilotError>).self) { group in
-            for (index, first) in firsts.enumerated() {
-                switch first {
+        var items = [[JSONValue]](repeating: [], count: requests.count)
+        var visited = requests.map { request -> Set<String> in
+            (try? graphURL(version: version, path: request.relative)).map { [$0.absoluteString] } ?? []
+        }
+        var round: [(index: Int, request: BatchGET)] = Array(zip(requests.indices, requests))
+        var pages = 0
+        while !round.isEmpty {
+            pages += 1
+            let fetched = await batchedGETs(round.map(\.request), version: version)
+            var next: [(index: Int, request: BatchGET)] = []
+            for (position, entry) in round.enumerated() {
+                let index = entry.index
+                let what = requests[index].what
+                let page: JSONValue
+                switch fetched[position] {
                 case .failure(let error):
                     results[index] = .failure(error)
-                case .success(let page):
-                    let request = requests[index]
-                    let url = try? graphURL(version: version, path: request.relative)
-                    if page["@odata.nextLink"] == nil, let values = page["value"]?.arrayValue {
-                        results[index] = .success(values)
-                    } else {
-                        group.addTask { (index, await self.remainingPages(after: page, of: url, what: request.what)) }
-                    }
+                    continue
+                case .success(let value): page = value
                 }
+                guard let values = page["value"]?.arrayValue else {
+                    results[index] = .failure(GraphFailure.badBody(what, "a collection page without a value array").error)
+                    continue
+                }
+                items[index].append(contentsOf: values)
+                guard let link = page["@odata.nextLink"] else {
+                    results[index] = .success(items[index])
+                    items[index] = []
+                    continue
+                }
+                let url: URL
+                switch nextLinkURL(link, what: what) {
+                case .success(let value): url = value
+                case .failure(let error):
+                    results[index] = .failure(error)
+                    continue
+                }
+                guard visited[index].insert(url.absoluteString).inserted else {
+                    results[index] = .failure(
+                        GraphFailure.badBody(what, "a next link that leads back to a page already read").error)
+                    continue
+                }
+                guard pages < Self.maxPages else {
+                    results[index] = .failure(GraphFailure.badBody(what, "more than \(Self.maxPages) pages").error)
+                    continue
+                }
+                guard let relative = relativePath(of: url, version: version) else {
+                    // A link into another API version: read the rest of this one on its own.
+                    let remaining = await allPages(from: url, what: what)
+                    results[index] = remaining.map { items[index] + $0 }
+                    items[index] = []
+                    continue
+                }
+                next.append((index, BatchGET(relative: relative, what: what)))
             }
-            for await (index, result) in group { results[index] = result }
+            round = next
         }
         return results.map { $0 ?? .failure(.failed("a collection was not read", code: "INTERNAL_ERROR")) }
+    }
+
+    /// The part of a Graph URL after `{graph}/{version}/`, as sent (percent-encoding kept); nil
+    /// when the URL is not below that version.
+    func relativePath(of url: URL, version: String) -> String? {
+        let prefix = Self.trimmingSlashes(connection.graphURL.absoluteString) + "/" + version + "/"
+        let text = url.absoluteString
+        guard text.hasPrefix(prefix), text.count > prefix.count else { return nil }
+        return String(text.dropFirst(prefix.count))
     }
 
     /// A Graph id as one percent-encoded path segment.

@@ -43,11 +43,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses a JSON document.
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
-    }
-
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil
@@ -71,56 +66,65 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// Canonical form: keys sorted, no insignificant whitespace. Equal documents give equal bytes,
     /// which is what content addressing (SHA-256) needs.
     public func canonicalData() -> Data {
-        var out = ""
+        // Written as bytes, not by appending to a String scalar by scalar: the simulator renders
+        // every response this way and the backup hashes every payload this way.
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         Self.writeCanonical(self, to: &out)
-        return Data(out.utf8)
+        return Data(out)
     }
 
-    private static func writeCanonical(_ value: JSONValue, to out: inout String) {
+    private static func writeCanonical(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .int(let number): out += String(number)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .int(let number): out.append(contentsOf: String(number).utf8)
         case .double(let number):
             if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
-                out += String(Int64(number))
+                out.append(contentsOf: String(Int64(number)).utf8)
             } else {
-                out += number.isFinite ? "\(number)" : "null"
+                out.append(contentsOf: (number.isFinite ? "\(number)" : "null").utf8)
             }
         case .string(let text): writeString(text, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 writeCanonical(item, to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let object):
-            out += "{"
-            for (index, key) in object.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                writeString(key, to: &out)
-                out += ":"
-                writeCanonical(object[key] ?? .null, to: &out)
+            out.append(UInt8(ascii: "{"))
+            for (index, element) in object.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(element.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                writeCanonical(element.value, to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
+    /// A JSON string: `"`, `\\`, newline, return and tab escaped by name, other control
+    /// characters as lowercase `\u00xx`, everything else as its UTF-8 bytes.
+    private static func writeString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
+                    hex[Int(byte & 0x0F)],
+                ])
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -132,6 +132,28 @@ import Testing
         }
     }
 
+    @Test func nextPagesOfManyCollectionsTravelTogetherInBatches() async throws {
+        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 10], settingsPerPolicy: 60, assignmentsPerPolicy: 1)
+        try await withSimulator(simulatorConfiguration(spec, pageSize: 25)) { simulator in
+            let client = makeClient(simulator)
+            let type = try policyType("settingsCatalogPolicy")
+            let listed = try await client.listPolicies(of: type)
+            simulator.resetRequestCounts()
+            let captured = await client.capturePolicies(of: type, listed: listed)
+            #expect(captured.count == 10)
+            for result in captured.values {
+                let settings = try #require(try result.get()["settings"]?.arrayValue)
+                #expect(settings.compactMap { $0["id"]?.stringValue } == (0..<60).map(String.init))
+            }
+            let counts = simulator.requestCounts
+            // 10 × (settings + assignments) first pages, then 10 second and 10 third pages of
+            // settings: 40 sub-requests in 1 + 1 + 1 batches, none sent as a plain GET.
+            #expect(counts.subresource == 40)
+            #expect(counts.batch == 3)
+            #expect(counts.http == 3)
+        }
+    }
+
     @Test func oneTokenServesManyConcurrentRequests() async throws {
         try await withSimulator(simulatorConfiguration(.policiesPerType(4), pageSize: 3)) { simulator in
             let client = makeClient(simulator, options: GraphClientOptions(concurrency: 8))
