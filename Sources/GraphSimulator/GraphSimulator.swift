@@ -36,7 +36,9 @@ public final class GraphSimulator: Sendable {
             handler: handler)
         let serving = Task { _ = try? await server.run() }
         do {
-            try await server.waitUntilListening()
+            // Generous: dozens of tests start simulators at once on a loaded 2-core CI machine,
+            // and FlyingFox's default of 5 s has been seen to run out there.
+            try await server.waitUntilListening(timeout: 60)
         } catch {
             serving.cancel()
             throw error

@@ -32,7 +32,7 @@ public struct DoctorCheck: Sendable, Equatable, Encodable {
         DoctorCheck(name: name, status: .skipped, detail: detail)
     }
 
-    /// The human line: `ok   store: /path (WAL, 2 migrations, integrity ok)`.
+    /// The human line: `ok   store: /path (WAL, 3 migrations, integrity ok)`.
     public var line: String {
         let label =
             switch status {
