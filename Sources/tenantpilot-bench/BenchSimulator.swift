@@ -44,30 +44,13 @@ final class BenchSimulator: @unchecked Sendable {
                 baseURL: simulator.baseURL, whereItRuns: "in the benchmark process (its memory and CPU are counted too)",
                 process: nil, inProcess: simulator)
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = [
-            "--port", "0", "--seed", "1", "--tenant", tenant, "--policies", String(policies), "--page-size", String(pageSize),
-            "--latency-ms", String(latencyMs), "--client-secret", secret,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        try process.run()
-        // The first line announces the address; reading it is the synchronisation.
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard let range = text.range(of: "http://"),
-            let url = URL(string: String(text[range.lowerBound...]).trimmingCharacters(in: .whitespaces))
-        else {
-            process.terminate()
-            throw BenchSimulatorError(message: "the simulator did not announce its address: \(text)")
-        }
+        let (process, url) = try SimulatorExecutable.launch(
+            executable,
+            arguments: [
+                "--port", "0", "--seed", "1", "--tenant", tenant, "--policies", String(policies), "--page-size", String(pageSize),
+                "--latency-ms", String(latencyMs), "--client-secret", secret,
+            ],
+            standardError: FileHandle.standardError)
         return BenchSimulator(baseURL: url, whereItRuns: "a separate process", process: process, inProcess: nil)
     }
 
@@ -98,9 +81,4 @@ final class BenchSimulator: @unchecked Sendable {
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
-}
-
-struct BenchSimulatorError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }
