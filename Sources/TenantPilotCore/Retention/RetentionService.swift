@@ -75,28 +75,7 @@ public struct RetentionService: Sendable {
     /// Does nothing on a file made without `auto_vacuum = INCREMENTAL`.
     @discardableResult
     public func reclaimSpace(maxSteps: Int = 1_000_000) throws(TenantPilotError) -> Int {
-        let step = vacuumStepPages
-        return try StoreAccess.perform("reclaim free space") {
-            let mode = try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") ?? 0 }
-            guard mode == 2 else { return 0 }
-            var reclaimed = 0
-            for _ in 0..<maxSteps {
-                let (before, after) = try store.writer.writeWithoutTransaction { db -> (Int, Int) in
-                    let before = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
-                    if before == 0 { return (0, 0) }
-                    try db.execute(sql: "PRAGMA incremental_vacuum(\(step))")
-                    return (before, try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0)
-                }
-                if before == 0 || after >= before { break }
-                reclaimed += before - after
-            }
-            // Lets the file shrink now rather than at the next automatic checkpoint; PASSIVE
-            // never waits for readers.
-            try store.writer.writeWithoutTransaction { db in
-                _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
-            }
-            return reclaimed
-        }
+        try store.releaseFreePages(stepPages: vacuumStepPages, maxSteps: maxSteps)
     }
 
     // MARK: - One schedule

@@ -66,6 +66,9 @@ public final class Store: Sendable {
             defer { lock.release() }
             try enableIncrementalVacuumIfEmpty()
             try migrator.migrate(writer)
+            // A migration that rebuilt tables of a store with data (v3 rewrites every backup
+            // item) leaves their old pages free: give them back now, not at the next retention.
+            if !applied.isEmpty { try releaseFreePages() }
         } catch let error as TenantPilotError {
             throw error
         } catch {

@@ -147,6 +147,49 @@ import Testing
         #expect(try store.writer.read { db in try db.indexes(on: "backup_schedule_runs").map(\.name) }.contains("backup_schedule_runs_by_set"))
     }
 
+    /// Rebuilding `backup_items` frees the old table's pages; opening the store gives them back
+    /// to the file system at once, so an upgrade does not leave the file at its largest.
+    @Test func migratingAStoreWithDataGivesTheFreedPagesBack() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.file("v2-large.sqlite")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
+            try StoreSchema.migrator.migrate(queue, upTo: "v2_history_indexes")
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
+                        VALUES ('old', '11111111-2222-3333-4444-555555555555', 'app', 'SECRET', 'https://g', 'https://a', '2026-01-01T00:00:00Z');
+                        """)
+                let (sha256, data) = PayloadHash.canonical(.object(["id": .string("same")]))
+                try db.execute(
+                    sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?)", arguments: [sha256, data, data.count])
+                for set in 1...20 {
+                    try db.execute(
+                        sql: "INSERT INTO backup_sets (tenant_id, status, item_count, created_at) VALUES (1, 'complete', 200, '2026-01-01T00:00:00Z')")
+                    for policy in 0..<200 {
+                        try db.execute(
+                            sql: """
+                                INSERT INTO backup_items (backup_set_id, policy_type, graph_id, display_name, payload_sha256)
+                                VALUES (?, 'deviceConfiguration', ?, ?, ?)
+                                """,
+                            arguments: [set, "00000000-0000-4000-8000-\(String(format: "%012d", policy))", "Policy number \(policy)", sha256])
+                    }
+                }
+            }
+            try queue.close()
+        }
+        let before = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let store = try Store.open(path: path)
+        let free = try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA freelist_count") }
+        #expect(free == 0)
+        try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        let after = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(after < before, "4,000 text items rewritten as integers: \(before) → \(after) bytes")
+        #expect(try BackupSetStore(store: store).set(id: 20)?.items.count == 200)
+    }
+
     @Test func fileFromANewerBinaryIsRefused() throws {
         let folder = TemporaryDirectory()
         let path = folder.file("new.sqlite")
