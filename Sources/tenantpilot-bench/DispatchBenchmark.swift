@@ -117,7 +117,7 @@ struct DispatchBenchmark: AsyncParsableCommand {
         process.standardError = FileHandle.nullDevice
         let start = DispatchTime.now().uptimeNanoseconds
         try process.run()
-        process.waitUntilExit()
+        process.waitUntilExitWithoutSpinning()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 

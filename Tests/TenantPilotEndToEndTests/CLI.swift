@@ -1,4 +1,5 @@
 import Foundation
+import GraphSimulator
 import GRDB
 import Testing
 
@@ -67,7 +68,7 @@ final class CLI: @unchecked Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        process.waitUntilExitWithoutSpinning()
         try out.close()
         try err.close()
         let result = Result(

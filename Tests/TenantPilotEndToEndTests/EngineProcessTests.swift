@@ -1,4 +1,5 @@
 import Foundation
+import GraphSimulator
 import GRDB
 import Testing
 
@@ -61,7 +62,7 @@ import Testing
             return process
         }
         for process in processes { try process.run() }
-        for process in processes { process.waitUntilExit() }
+        for process in processes { process.waitUntilExitWithoutSpinning() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
 
         let runs = try #require(try cli.run(["runs", "list", "--json"]).json()["runs"] as? [[String: Any]])
@@ -91,7 +92,7 @@ import Testing
         let run = try second.json()
         #expect(run["status"] as? String == "skipped")
         #expect(run["error_code"] as? String == "CONCURRENT_RUN")
-        slow.waitUntilExit()
+        slow.waitUntilExitWithoutSpinning()
         #expect(slow.terminationStatus == 0)
     }
 
@@ -112,7 +113,7 @@ import Testing
         }
         #expect(writing)
         kill(victim.processIdentifier, SIGKILL)
-        victim.waitUntilExit()
+        victim.waitUntilExitWithoutSpinning()
 
         let dispatch = try cli.run(["dispatch", "--now", "2026-06-02T10:05:00Z", "--json"])
         #expect(dispatch.status == 0, "\(dispatch.stderr)")

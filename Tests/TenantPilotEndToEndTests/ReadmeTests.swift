@@ -1,4 +1,5 @@
 import Foundation
+import GraphSimulator
 import Testing
 
 /// The README's walkthrough, followed literally (issue 7): every fenced block tagged `sh` is
@@ -92,7 +93,7 @@ import Testing
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        process.waitUntilExitWithoutSpinning()
         try handle.close()
         let transcript = String(decoding: try Data(contentsOf: output), as: UTF8.self)
 

@@ -54,7 +54,7 @@ final class SimulatorProcess: @unchecked Sendable {
     deinit {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            process.waitUntilExitWithoutSpinning()
         }
     }
 }

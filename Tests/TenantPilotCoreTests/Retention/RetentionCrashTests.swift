@@ -1,4 +1,5 @@
 import Foundation
+import GraphSimulator
 import GRDB
 import Testing
 @testable import TenantPilotCore
@@ -31,7 +32,7 @@ import Testing
         let full = try Self.copy(template, to: folder, name: "full")
         let started = ContinuousClock.now
         let completed = try Self.launch(binary, db: full)
-        completed.waitUntilExit()
+        completed.waitUntilExitWithoutSpinning()
         let duration = ContinuousClock.now - started
         #expect(completed.terminationStatus == 0)
         let finalState = try Self.checkConsistent(full)
@@ -47,7 +48,7 @@ import Testing
             let delay = duration * (Double(attempt) / Double(attempts + 1))
             usleep(UInt32(max(1, delay.components.attoseconds / 1_000_000_000_000 + delay.components.seconds * 1_000_000)))
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.waitUntilExitWithoutSpinning()
             if process.terminationReason == .uncaughtSignal { killed += 1 }
             let state = try Self.checkConsistent(db)
             outcomes.append(state.setsPerSchedule)
