@@ -19,9 +19,10 @@ public final class GraphProbe: GraphProbing {
 
     public func acquireToken(for tenant: Tenant) async -> GraphProbeOutcome {
         let client: URLSessionGraphClient
-        switch makeClient(for: tenant) {
-        case .success(let made): client = made
-        case .failure(let error): return .failed(error.message)
+        do {
+            client = try self.client(for: tenant)
+        } catch {
+            return .failed(error.message)
         }
         switch await client.accessToken() {
         case .success: return .succeeded("token issued by \(client.connection.authorityURL.host ?? "the authority")")
@@ -31,12 +32,9 @@ public final class GraphProbe: GraphProbing {
 
     public func readFirstPage(of type: PolicyType, for tenant: Tenant) async -> GraphProbeOutcome {
         let client: URLSessionGraphClient
-        switch makeClient(for: tenant) {
-        case .success(let made): client = made
-        case .failure(let error): return .failed(error.message)
-        }
         let url: URL
         do {
+            client = try self.client(for: tenant)
             url = try client.graphURL(version: type.graphVersion, path: type.collectionPath)
         } catch {
             return .failed(error.message)
@@ -51,16 +49,12 @@ public final class GraphProbe: GraphProbing {
         }
     }
 
-    private func makeClient(for tenant: Tenant) -> Result<URLSessionGraphClient, TenantPilotError> {
-        if let client = clients.current[tenant.name] { return .success(client) }
-        let connection: GraphConnection
-        do {
-            connection = try GraphConnection(tenant: tenant)
-        } catch {
-            return .failure(error)
-        }
-        let client = URLSessionGraphClient(connection: connection, dependencies: dependencies, options: Self.options)
+    /// The tenant's client, made once, so the read reuses the token check's token.
+    private func client(for tenant: Tenant) throws(TenantPilotError) -> URLSessionGraphClient {
+        if let client = clients.current[tenant.name] { return client }
+        let client = URLSessionGraphClient(
+            connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: Self.options)
         clients.withLock { $0[tenant.name] = client }
-        return .success(client)
+        return client
     }
 }

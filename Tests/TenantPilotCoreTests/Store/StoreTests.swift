@@ -33,6 +33,16 @@ import Testing
         #expect(applied == Set(StoreSchema.knownMigrations))
     }
 
+    /// Tenant 1 of the older-schema stores below, written with raw SQL (no service code runs
+    /// against a schema it was not written for).
+    static func insertOldTenant(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
+                VALUES ('old', '11111111-2222-3333-4444-555555555555', 'app', 'SECRET', 'https://g', 'https://a', '2026-01-01T00:00:00Z')
+                """)
+    }
+
     @Test func olderFileIsMigratedForwardKeepingItsRows() throws {
         let folder = TemporaryDirectory()
         let path = folder.file("old.sqlite")
@@ -40,11 +50,7 @@ import Testing
             let queue = try DatabaseQueue(path: path)
             try StoreSchema.migrator.migrate(queue, upTo: "v1_initial_schema")
             try queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
-                        VALUES ('old', '11111111-2222-3333-4444-555555555555', 'app', 'SECRET', 'https://g', 'https://a', '2026-01-01T00:00:00Z')
-                        """)
+                try Self.insertOldTenant(db)
             }
             try queue.close()
         }
@@ -84,10 +90,9 @@ import Testing
             let queue = try DatabaseQueue(path: path)
             try StoreSchema.migrator.migrate(queue, upTo: "v2_history_indexes")
             try queue.write { db in
+                try Self.insertOldTenant(db)
                 try db.execute(
                     sql: """
-                        INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
-                        VALUES ('old', '11111111-2222-3333-4444-555555555555', 'app', 'SECRET', 'https://g', 'https://a', '2026-01-01T00:00:00Z');
                         INSERT INTO backup_sets (tenant_id, status, item_count, created_at, completed_at) VALUES
                             (1, 'complete', 3, '2026-01-01T02:00:00Z', '2026-01-01T02:01:00Z'),
                             (1, 'partial', 2, '2026-01-02T02:00:00Z', '2026-01-02T02:01:00Z'),
@@ -157,11 +162,7 @@ import Testing
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             try StoreSchema.migrator.migrate(queue, upTo: "v2_history_indexes")
             try queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
-                        VALUES ('old', '11111111-2222-3333-4444-555555555555', 'app', 'SECRET', 'https://g', 'https://a', '2026-01-01T00:00:00Z');
-                        """)
+                try Self.insertOldTenant(db)
                 let (sha256, data) = PayloadHash.canonical(.object(["id": .string("same")]))
                 try db.execute(
                     sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?)", arguments: [sha256, data, data.count])
