@@ -10,6 +10,8 @@ public struct GraphRequestCounts: Sendable, Hashable {
     public var batch = 0
     /// Plain GETs (collection pages, next links, single requests).
     public var get = 0
+    /// Writes (POST, PATCH, PUT, DELETE) of a restore, retries included.
+    public var write = 0
     /// Sub-requests carried inside batches, retries included.
     public var batchedRequests = 0
     /// Attempts that were retried.

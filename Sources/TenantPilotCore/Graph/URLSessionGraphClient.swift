@@ -52,7 +52,7 @@ public final class URLSessionGraphClient: GraphClient {
     }
 
     enum RequestKind {
-        case token, batch, get
+        case token, batch, get, write
     }
 
     /// Sends one request, holding one of the client's permits while it is in flight.
@@ -64,6 +64,7 @@ public final class URLSessionGraphClient: GraphClient {
             case .token: counts.token += 1
             case .batch: counts.batch += 1
             case .get: counts.get += 1
+            case .write: counts.write += 1
             }
         }
         let result: Result<HTTPReply, GraphFailure>

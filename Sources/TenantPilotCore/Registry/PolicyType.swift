@@ -17,10 +17,13 @@ public struct PolicyType: Codable, Sendable, Hashable {
     public let subresources: [Subresource]
     /// Top-level fields that change without the policy changing; ignored by `backups diff`.
     public let volatileFields: [String]
+    /// How a policy of this type is written back (`restore --apply`); nil: not restorable.
+    public let restore: RestoreRecipe?
 
     public init(
         key: String, label: String, graphVersion: String, collectionPath: String,
-        fetchById: Bool = false, subresources: [Subresource] = [], volatileFields: [String] = []
+        fetchById: Bool = false, subresources: [Subresource] = [], volatileFields: [String] = [],
+        restore: RestoreRecipe? = nil
     ) {
         self.key = key
         self.label = label
@@ -29,6 +32,7 @@ public struct PolicyType: Codable, Sendable, Hashable {
         self.fetchById = fetchById
         self.subresources = subresources
         self.volatileFields = volatileFields
+        self.restore = restore
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +44,7 @@ public struct PolicyType: Codable, Sendable, Hashable {
         fetchById = try container.decodeIfPresent(Bool.self, forKey: .fetchById) ?? false
         subresources = try container.decodeIfPresent([Subresource].self, forKey: .subresources) ?? []
         volatileFields = try container.decodeIfPresent([String].self, forKey: .volatileFields) ?? []
+        restore = try container.decodeIfPresent(RestoreRecipe.self, forKey: .restore)
     }
 }
 

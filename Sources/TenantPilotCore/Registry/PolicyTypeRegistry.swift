@@ -9,11 +9,14 @@ public struct PolicyTypeRegistry: Sendable {
     public let types: [PolicyType]
     /// Where the registry was read from (for `doctor` and error messages).
     public let source: String
+    /// Where restore looks up groups by id and by name; nil when the file names none.
+    public let groups: DirectoryCollection?
     private let byKey: [String: PolicyType]
 
-    public init(types: [PolicyType], source: String = "memory") {
+    public init(types: [PolicyType], source: String = "memory", groups: DirectoryCollection? = nil) {
         self.types = types
         self.source = source
+        self.groups = groups
         self.byKey = Dictionary(types.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -48,11 +51,14 @@ public struct PolicyTypeRegistry: Sendable {
 
     public static func parse(_ data: Data, source: String) throws(TenantPilotError) -> PolicyTypeRegistry {
         let types: [PolicyType]
+        var groups: DirectoryCollection?
         do {
             // Either {"policyTypes": [...]} or a bare array.
             let firstSignificant = data.first { !(" \n\r\t".utf8.contains($0)) }
             if firstSignificant == UInt8(ascii: "{") {
-                types = try JSONDecoder().decode(RegistryFile.self, from: data).policyTypes
+                let file = try JSONDecoder().decode(RegistryFile.self, from: data)
+                types = file.policyTypes
+                groups = file.groups
             } else {
                 types = try JSONDecoder().decode([PolicyType].self, from: data)
             }
@@ -83,7 +89,7 @@ public struct PolicyTypeRegistry: Sendable {
         if types.isEmpty {
             throw .failed("malformed policy-type registry \(source): it lists no policy types", code: "REGISTRY_INVALID")
         }
-        return PolicyTypeRegistry(types: types, source: source)
+        return PolicyTypeRegistry(types: types, source: source, groups: groups)
     }
 
     /// Valid keys closest to `key`, for "did you mean" messages.
@@ -99,6 +105,7 @@ public struct PolicyTypeRegistry: Sendable {
 
     private struct RegistryFile: Decodable {
         let policyTypes: [PolicyType]
+        let groups: DirectoryCollection?
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -15,10 +15,13 @@ public struct BackupRun: Codable, Sendable, Equatable, FetchableRecord, MutableP
 
     public enum Trigger: String, Codable, Sendable {
         case scheduled, manual, retry
+        /// `restore --apply`: writes a backup into a tenant; never has a schedule.
+        case restore
     }
 
     public var id: Int64?
-    public var scheduleId: Int64
+    /// Nil for a run without a schedule (a restore; a manual backup of a tenant).
+    public var scheduleId: Int64?
     public var tenantId: Int64
     /// UTC slot instant, `YYYY-MM-DDTHH:MM:00Z`.
     public var scheduledFor: String
@@ -36,6 +39,10 @@ public struct BackupRun: Codable, Sendable, Equatable, FetchableRecord, MutableP
     public var failedItemsCount: Int
     /// JSON array of the policy-type keys that were skipped.
     public var skippedTypes: String
+    /// JSON `{"created", "updated", "deleted", "failed"}` of a restore run; nil for backups.
+    public var restoreCounts: String?
+    /// The host that executed the run (nil until recorded).
+    public var host: String?
     public var createdAt: String
     public var startedAt: String?
     public var finishedAt: String?
@@ -53,6 +60,8 @@ public struct BackupRun: Codable, Sendable, Equatable, FetchableRecord, MutableP
         case itemsCount = "items_count"
         case failedItemsCount = "failed_items_count"
         case skippedTypes = "skipped_types"
+        case restoreCounts = "restore_counts"
+        case host
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
@@ -75,6 +84,11 @@ public struct RunCounts: Codable, Sendable, Equatable {
     public var items: Int
     public var failed_items: Int
     public var skipped_types: [String]
+    /// A restore run's writes (nil for backups, and then not encoded).
+    public var created: Int?
+    public var updated: Int?
+    public var deleted: Int?
+    public var failed: Int?
 
     public init(policies: Int = 0, items: Int = 0, failedItems: Int = 0, skippedTypes: [String] = []) {
         self.policies = policies
@@ -87,8 +101,8 @@ public struct RunCounts: Codable, Sendable, Equatable {
 /// A run as `--json` prints it (SPEC §3).
 public struct RunDocument: Encodable, Sendable, Equatable {
     public let id: Int64
-    public let schedule_id: Int64
-    public let schedule: String
+    public let schedule_id: Int64?
+    public let schedule: String?
     public let tenant: String
     public let scheduled_for: String
     public let trigger: String
@@ -103,7 +117,7 @@ public struct RunDocument: Encodable, Sendable, Equatable {
     public let finished_at: String?
     public let counts: RunCounts
 
-    public init(_ run: BackupRun, tenantName: String, scheduleName: String) {
+    public init(_ run: BackupRun, tenantName: String, scheduleName: String?) {
         id = run.rowID
         schedule_id = run.scheduleId
         schedule = scheduleName
@@ -119,9 +133,16 @@ public struct RunDocument: Encodable, Sendable, Equatable {
         created_at = run.createdAt
         started_at = run.startedAt
         finished_at = run.finishedAt
-        counts = RunCounts(
+        var counts = RunCounts(
             policies: run.policiesCount, items: run.itemsCount, failedItems: run.failedItemsCount,
             skippedTypes: run.skippedTypeKeys)
+        if let text = run.restoreCounts, let restore = try? JSONDecoder().decode(RestoreCounts.self, from: Data(text.utf8)) {
+            counts.created = restore.created
+            counts.updated = restore.updated
+            counts.deleted = restore.deleted
+            counts.failed = restore.failed
+        }
+        self.counts = counts
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -68,7 +68,7 @@ public struct Dispatcher: Sendable {
                     sql: """
                         UPDATE backup_schedule_runs
                         SET status = 'failed', error_code = 'ABANDONED', error_message = ?, finished_at = ?,
-                            backup_set_id = NULL
+                            backup_set_id = CASE WHEN trigger = 'restore' THEN backup_set_id END
                         WHERE id = ?
                         """,
                     arguments: [message, stamp, run.id])
@@ -82,8 +82,8 @@ public struct Dispatcher: Sendable {
                     db, at: now, actor: actor, tenantId: run.tenantId, action: "backup_schedule.run_completed",
                     resourceType: "backup_schedule_run", resourceId: String(run.rowID), status: "failed",
                     metadata: [
-                        "schedule_id": .int(run.scheduleId), "scheduled_for": .string(run.scheduledFor),
-                        "status": .string("failed"), "error_code": .string("ABANDONED"),
+                        "schedule_id": run.scheduleId.map(JSONValue.int) ?? .null, "scheduled_for": .string(run.scheduledFor),
+                        "trigger": .string(run.trigger.rawValue), "status": .string("failed"), "error_code": .string("ABANDONED"),
                     ])
                 recovered.append(run.rowID)
             }

@@ -31,11 +31,15 @@ public struct ManualRuns: Sendable {
             guard let original = try BackupRun.fetchOne(db, key: runId) else {
                 throw TenantPilotError.notFound("no run with id \(runId); see `tenantpilot runs list`")
             }
+            guard let scheduleId = original.scheduleId, original.trigger != .restore else {
+                throw TenantPilotError.invalid(
+                    "run \(runId) is a \(original.trigger.rawValue) run without a schedule; only a schedule's runs can be retried")
+            }
             guard [.failed, .partial, .skipped].contains(original.status) else {
                 throw TenantPilotError.invalid(
                     "run \(runId) is \(original.status.rawValue); only a failed, partial or skipped run can be retried")
             }
-            let (schedule, tenant) = try ScheduleService.resolveActive(.id(original.scheduleId), db)
+            let (schedule, tenant) = try ScheduleService.resolveActive(.id(scheduleId), db)
             let run = try Self.claimCurrentMinute(db, schedule: schedule, tenant: tenant, trigger: .retry, retryOf: runId, actor: actor, at: now)
             return (run, schedule, tenant)
         }

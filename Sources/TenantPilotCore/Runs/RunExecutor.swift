@@ -39,6 +39,16 @@ public struct RunExecutor: Sendable {
                     message: "schedule \(tenant.name)/\(schedule.name) was already running; this run was skipped"))
         }
         defer { lock.release() }
+        // A restore writing into the tenant holds its tenant lock exclusive: never capture a
+        // half-restored tenant.
+        guard let tenantLock = try TenantWriteLock.shared(store: store, tenantId: tenant.rowID) else {
+            return try finish(
+                runId, schedule: schedule, tenant: tenant, actor: actor,
+                result: RunResult(
+                    status: .skipped, code: "CONCURRENT_RUN",
+                    message: "a restore was writing into tenant \(tenant.name); this run of \(tenant.name)/\(schedule.name) was skipped"))
+        }
+        defer { tenantLock.release() }
 
         let started = try RunStore(store: store).start(runId, at: clock.now())
         try store.write { db in

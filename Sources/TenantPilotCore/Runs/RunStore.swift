@@ -105,19 +105,19 @@ public struct RunStore: Sendable {
             if let scheduleId { request = request.filter(Column("backup_schedule_id") == scheduleId) }
             if let status { request = request.filter(Column("status") == status.rawValue) }
             let runs = try request.fetchAll(db)
-            let schedules = try BackupSchedule.fetchAll(db, keys: Set(runs.map(\.scheduleId)))
+            let schedules = try BackupSchedule.fetchAll(db, keys: Set(runs.compactMap(\.scheduleId)))
             let tenants = try Tenant.fetchAll(db, keys: Set(runs.map(\.tenantId)))
             let scheduleNames = Dictionary(uniqueKeysWithValues: schedules.map { ($0.rowID, $0.name) })
             let tenantNames = Dictionary(uniqueKeysWithValues: tenants.map { ($0.rowID, $0.name) })
             return runs.map {
-                RunDocument($0, tenantName: tenantNames[$0.tenantId] ?? "?", scheduleName: scheduleNames[$0.scheduleId] ?? "?")
+                RunDocument($0, tenantName: tenantNames[$0.tenantId] ?? "?", scheduleName: $0.scheduleId.map { scheduleNames[$0] ?? "?" })
             }
         }
     }
 
     static func document(_ db: Database, _ run: BackupRun) throws -> RunDocument {
-        let schedule = try BackupSchedule.fetchOne(db, key: run.scheduleId)
+        let schedule = try run.scheduleId.flatMap { try BackupSchedule.fetchOne(db, key: $0) }
         let tenant = try Tenant.fetchOne(db, key: run.tenantId)
-        return RunDocument(run, tenantName: tenant?.name ?? "?", scheduleName: schedule?.name ?? "?")
+        return RunDocument(run, tenantName: tenant?.name ?? "?", scheduleName: run.scheduleId.map { _ in schedule?.name ?? "?" })
     }
 }

@@ -15,6 +15,10 @@ enum StoreSchema {
         migrator.registerMigration("v3_compact_backup_items") { db in
             try db.execute(sql: v3)
         }
+        // Rebuilds backup_schedule_runs (StoreSchema+RunsWithoutSchedule.swift).
+        migrator.registerMigration("v4_runs_without_schedule") { db in
+            try db.execute(sql: v4RunsWithoutSchedule)
+        }
         return migrator
     }
 

@@ -23,8 +23,18 @@ public final class FileLock: @unchecked Sendable {
 
     /// Takes the lock without waiting; `nil` when another holder has it.
     public static func tryAcquire(path: String) throws(TenantPilotError) -> FileLock? {
+        try tryLock(path: path, operation: LOCK_EX)
+    }
+
+    /// Takes the lock shared without waiting: any number of shared holders at once, none while
+    /// an exclusive holder has it; `nil` then.
+    public static func tryAcquireShared(path: String) throws(TenantPilotError) -> FileLock? {
+        try tryLock(path: path, operation: LOCK_SH)
+    }
+
+    private static func tryLock(path: String, operation: Int32) throws(TenantPilotError) -> FileLock? {
         let fd = try openLockFile(path)
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+        if flock(fd, operation | LOCK_NB) == 0 {
             return FileLock(path: path, descriptor: fd)
         }
         let error = errno

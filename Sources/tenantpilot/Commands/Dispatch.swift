@@ -57,18 +57,30 @@ struct DispatchDocument: Encodable {
 /// Human renderings of runs.
 enum RunText {
     static func line(_ run: RunDocument) -> String {
-        var text = "run \(run.id)  \(run.tenant)/\(run.schedule)  \(run.scheduled_for)  \(run.trigger)  \(run.status)"
+        var text = "run \(run.id)  \(name(run))  \(run.scheduled_for)  \(run.trigger)  \(run.status)"
         if let code = run.error_code { text += "  \(code)" }
-        if run.status == "success" || run.status == "partial" {
+        if run.trigger == "restore" {
+            text += "  " + restoreCounts(run)
+        } else if run.status == "success" || run.status == "partial" {
             text += "  \(run.counts.policies) policies"
             if let set = run.backup_set_id { text += ", set \(set)" }
         }
         return text
     }
 
+    /// `TENANT/NAME`, or the tenant alone for a run without a schedule.
+    static func name(_ run: RunDocument) -> String {
+        run.schedule.map { "\(run.tenant)/\($0)" } ?? run.tenant
+    }
+
+    static func restoreCounts(_ run: RunDocument) -> String {
+        let counts = run.counts
+        return "\(counts.created ?? 0) created, \(counts.updated ?? 0) updated, \(counts.deleted ?? 0) deleted, \(counts.failed ?? 0) failed"
+    }
+
     static func detail(_ run: RunDocument) -> String {
         var lines = [
-            "run \(run.id) of \(run.tenant)/\(run.schedule) (schedule \(run.schedule_id))",
+            "run \(run.id) of \(name(run))" + (run.schedule_id.map { " (schedule \($0))" } ?? ""),
             "  slot:       \(run.scheduled_for)",
             "  trigger:    \(run.trigger)\(run.retry_of.map { " (retry of run \($0))" } ?? "")",
             "  status:     \(run.status)\(run.error_code.map { " \($0)" } ?? "")",
@@ -77,6 +89,10 @@ enum RunText {
         lines.append("  started:    \(run.started_at ?? "-")")
         lines.append("  finished:   \(run.finished_at ?? "-")")
         lines.append("  backup set: \(run.backup_set_id.map(String.init) ?? "-")")
+        if run.trigger == "restore" {
+            lines.append("  counts:     " + restoreCounts(run))
+            return lines.joined(separator: "\n")
+        }
         lines.append(
             "  counts:     \(run.counts.policies) policies, \(run.counts.items) items, \(run.counts.failed_items) failed"
                 + (run.counts.skipped_types.isEmpty ? "" : ", skipped types: \(run.counts.skipped_types.joined(separator: ", "))"))

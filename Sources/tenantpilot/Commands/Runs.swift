@@ -48,7 +48,7 @@ extension TenantPilot.Runs {
                         header: ["ID", "SCHEDULE", "SLOT (UTC)", "TRIGGER", "STATUS", "ERROR", "POLICIES", "SET"],
                         rows: runs.map {
                             [
-                                String($0.id), "\($0.tenant)/\($0.schedule)", $0.scheduled_for, $0.trigger, $0.status,
+                                String($0.id), RunText.name($0), $0.scheduled_for, $0.trigger, $0.status,
                                 $0.error_code ?? "-", String($0.counts.policies), $0.backup_set_id.map(String.init) ?? "-",
                             ]
                         }
