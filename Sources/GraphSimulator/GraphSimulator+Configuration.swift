@@ -20,6 +20,9 @@ extension GraphSimulator {
         public var tokenLifetime: Int
         /// The policy types served; nil for the registry the process would load.
         public var registry: PolicyTypeRegistry?
+        /// Writes per `writeWindow` per tenant before 429 (Graph: 100 per 20 s); nil: no limit.
+        public var writeLimit: Int?
+        public var writeWindow: Duration = .seconds(20)
 
         public init(
             seed: UInt64 = 1, tenants: [String: SimulatedTenantSpec] = [:], pageSize: Int = 100, latency: Duration = .zero,

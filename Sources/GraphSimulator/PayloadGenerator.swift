@@ -26,7 +26,7 @@ struct PayloadGenerator: Sendable {
         var subresources: [String: [SimulatedElement]] = [:]
         for subresource in type.subresources {
             subresources[subresource.path] = elements(
-                of: subresource, policyID: id, type: type, index: index, spec: spec, random: &random)
+                of: subresource, tenant: tenant, policyID: id, type: type, index: index, spec: spec, random: &random)
         }
         if type.key == "settingsCatalogPolicy" {
             fields["settingCount"] = .int(Int64(subresources["settings"]?.count ?? 0))
@@ -173,10 +173,23 @@ struct PayloadGenerator: Sendable {
 
     private func base64(_ text: String) -> JSONValue { .string(Data(text.utf8).base64EncodedString()) }
 
+    // MARK: - Groups
+
+    /// Groups every simulated tenant has: the same names (`Simulated group 1` …), ids of the
+    /// tenant's own. More than a page of assignments fits without naming a group twice.
+    static let groupPoolSize = 128
+
+    func groups(tenant: String) -> [(id: String, name: String)] {
+        (0..<max(Self.groupPoolSize, pageSize + 8)).map { index in
+            var random = SeededGenerator(seed: seed, tenant.lowercased(), "group", String(index))
+            return (random.guid(), "Simulated group \(index + 1)")
+        }
+    }
+
     // MARK: - Sub-resources
 
     private func elements(
-        of subresource: Subresource, policyID: String, type: PolicyType, index: Int, spec: SimulatedTenantSpec,
+        of subresource: Subresource, tenant: String, policyID: String, type: PolicyType, index: Int, spec: SimulatedTenantSpec,
         random: inout SeededGenerator
     ) -> [SimulatedElement] {
         let count: Int
@@ -193,16 +206,19 @@ struct PayloadGenerator: Sendable {
             count = Int(1 + random.next() % 4)
         }
         return (0..<count).map { position in
-            element(of: subresource, position: position, policyID: policyID, type: type, random: &random)
+            element(of: subresource, tenant: tenant, position: position, policyID: policyID, type: type, random: &random)
         }
     }
 
     private func element(
-        of subresource: Subresource, position: Int, policyID: String, type: PolicyType, random: inout SeededGenerator
+        of subresource: Subresource, tenant: String, position: Int, policyID: String, type: PolicyType, random: inout SeededGenerator
     ) -> SimulatedElement {
         switch (type.key, subresource.property) {
         case (_, "assignments"):
-            let group = random.guid()
+            // Groups come from the tenant's pool: every simulated tenant has groups of the same
+            // names with ids of its own, as two real tenants set up alike do.
+            let pool = groups(tenant: tenant)
+            let group = pool[(Int(random.next() % UInt64(pool.count)) + position) % pool.count].id
             let excluded = random.next() % 5 == 0
             return SimulatedElement(fields: [
                 "id": .string("\(policyID)_\(group)"),

@@ -40,6 +40,13 @@ struct SimulatorHandler: HTTPHandler {
             case .success(let tenant): return render(graph(tenant: tenant, segments: segments, query: query))
             }
         }
+        if Self.writeMethods.contains(request.method), segments.count >= 2 {
+            let body = (try? await request.bodyData).flatMap { $0.isEmpty ? nil : try? JSON.parse($0) }
+            switch authorise(request.headers[HTTPHeader("Authorization")]) {
+            case .failure(let reply): return render(reply)
+            case .success(let tenant): return render(write(tenant: tenant, method: request.method, segments: segments, body: body))
+            }
+        }
         return render(Self.error(404, "NotFound", "The simulator has no resource at \(path)"))
     }
 
@@ -126,6 +133,10 @@ struct SimulatorHandler: HTTPHandler {
     /// Answers one Graph GET (plain or inside a batch), counting it and applying faults.
     func graph(tenant: String, segments: [String], query: [String: String]) -> Reply {
         let path = "/" + segments.joined(separator: "/")
+        if let reply = directory(tenant: tenant, segments: segments, query: query) {
+            state.count { $0.graph += 1 }
+            return reply
+        }
         let resolved = resolve(segments)
         state.count { counts in
             counts.graph += 1
@@ -261,7 +272,7 @@ struct SimulatorHandler: HTTPHandler {
 
     // MARK: - Faults and rendering
 
-    private func faultReply(_ fault: SimulatedFault, tokenEndpoint: Bool) -> Reply {
+    func faultReply(_ fault: SimulatedFault, tokenEndpoint: Bool) -> Reply {
         func retryAfter(_ hint: RetryAfterHint) -> [String: String] {
             switch hint {
             case .none: return [:]
@@ -303,7 +314,8 @@ struct SimulatorHandler: HTTPHandler {
         headers[HTTPHeader("Content-Type")] = "application/json"
         for (name, value) in reply.headers { headers[HTTPHeader(name)] = value }
         let status = HTTPStatusCode(reply.status, phrase: Self.phrase(reply.status))
-        let data = (reply.body ?? .null).canonicalData()
+        // 204 No Content has no body at all.
+        let data = reply.status == 204 && reply.body == nil ? Data() : (reply.body ?? .null).canonicalData()
         switch reply.bodyFault {
         case .malformedBody?:
             return HTTPResponse(statusCode: status, headers: headers, body: Data("<html><body>Upstream error</body></html>".utf8))
@@ -340,10 +352,13 @@ struct SimulatorHandler: HTTPHandler {
     static func phrase(_ status: Int) -> String {
         switch status {
         case 200: "OK"
+        case 201: "Created"
+        case 204: "No Content"
         case 400: "Bad Request"
         case 401: "Unauthorized"
         case 403: "Forbidden"
         case 404: "Not Found"
+        case 405: "Method Not Allowed"
         case 429: "Too Many Requests"
         case 500: "Internal Server Error"
         case 503: "Service Unavailable"

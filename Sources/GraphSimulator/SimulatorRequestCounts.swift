@@ -16,6 +16,12 @@ public struct SimulatorRequestCounts: Sendable, Hashable {
     public var subresource = 0
     /// Requests answered with an injected fault instead of their real answer.
     public var faults = 0
+    /// Writes received (POST, PATCH, PUT, DELETE below a Graph version).
+    public var writes = 0
+    /// Writes refused with 429 by the write limit.
+    public var throttledWrites = 0
+    /// Writes refused with 400 (a read-only property, a malformed body).
+    public var refusedWrites = 0
     /// Graph requests by path (without the query), plain or inside a batch.
     public var byPath: [String: Int] = [:]
 

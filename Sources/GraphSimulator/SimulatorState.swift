@@ -7,6 +7,8 @@ final class SimulatorState: @unchecked Sendable {
     let configuration: GraphSimulator.Configuration
     let types: [PolicyType]
     let generator: PayloadGenerator
+    /// Ids handed out and the write limit's window (SimulatorWrites.swift).
+    let writes = SimulatorWrites()
     private let lock = NSLock()
     private var tenants: [String: [String: [SimulatedPolicy]]] = [:]
     private var specs: [String: SimulatedTenantSpec] = [:]
@@ -54,6 +56,9 @@ final class SimulatorState: @unchecked Sendable {
     }
 
     func hasTenant(_ tenant: String) -> Bool { locked { tenants[tenant.lowercased()] != nil } }
+
+    /// The simulated tenants' ids (lowercased).
+    var tenantNames: [String] { locked { Array(tenants.keys) } }
 
     func policies(tenant: String, type: String) -> [SimulatedPolicy]? {
         locked { tenants[tenant.lowercased()]?[type] }
