@@ -404,29 +404,11 @@ extension SimulatorHandler {
         return String(rest[..<close])
     }
 
-    /// A group policy definition of the tenant-wide catalog (every simulated tenant's
-    /// definitions, as Intune's built-in ADMX catalog is the same in every tenant).
-    private func catalogDefinition(_ id: String) -> JSON? {
-        for element in catalogElements() where element.expansions["definition"]?["id"]?.stringValue == id {
-            return element.expansions["definition"]
-        }
-        return nil
-    }
+    /// A group policy definition of the tenant-wide catalog (Intune's built-in ADMX catalog is
+    /// the same in every tenant).
+    private func catalogDefinition(_ id: String) -> JSON? { state.writes.definition(id) }
 
-    private func catalogPresentation(_ id: String) -> JSON? {
-        for element in catalogElements() {
-            for child in element.children["presentationValues"] ?? [] where child.expansions["presentation"]?["id"]?.stringValue == id {
-                return child.expansions["presentation"]
-            }
-        }
-        return nil
-    }
-
-    private func catalogElements() -> [SimulatedElement] {
-        state.tenantNames.flatMap { tenant in
-            (state.policies(tenant: tenant, type: "groupPolicyConfiguration") ?? []).flatMap { $0.subresources["definitionValues"] ?? [] }
-        }
-    }
+    private func catalogPresentation(_ id: String) -> JSON? { state.writes.presentation(id) }
 
     // MARK: - Groups
 

@@ -17,6 +17,7 @@ extension SimulatorState {
         return try withPolicies(tenant: tenant, type: type) { policies, policyType, spec in
             var policy = generator.policy(tenant: tenant, type: policyType, index: index, spec: spec)
             policy.fields.merge(fields) { _, given in given }
+            writes.registerDefinitions(of: [policy])
             policies.append(policy)
             return policy.id
         }

@@ -49,6 +49,7 @@ final class SimulatorState: @unchecked Sendable {
                 generator.policy(tenant: tenant, type: type, index: $0, spec: spec)
             }
         }
+        writes.registerDefinitions(of: byType["groupPolicyConfiguration"] ?? [])
         locked {
             tenants[tenant.lowercased()] = byType
             specs[tenant.lowercased()] = spec

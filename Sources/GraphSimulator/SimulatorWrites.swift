@@ -8,6 +8,29 @@ final class SimulatorWrites: @unchecked Sendable {
     private let lock = NSLock()
     private var created = 0
     private var recent: [String: [Date]] = [:]
+    private var definitions: [String: JSON] = [:]
+    private var presentations: [String: JSON] = [:]
+
+    /// Remembers the group policy definitions (and presentations) that generated policies
+    /// use: Intune's ADMX catalog is the same in every tenant and outlives any policy.
+    func registerDefinitions(of policies: [SimulatedPolicy]) {
+        lock.withLock {
+            for policy in policies {
+                for value in policy.subresources["definitionValues"] ?? [] {
+                    if let definition = value.expansions["definition"], let id = definition["id"]?.stringValue { definitions[id] = definition }
+                    for child in value.children["presentationValues"] ?? [] {
+                        if let presentation = child.expansions["presentation"], let id = presentation["id"]?.stringValue {
+                            presentations[id] = presentation
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func definition(_ id: String) -> JSON? { lock.withLock { definitions[id] } }
+
+    func presentation(_ id: String) -> JSON? { lock.withLock { presentations[id] } }
 
     /// A fresh id for something a write creates.
     func nextID(seed: UInt64, tenant: String) -> String {

@@ -53,17 +53,21 @@ public struct PayloadComparison: Sendable {
 
     // MARK: - Normalising
 
+    /// Sub-resource elements without their identity, nor that of the objects in arrays nested
+    /// in them (a compliance rule's action configurations, a definition value's presentation
+    /// values): Graph gives each a new id when it is written again.
     private static func stripElements(_ value: JSONValue, children: [Subresource]) -> JSONValue {
         guard case .array(let elements) = value else { return value }
-        return .array(
-            elements.map { element in
-                guard case .object(var object) = element else { return element }
-                for field in elementIdentityFields { object[field] = nil }
-                for child in children {
-                    if let nested = object[child.property] { object[child.property] = stripElements(nested, children: child.children) }
-                }
-                return .object(object)
-            })
+        return .array(elements.map(stripIdentity))
+    }
+
+    private static func stripIdentity(_ element: JSONValue) -> JSONValue {
+        guard case .object(var object) = element else { return element }
+        for field in elementIdentityFields { object[field] = nil }
+        for (key, child) in object {
+            if case .array(let nested) = child { object[key] = .array(nested.map(stripIdentity)) }
+        }
+        return .object(object)
     }
 
     // MARK: - Diffing

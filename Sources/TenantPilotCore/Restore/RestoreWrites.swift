@@ -66,7 +66,8 @@ struct RestoreWrites: Sendable {
     /// sub-resources written apart left out; inline sub-resources under their property.
     func body(_ payload: JSONValue, creating: Bool) -> JSONValue {
         guard case .object(var object) = payload else { return payload }
-        for key in recipe.readOnly { object[key] = nil }
+        // What Graph computes itself, and what changes without the policy changing.
+        for key in recipe.readOnly + type.volatileFields { object[key] = nil }
         if !creating { for key in recipe.createOnly + recipe.keepTargetOnUpdate { object[key] = nil } }
         object[ReferenceMap.assignmentsProperty] = nil
         for subresource in type.subresources { object[subresource.property] = nil }

@@ -1,0 +1,146 @@
+import Foundation
+import GraphSimulator
+import GRDB
+import Testing
+@testable import TenantPilotCore
+
+/// Restores through real HTTP against the simulator: plans, applies, and what the tenant holds
+/// afterwards, read back as a backup reads it.
+@Suite struct RestoreServiceTests {
+    @Test func aRestoreAfterDeletesAndChangesPutsTheTenantBackAndASecondApplyWritesNothing() async throws {
+        try await withSimulator(RestoreHarness.configuration(.policiesPerType(2))) { simulator in
+            let harness = try RestoreHarness(simulator)
+            let setId = try await harness.backup(harness.source)
+            let mutation = try simulator.mutate(tenant: simulatedTenant, changed: 12, added: 0, deleted: 8)
+
+            let plan = try await harness.plan(RestoreRequest(setId: setId))
+            let deleted = Set(mutation.deleted.map(\.id))
+            let creates = plan.actions.filter { $0.kind == .create }
+            #expect(!creates.isEmpty)
+            #expect(creates.allSatisfy { deleted.contains($0.graphId) }, "\(creates.map(\.graphId))")
+            let updates = plan.actions.filter { $0.kind == .update }
+            #expect(!updates.isEmpty)
+            #expect(updates.allSatisfy { !$0.changes.isEmpty })
+            #expect(updates.contains { $0.changes.contains { $0.path == "description" } })
+            #expect(plan.actions.contains { $0.kind == .skip && $0.type.key == "policySet" })
+            #expect(!plan.actions.contains { $0.kind == .delete }, "nothing is deleted without --prune")
+
+            simulator.resetRequestCounts()
+            let applied = try await harness.applied(RestoreRequest(setId: setId))
+            let outcome = applied.outcome
+            #expect(RestoreHarness.failures(applied).isEmpty, "\(RestoreHarness.failures(applied))")
+            #expect(outcome.run.status == .success)
+            #expect(outcome.counts.created == creates.count && outcome.counts.updated == updates.count)
+            #expect(simulator.requestCounts.refusedWrites == 0, "no read-only property was sent")
+
+            let after = try await harness.backup(harness.source)
+            let differences = try harness.differences(restored: setId, now: after)
+            #expect(differences.isEmpty, "\(differences)")
+
+            simulator.resetRequestCounts()
+            let again = try await harness.plan(RestoreRequest(setId: setId))
+            #expect(again.actions.allSatisfy { $0.kind == .unchanged || $0.kind == .skip }, "\(again.actions.filter(\.writes).map { ($0.type.key, $0.changes) })")
+            let second = try await harness.apply(RestoreRequest(setId: setId))
+            #expect(second.run.status == .success)
+            #expect(second.counts.attempted == 0)
+            #expect(simulator.requestCounts.writes == 0)
+        }
+    }
+
+    @Test func aCrossTenantRestoreIntoAnEmptyTenantMapsGroupsByName() async throws {
+        try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 3, "deviceCompliancePolicy": 2, "assignmentFilter": 1, "roleScopeTag": 1, "notificationMessageTemplate": 1, "conditionalAccessPolicy": 1]))) { simulator in
+            let harness = try RestoreHarness(simulator)
+            let setId = try await harness.backup(harness.source)
+            let plan = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
+            #expect(plan.crossTenant)
+            #expect(plan.actions.allSatisfy { $0.kind == .create || $0.kind == .skip })
+            #expect(plan.actions.contains { $0.type.key == "conditionalAccessPolicy" && $0.warnings.contains { $0.contains("disabled") } })
+
+            let applied = try await harness.applied(RestoreRequest(setId: setId, to: "fabrikam"))
+            #expect(applied.outcome.run.status == .success, "\(RestoreHarness.failures(applied))")
+
+            let restored = try harness.payloads(try await harness.backup(harness.target))
+            let original = try harness.payloads(setId)
+            let sourceGroups = Dictionary(uniqueKeysWithValues: simulator.groups(tenant: simulatedTenant).map { ($0.id, $0.name) })
+            let targetGroups = Dictionary(uniqueKeysWithValues: simulator.groups(tenant: simulatedTargetTenant).map { ($0.id, $0.name) })
+            var checked = 0
+            for (key, payload) in original where key.hasPrefix("deviceConfiguration/") {
+                let copy = try #require(restored[key])
+                let before = (payload["assignments"]?.arrayValue ?? []).compactMap { $0["target"]?["groupId"]?.stringValue }
+                let after = (copy["assignments"]?.arrayValue ?? []).compactMap { $0["target"]?["groupId"]?.stringValue }
+                #expect(Set(before.compactMap { sourceGroups[$0] }) == Set(after.compactMap { targetGroups[$0] }))
+                #expect(after.allSatisfy { targetGroups[$0] != nil }, "every group id is the target's own")
+                checked += before.count
+            }
+            #expect(checked > 0)
+            let policy = try #require(restored.first { $0.key.hasPrefix("conditionalAccessPolicy/") }?.value)
+            #expect(policy["state"] == .string("disabled"))
+
+            let again = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
+            #expect(again.actions.allSatisfy { !$0.writes }, "\(again.actions.filter(\.writes).map { ($0.type.key, $0.kind, $0.changes) })")
+        }
+    }
+
+    @Test func twoTargetPoliciesOfTheSameNameAreSkippedNeverGuessed() async throws {
+        try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 2]))) { simulator in
+            let harness = try RestoreHarness(simulator)
+            let setId = try await harness.backup(harness.source)
+            let name = "Device configuration profile 1"
+            try simulator.addPolicy(tenant: simulatedTargetTenant, type: "deviceConfiguration", fields: ["displayName": .string(name)])
+            try simulator.addPolicy(tenant: simulatedTargetTenant, type: "deviceConfiguration", fields: ["displayName": .string(name)])
+            let plan = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
+            let action = try #require(plan.actions.first { $0.displayName == name })
+            #expect(action.kind == .skip)
+            #expect(action.warnings.first?.contains("ambiguous") == true)
+            #expect(plan.actions.first { $0.displayName == "Device configuration profile 2" }?.kind == .create)
+        }
+    }
+
+    @Test func pruneDeletesWhatTheSetDoesNotHoldOfItsTypesOnly() async throws {
+        try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 2, "assignmentFilter": 1]))) { simulator in
+            let harness = try RestoreHarness(simulator)
+            let setId = try await harness.backup(harness.source)
+            let extra = try simulator.addPolicy(tenant: simulatedTenant, type: "deviceConfiguration")
+            let other = try simulator.addPolicy(tenant: simulatedTenant, type: "deviceCompliancePolicy")
+            let plan = try await harness.plan(RestoreRequest(setId: setId, prune: true))
+            #expect(plan.actions.filter { $0.kind == .delete }.map(\.graphId) == [extra])
+            let outcome = try await harness.apply(RestoreRequest(setId: setId, prune: true))
+            #expect(outcome.counts.deleted == 1)
+            #expect(simulator.policyIDs(tenant: simulatedTenant, type: "deviceConfiguration").contains(extra) == false)
+            #expect(simulator.policyIDs(tenant: simulatedTenant, type: "deviceCompliancePolicy").contains(other))
+        }
+    }
+
+    @Test func noAssignmentsLeavesTheTargetsAssignmentsAlone() async throws {
+        try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 1]))) { simulator in
+            let harness = try RestoreHarness(simulator)
+            let setId = try await harness.backup(harness.source)
+            let id = try #require(simulator.policyIDs(tenant: simulatedTenant, type: "deviceConfiguration").first)
+            try simulator.updatePolicy(tenant: simulatedTenant, type: "deviceConfiguration", id: id) { policy in
+                policy.subresources["assignments"] = []
+            }
+            let with = try await harness.plan(RestoreRequest(setId: setId))
+            #expect(with.actions.first?.changes.contains { $0.property == "assignments" } == true)
+            let without = try await harness.plan(RestoreRequest(setId: setId, includeAssignments: false))
+            #expect(without.actions.first?.kind == .unchanged)
+        }
+    }
+
+    @Test func badInputIsRefusedBeforeAnythingIsRead() async throws {
+        try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 1]))) { simulator in
+            let harness = try RestoreHarness(simulator)
+            let setId = try await harness.backup(harness.source)
+            let restores = harness.restores
+            for request in [
+                RestoreRequest(setId: 999), RestoreRequest(setId: setId, to: "nobody"),
+                RestoreRequest(setId: setId, types: ["deviceConfigurations"]), RestoreRequest(setId: setId, policies: ["nope"]),
+                RestoreRequest(setId: setId, policies: ["x"], prune: true),
+            ] {
+                let error = await caught { try restores.scope(request) }
+                #expect(error?.kind == .invalidInput, "\(request)")
+            }
+            let error = await caught { try restores.scope(RestoreRequest(setId: setId, types: ["deviceConfigurations"])) }
+            #expect(error?.message.contains("deviceConfigurations") == true)
+        }
+    }
+}
