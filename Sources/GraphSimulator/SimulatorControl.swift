@@ -78,6 +78,8 @@ struct SimulatorControl {
             "http": .int(Int64(counts.http)), "token": .int(Int64(counts.token)), "batch": .int(Int64(counts.batch)),
             "graph": .int(Int64(counts.graph)), "list": .int(Int64(counts.list)), "get_by_id": .int(Int64(counts.getByID)),
             "subresource": .int(Int64(counts.subresource)), "faults": .int(Int64(counts.faults)),
+            "writes": .int(Int64(counts.writes)), "throttled_writes": .int(Int64(counts.throttledWrites)),
+            "refused_writes": .int(Int64(counts.refusedWrites)),
         ])
     }
 

@@ -31,6 +31,15 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("tenant"), help: "A tenant GUID to simulate (repeatable).")
     var tenants: [String] = []
 
+    @Option(name: .customLong("empty-tenant"), help: "A tenant GUID to simulate with no policies (repeatable): a restore target.")
+    var emptyTenants: [String] = []
+
+    @Option(help: "Writes per tenant per --write-window-seconds before 429, as Graph's write limit (default: no limit).")
+    var writeLimit: Int?
+
+    @Option(help: "The write limit's window in seconds.")
+    var writeWindowSeconds: Int = 20
+
     @Option(help: "Policies of every registry type in each tenant.")
     var policiesPerType: Int = 3
 
@@ -60,11 +69,16 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
             spec = .counts(try Self.spread(policies))
         }
         for tenant in tenants { specs[tenant] = spec }
-        let simulator = try await GraphSimulator.start(
-            GraphSimulator.Configuration(
-                seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs), clientSecret: clientSecret,
-                clientID: clientId),
-            port: port)
+        for tenant in emptyTenants { specs[tenant] = .counts([:]) }
+        var configuration = GraphSimulator.Configuration(
+            seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs), clientSecret: clientSecret,
+            clientID: clientId)
+        if let writeLimit {
+            guard writeLimit >= 1, writeWindowSeconds >= 1 else { throw ValidationError("--write-limit and --write-window-seconds must be ≥ 1") }
+            configuration.writeLimit = writeLimit
+            configuration.writeWindow = .seconds(writeWindowSeconds)
+        }
+        let simulator = try await GraphSimulator.start(configuration, port: port)
         // Unbuffered, so a parent reading the pipe sees the line at once.
         FileHandle.standardOutput.write(Data("listening on \(simulator.baseURL.absoluteString)\n".utf8))
         let stop = Self.exitOnSignals()

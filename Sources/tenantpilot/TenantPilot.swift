@@ -20,6 +20,8 @@ struct TenantPilot: AsyncParsableCommand {
             Runs.self,
             Retention.self,
             Backups.self,
+            Restore.self,
+            Drift.self,
             Audit.self,
             Notifications.self,
             Doctor.self,

@@ -1,8 +1,9 @@
 import Foundation
 
 /// What changed between two backup sets (`backups diff A B`): policies added, removed and
-/// changed, comparing payloads without the registry's volatile fields and without the order
-/// of array elements, which Graph changes on its own between two reads.
+/// changed, comparing payloads as `drift` and `restore` do (`PayloadComparison`): without the
+/// registry's volatile fields, without the order of array elements, which Graph changes on its
+/// own between two reads, and naming each changed property with its old and new value.
 public struct BackupDiff: Encodable, Sendable {
     public struct Entry: Encodable, Sendable, Equatable {
         public let type: String
@@ -10,6 +11,16 @@ public struct BackupDiff: Encodable, Sendable {
         public let display_name: String
         /// For a changed policy: the top-level properties whose content differs.
         public let changed_fields: [String]?
+        /// For a changed policy: every property that differs (path, old, new).
+        public let changes: [PropertyChange]?
+
+        init(type: String, graph_id: String, display_name: String, changes: [PropertyChange]? = nil) {
+            self.type = type
+            self.graph_id = graph_id
+            self.display_name = display_name
+            self.changes = changes
+            self.changed_fields = changes.map { Array(Set($0.map(\.property))).sorted() }
+        }
     }
 
     public let from: Int64
@@ -32,10 +43,10 @@ public struct BackupDiff: Encodable, Sendable {
         var changed: [Entry] = []
         var unchanged = 0
         for (itemKey, item) in newItems where oldItems[itemKey] == nil {
-            added.append(Entry(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName, changed_fields: nil))
+            added.append(Entry(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName))
         }
         for (itemKey, item) in oldItems where newItems[itemKey] == nil {
-            removed.append(Entry(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName, changed_fields: nil))
+            removed.append(Entry(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName))
         }
         for (itemKey, newItem) in newItems {
             guard let oldItem = oldItems[itemKey] else { continue }
@@ -43,14 +54,13 @@ public struct BackupDiff: Encodable, Sendable {
                 unchanged += 1
                 continue
             }
-            let volatile = registry.type(forKey: newItem.typeKey)?.volatileFields ?? []
-            let before = normalized(try store.payload(sha256: oldItem.sha256) ?? .null, volatile: volatile)
-            let after = normalized(try store.payload(sha256: newItem.sha256) ?? .null, volatile: volatile)
-            let fields = differingFields(before, after)
-            if fields.isEmpty {
+            let comparison = PayloadComparison(type: registry.type(forKey: newItem.typeKey))
+            let changes = comparison.changes(
+                from: try store.payload(sha256: oldItem.sha256) ?? .null, to: try store.payload(sha256: newItem.sha256) ?? .null)
+            if changes.isEmpty {
                 unchanged += 1
             } else {
-                changed.append(Entry(type: newItem.typeKey, graph_id: newItem.graphId, display_name: newItem.displayName, changed_fields: fields))
+                changed.append(Entry(type: newItem.typeKey, graph_id: newItem.graphId, display_name: newItem.displayName, changes: changes))
             }
         }
         let order: (Entry, Entry) -> Bool = { ($0.type, $0.display_name, $0.graph_id) < ($1.type, $1.display_name, $1.graph_id) }
@@ -61,27 +71,7 @@ public struct BackupDiff: Encodable, Sendable {
 
     /// The payload without volatile fields and with every array in a canonical order.
     static func normalized(_ payload: JSONValue, volatile: [String]) -> JSONValue {
-        sortArrays(VolatileFields.stripped(payload, fields: volatile))
-    }
-
-    private static func sortArrays(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .object(let object):
-            return .object(object.mapValues(sortArrays))
-        case .array(let items):
-            let sorted = items.map(sortArrays).map { ($0, $0.canonicalData()) }
-                .sorted { $0.1.lexicographicallyPrecedes($1.1) }
-            return .array(sorted.map(\.0))
-        default:
-            return value
-        }
-    }
-
-    private static func differingFields(_ before: JSONValue, _ after: JSONValue) -> [String] {
-        guard case .object(let old) = before, case .object(let new) = after else {
-            return before == after ? [] : ["(payload)"]
-        }
-        return Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
+        PayloadComparison.sortedArrays(VolatileFields.stripped(payload, fields: volatile))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -120,8 +120,9 @@ extension TenantPilot.Backups {
                     var lines = ["backup set \(from) → \(to): \(diff.added.count) added, \(diff.removed.count) removed, \(diff.changed.count) changed, \(diff.unchanged) unchanged"]
                     lines += diff.added.map { "+ \($0.type)  \($0.display_name)  (\($0.graph_id))" }
                     lines += diff.removed.map { "- \($0.type)  \($0.display_name)  (\($0.graph_id))" }
-                    lines += diff.changed.map {
-                        "~ \($0.type)  \($0.display_name)  (\($0.graph_id)): \(($0.changed_fields ?? []).joined(separator: ", "))"
+                    for entry in diff.changed {
+                        lines.append("~ \(entry.type)  \(entry.display_name)  (\(entry.graph_id))")
+                        lines += (entry.changes ?? []).map { "    " + ChangeText.line($0) }
                     }
                     return lines.joined(separator: "\n")
                 }
