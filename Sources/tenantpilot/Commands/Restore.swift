@@ -61,7 +61,7 @@ extension TenantPilot {
                 let run = try RunStore(store: store).find(outcome.run.rowID)
                 if let planned {
                     context.emit(RestorePlanDocument(planned, outcomes: outcome.results, run: run)) {
-                        RestoreText.plan(planned, applied: outcome.results) + "\n" + RunText.line(run)
+                        RestoreText.plan(planned, applied: outcome.results) + "\n" + ChangeText.cut(RunText.line(run), to: ChangeText.width)
                     }
                 } else {
                     context.emit(["run": run]) { RunText.line(run) }
@@ -80,8 +80,12 @@ enum RestoreText {
     static func plan(_ plan: RestorePlan, applied results: [RestoreOutcome.ActionResult]?) -> String {
         let kinds: [RestorePlan.Kind] = [.create, .update, .delete, .unchanged, .skip]
         let summary = kinds.map { "\(plan.count($0)) \($0.rawValue)" }.joined(separator: ", ")
-        var lines = ["restore of backup set \(plan.setId) into \(plan.target.name)\(plan.crossTenant ? " (from \(plan.source?.name ?? "a removed tenant"))" : ""): \(summary)"]
-        if plan.actions.isEmpty { return lines[0] }
+        let from = plan.crossTenant ? " (from \(plan.source?.name ?? "a removed tenant"))" : ""
+        var lines = [
+            ChangeText.cut("restore of backup set \(plan.setId) into \(plan.target.name)\(from)", to: ChangeText.width),
+            ChangeText.cut("  " + summary, to: ChangeText.width),
+        ]
+        if plan.actions.isEmpty { return lines.joined(separator: "\n") }
         let header = results == nil ? ["ACTION", "TYPE", "NAME"] : ["ACTION", "TYPE", "NAME", "RESULT"]
         let typeWidth = plan.actions.map(\.type.key.count).max() ?? 4
         let nameWidth = max(12, ChangeText.width - 11 - (typeWidth + 2) - (results == nil ? 0 : 8))
@@ -94,7 +98,7 @@ enum RestoreText {
             rows.append(row)
             var notes: [String] = []
             if let target = result?.targetId ?? action.targetId, action.kind != .unchanged || action.graphId != target {
-                notes.append("target id \(target)" + (action.graphId == target ? "" : " (backup id \(action.graphId))"))
+                notes.append("target id \(target)")
             }
             notes += action.changes.map { ChangeText.line($0) }
             notes += (action.warnings + (result?.warnings ?? [])).map { ChangeText.cut("! " + $0, to: ChangeText.width - 4) }
