@@ -51,7 +51,7 @@ import Testing
         let commands = Self.shellBlocks(of: readme).flatMap(Self.commands)
         for essential in [
             "tenantpilot tenants add", "tenantpilot schedules add", "tenantpilot schedules next", "tenantpilot dispatch",
-            "tenantpilot runs list", "tenantpilot audit list", "tenantpilot doctor",
+            "tenantpilot runs list", "tenantpilot audit list", "tenantpilot doctor", "tenantpilot restore", "tenantpilot drift",
         ] {
             #expect(commands.contains { $0.hasPrefix(essential) }, "the README walkthrough lost `\(essential)`")
         }
@@ -103,5 +103,8 @@ import Testing
         #expect(transcript.contains("2026-03-28T01:00:00Z") && transcript.contains("2026-03-30T00:00:00Z"), "\(transcript)")
         #expect(!transcript.contains("2026-03-29T01:00:00Z") && !transcript.contains("2026-03-29T00:00:00Z"), "\(transcript)")
         #expect(transcript.contains("ok   store:"), "\(transcript)")
+        // The restore part: a plan of creates, then only unchanged.
+        #expect(transcript.contains("9 create, 0 update, 0 delete"), "\(transcript)")
+        #expect(transcript.contains("0 create, 0 update, 0 delete"), "\(transcript)")
     }
 }
