@@ -54,6 +54,17 @@ final class BenchSimulator: @unchecked Sendable {
         return BenchSimulator(baseURL: url, whereItRuns: "a separate process", process: process, inProcess: nil)
     }
 
+    /// The simulator executable with these arguments (`--port 0` and its tenants); benchmarks
+    /// that need its command-line options (several tenants, a write limit) have no in-process
+    /// fallback.
+    static func launch(arguments: [String]) throws -> BenchSimulator {
+        guard let executable = executable() else {
+            throw GraphSimulatorError("tenantpilot-graph-simulator not found: set TENANTPILOT_SIMULATOR_BIN or run scripts/bench")
+        }
+        let (process, url) = try SimulatorExecutable.launch(executable, arguments: arguments, standardError: FileHandle.standardError)
+        return BenchSimulator(baseURL: url, whereItRuns: "a separate process", process: process, inProcess: nil)
+    }
+
     /// Stops the in-process simulator (the separate one stops in `stop()`).
     func stopInProcess() async {
         await inProcess?.stop()
