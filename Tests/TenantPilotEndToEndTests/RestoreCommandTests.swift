@@ -36,6 +36,18 @@ import Testing
         try #require(try result.json()["actions"] as? [[String: Any]])
     }
 
+    /// The binary started in the background with `arguments`, its output discarded.
+    static func start(_ cli: CLI, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        process.environment = cli.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     static func writes(_ simulator: SimulatorProcess) async throws -> Int {
         try #require(try await simulator.control("GET", "stats")["writes"] as? Int)
     }
@@ -123,13 +135,7 @@ import Testing
     @Test func whileARestoreWritesTheTenantsBackupsAndOtherRestoresAreSkipped() throws {
         let simulator = try Self.simulator(latency: 60, perType: 4)
         let cli = try Self.setUp(simulator)
-        let fabrikam = Process()
-        fabrikam.executableURL = CLI.binary
-        fabrikam.arguments = ["restore", "1", "--to", "fabrikam", "--apply"]
-        fabrikam.environment = cli.environment
-        fabrikam.standardOutput = FileHandle.nullDevice
-        fabrikam.standardError = FileHandle.nullDevice
-        try fabrikam.run()
+        let fabrikam = try Self.start(cli, ["restore", "1", "--to", "fabrikam", "--apply"])
         let writing = try EngineProcessTests.waitUntil(cli) { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_logs WHERE action = 'policy.restored'") ?? 0 > 0
         }
@@ -154,13 +160,7 @@ import Testing
     @Test func anApplyKilledHalfWayIsAbandonedAndASecondApplyFinishesIt() throws {
         let simulator = try Self.simulator(latency: 60, perType: 4)
         let cli = try Self.setUp(simulator)
-        let victim = Process()
-        victim.executableURL = CLI.binary
-        victim.arguments = ["restore", "1", "--to", "fabrikam", "--apply"]
-        victim.environment = cli.environment
-        victim.standardOutput = FileHandle.nullDevice
-        victim.standardError = FileHandle.nullDevice
-        try victim.run()
+        let victim = try Self.start(cli, ["restore", "1", "--to", "fabrikam", "--apply"])
         let writing = try EngineProcessTests.waitUntil(cli) { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_logs WHERE action = 'policy.restored'") ?? 0 >= 2
         }

@@ -29,24 +29,22 @@ public struct RunExecutor: Sendable {
         let runId = claimed.rowID
         let actor = claimed.actor ?? ActorName.system
 
+        func concurrent(_ message: String) throws(TenantPilotError) -> BackupRun {
+            try finish(
+                runId, schedule: schedule, tenant: tenant, actor: actor,
+                result: RunResult(status: .skipped, code: "CONCURRENT_RUN", message: message))
+        }
+
         // 1. Lock: one execution per schedule at a time.
         try store.ensureLockDirectory()
         guard let lock = try FileLock.tryAcquire(path: lockPath(scheduleId: schedule.rowID)) else {
-            return try finish(
-                runId, schedule: schedule, tenant: tenant, actor: actor,
-                result: RunResult(
-                    status: .skipped, code: "CONCURRENT_RUN",
-                    message: "schedule \(tenant.name)/\(schedule.name) was already running; this run was skipped"))
+            return try concurrent("schedule \(tenant.name)/\(schedule.name) was already running; this run was skipped")
         }
         defer { lock.release() }
         // A restore writing into the tenant holds its tenant lock exclusive: never capture a
         // half-restored tenant.
         guard let tenantLock = try TenantWriteLock.shared(store: store, tenantId: tenant.rowID) else {
-            return try finish(
-                runId, schedule: schedule, tenant: tenant, actor: actor,
-                result: RunResult(
-                    status: .skipped, code: "CONCURRENT_RUN",
-                    message: "a restore was writing into tenant \(tenant.name); this run of \(tenant.name)/\(schedule.name) was skipped"))
+            return try concurrent("a restore was writing into tenant \(tenant.name); this run of \(tenant.name)/\(schedule.name) was skipped")
         }
         defer { tenantLock.release() }
 
