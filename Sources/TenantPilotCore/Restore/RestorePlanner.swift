@@ -335,7 +335,9 @@ public struct RestorePlanner: Sendable {
             return
         }
         guard let source else {
-            for id in ids { map.groups[id] = .missing("the source tenant is not registered any more, so the group's name is unknown") }
+            for id in ids {
+                map.groups[id] = .missing("the source tenant cannot be read (removed, or its credential unreadable), so the group's name is unknown")
+            }
             return
         }
         let base = directory.collectionPath

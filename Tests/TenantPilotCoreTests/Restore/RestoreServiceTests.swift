@@ -143,4 +143,20 @@ import Testing
             #expect(error?.message.contains("deviceConfigurations") == true)
         }
     }
+
+    @Test func aSettingsCatalogPolicyComesBackWithEverySettingNotTheFirstPage() async throws {
+        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 1], settingsPerPolicy: 60)
+        var configuration = RestoreHarness.configuration(spec)
+        configuration.pageSize = 25
+        try await withSimulator(configuration) { simulator in
+            let harness = try RestoreHarness(simulator)
+            let setId = try await harness.backup(harness.source)
+            let outcome = try await harness.apply(RestoreRequest(setId: setId, to: "fabrikam"))
+            #expect(outcome.counts.created == 1)
+            let id = try #require(simulator.policyIDs(tenant: simulatedTargetTenant, type: "settingsCatalogPolicy").first)
+            #expect(simulator.policy(tenant: simulatedTargetTenant, type: "settingsCatalogPolicy", id: id)?.subresources["settings"]?.count == 60)
+            let again = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
+            #expect(again.actions.allSatisfy { $0.kind == .unchanged })
+        }
+    }
 }
