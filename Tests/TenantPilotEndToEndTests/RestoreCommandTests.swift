@@ -213,4 +213,28 @@ import Testing
         let entry = try #require((try diff.json()["changed"] as? [[String: Any]])?.first)
         #expect((entry["changes"] as? [[String: Any]])?.contains { $0["path"] as? String == "description" } == true)
     }
+
+    @Test func anApplyWhoseWritesPartlyFailSaysSoOnStderrAndExitsThree() async throws {
+        let simulator = try Self.simulator()
+        let cli = try Self.setUp(simulator)
+        // Every `assign` is refused: the policies with assignments are created but not completed.
+        try await simulator.control("POST", "faults", ["fault": "forbidden", "target": "path:/assign"])
+        let apply = try cli.run(["restore", "1", "--to", "fabrikam", "--apply", "--json"])
+        #expect(apply.status == 3, "\(apply.stderr)")
+        let stderr = apply.stderr.split(separator: "\n")
+        #expect(stderr.count == 1, "one line for the run that did not succeed: \(apply.stderr)")
+        #expect(stderr.first?.contains("restore  partial  GRAPH_FORBIDDEN") == true, "\(apply.stderr)")
+        let actions = try Self.actions(apply)
+        let failed = actions.filter { $0["result"] as? String == "failed" }
+        #expect(!failed.isEmpty)
+        #expect(failed.allSatisfy { ($0["error"] as? String)?.contains("ReadWrite.All") == true }, "the missing permission is named")
+        #expect(failed.allSatisfy { ($0["target_id"] as? String) != nil }, "what was created is named")
+        let run = try #require(try apply.json()["run"] as? [String: Any])
+        #expect(run["status"] as? String == "partial")
+
+        try await simulator.control("DELETE", "faults")
+        let again = try cli.run(["restore", "1", "--to", "fabrikam", "--apply", "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.actions(again).filter { $0["action"] as? String == "update" }.count == failed.count, "the second apply completes them")
+    }
 }
