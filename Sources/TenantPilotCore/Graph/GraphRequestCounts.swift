@@ -14,6 +14,8 @@ public struct GraphRequestCounts: Sendable, Hashable {
     public var batchedRequests = 0
     /// Attempts that were retried.
     public var retries = 0
+    /// Answers 429 (plain or inside a batch): zero in normal operation, since requests are paced.
+    public var throttled = 0
 
     public init() {}
 }

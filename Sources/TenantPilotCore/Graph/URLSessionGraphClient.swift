@@ -6,19 +6,30 @@ import Foundation
 
 /// The real `GraphClient`: HTTPS to Microsoft Graph (or the simulator) through URLSession, with
 /// an OAuth2 client-credentials token, `@odata.nextLink` paging, JSON `$batch`, a bound on
-/// concurrent requests, and the retry policy of SPEC §6. One client serves one tenant.
+/// concurrent requests, pacing under Graph's limits (SPEC §13) and the retry policy of SPEC §6.
+/// One client serves one tenant.
 public final class URLSessionGraphClient: GraphClient {
     public let connection: GraphConnection
     public let options: GraphClientOptions
     let dependencies: Dependencies
     let session: URLSession
     let permits: AsyncSemaphore
+    /// The tenant's request budget, shared with every other client of this app and tenant.
+    public let pacer: GraphPacer
+    /// Told when requests wait for the budget (`observeBudgetWaits`).
+    let budgetObserver = Locked<(@Sendable (Duration?) -> Void)?>(nil)
+    /// What the listing of each type found, for its capture (`ListingMemo`).
+    let listings = Locked([String: ListingMemo]())
     let tokens = AccessTokenCache()
     let counts = Locked(GraphRequestCounts())
     /// Time slept for retries so far, against `RetryPolicy.totalBudget`.
     let slept = Locked(Duration.zero)
 
-    public init(connection: GraphConnection, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions()) {
+    /// `pacer` defaults to the process's pacer of this app and tenant.
+    public init(
+        connection: GraphConnection, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions(),
+        pacer: GraphPacer? = nil
+    ) {
         self.connection = connection
         self.options = options
         self.dependencies = dependencies
@@ -30,6 +41,11 @@ public final class URLSessionGraphClient: GraphClient {
         configuration.httpCookieStorage = nil
         self.session = URLSession(configuration: configuration)
         self.permits = AsyncSemaphore(permits: options.concurrency)
+        self.pacer =
+            pacer
+            ?? GraphPacer.shared(
+                for: GraphPacer.Key(graphURL: connection.graphURL, tenant: connection.tenantGUID, clientID: connection.clientID),
+                limits: options.limits)
     }
 
     deinit {
