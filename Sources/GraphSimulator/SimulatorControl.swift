@@ -78,6 +78,7 @@ struct SimulatorControl {
             "http": .int(Int64(counts.http)), "token": .int(Int64(counts.token)), "batch": .int(Int64(counts.batch)),
             "graph": .int(Int64(counts.graph)), "list": .int(Int64(counts.list)), "get_by_id": .int(Int64(counts.getByID)),
             "subresource": .int(Int64(counts.subresource)), "faults": .int(Int64(counts.faults)),
+            "throttled": .int(Int64(counts.throttled)),
         ])
     }
 
