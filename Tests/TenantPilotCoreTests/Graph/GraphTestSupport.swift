@@ -31,6 +31,8 @@ final class VirtualTime: @unchecked Sendable {
     private let lock = NSLock()
     private var elapsed = Duration.zero
 
+    func advance(_ duration: Duration) { lock.withLock { elapsed += duration } }
+
     var timing: GraphPacer.Timing {
         GraphPacer.Timing(
             now: { [self] in lock.withLock { elapsed } },
