@@ -13,8 +13,9 @@ struct ListingMemo: Sendable {
 extension URLSessionGraphClient {
     /// Lists every source of the type at once (its collection, and its typed collections), with
     /// `$top` and the expansions the registry allows, following every page. A listing that
-    /// refuses its expansion (400) is read again without it, its sub-resources then read per
-    /// policy; one that refuses `$top` is read again without. A typed collection this Graph does
+    /// refuses its expansions (400) is read again without the nested ones, then without any,
+    /// the sub-resources not expanded then read per policy; one that refuses `$top` is read
+    /// again without. A typed collection this Graph does
     /// not have (404, or 400 for an unknown segment) is left out: the base collection lists its
     /// policies too. A policy listed by a typed collection and by the base is kept once, as the
     /// typed collection lists it.
@@ -40,7 +41,9 @@ extension URLSessionGraphClient {
                 case .success(let value):
                     listed[index] = value.elements
                 case .failure(let failure) where failure.status == 400 && !expansions[index].isEmpty:
-                    expansions[index] = []
+                    // First without the nested expansions (Graph may allow only one level), then none.
+                    let flat = expansions[index].filter { $0.expand == nil }
+                    expansions[index] = flat.count < expansions[index].count ? flat : []
                     again.append(index)
                 case .failure(let failure) where failure.status == 400 && tops[index] != nil:
                     tops[index] = nil

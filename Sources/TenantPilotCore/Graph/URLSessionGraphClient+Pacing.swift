@@ -15,6 +15,7 @@ extension URLSessionGraphClient {
     func sendPaced(_ request: URLRequest, kind: RequestKind, what: String, cost: GraphRequestCost) async -> Result<HTTPReply, GraphFailure> {
         let observer = budgetObserver.current
         let ticket = await pacer.admit(cost, onWait: observer)
+        counts.withLock { $0.budgetUnits += cost.requests }
         let result = await send(request, kind: kind, what: what)
         await pacer.release(ticket)
         if case .success(let reply) = result, reply.status == 429 {
