@@ -147,12 +147,6 @@ public final class URLSessionGraphClient: GraphClient {
 
     /// OAuth2 client credentials: POST `{authority}/{tenant}/oauth2/v2.0/token`.
     private func requestToken() async -> Result<AccessToken, TenantPilotError> {
-        let secret: String
-        do {
-            secret = try connection.secret.read(environment: dependencies.environment)
-        } catch {
-            return .failure(error)
-        }
         let url = connection.authorityURL.appendingPathComponent(connection.tenantGUID)
             .appendingPathComponent("oauth2/v2.0/token")
         var request = URLRequest(url: url)
@@ -160,13 +154,16 @@ public final class URLSessionGraphClient: GraphClient {
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         let scope = Self.trimmingSlashes(connection.graphURL.absoluteString) + "/.default"
-        request.httpBody = Self.formEncoded([
-            ("grant_type", "client_credentials"), ("client_id", connection.clientID),
-            ("client_secret", secret), ("scope", scope),
-        ])
         let what = "a token for tenant \(connection.tenantGUID)"
         let host = url.host ?? "the authority"
         return await withRetries { () async -> Result<AccessToken, GraphFailure> in
+            // The credential is read for every attempt: a client assertion is signed afresh.
+            switch credentialFields(tokenURL: url) {
+            case .failure(let error): return .failure(GraphFailure(final: error))
+            case .success(let fields):
+                request.httpBody = Self.formEncoded(
+                    [("grant_type", "client_credentials"), ("client_id", connection.clientID)] + fields + [("scope", scope)])
+            }
             let issued = dependencies.clock.now()
             switch await send(request, kind: .token, what: what) {
             case .failure(let failure): return .failure(failure)
