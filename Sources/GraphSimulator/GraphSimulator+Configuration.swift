@@ -23,6 +23,9 @@ extension GraphSimulator {
         public var clientSecret: String
         /// The client id the token endpoint accepts; nil accepts any.
         public var clientID: String?
+        /// PEM certificates registered on the app: the token endpoint accepts client assertions
+        /// signed by their keys (SPEC §14).
+        public var clientCertificates: [String]
         /// `expires_in` of issued tokens, in seconds.
         public var tokenLifetime: Int
         /// The policy types served; nil for the registry the process would load.
@@ -32,8 +35,9 @@ extension GraphSimulator {
             seed: UInt64 = 1, tenants: [String: SimulatedTenantSpec] = [:], pageSize: Int = 100, latency: Duration = .zero,
             clientSecret: String = "simulator-secret", clientID: String? = nil, tokenLifetime: Int = 3599,
             registry: PolicyTypeRegistry? = nil, defaultPageSize: Int? = nil, refuseListExpansions: Bool = false,
-            throttling: SimulatedThrottling? = nil
+            throttling: SimulatedThrottling? = nil, clientCertificates: [String] = []
         ) {
+            self.clientCertificates = clientCertificates
             self.seed = seed
             self.tenants = tenants
             self.pageSize = max(1, pageSize)

@@ -67,7 +67,15 @@ struct SimulatorHandler: HTTPHandler {
         if let expected = state.configuration.clientID, form["client_id"] != expected {
             return Self.oauthError(400, "unauthorized_client", "AADSTS700016: Application with identifier was not found in the directory.")
         }
-        guard form["client_secret"] == state.configuration.clientSecret else {
+        if let assertion = form["client_assertion"] {
+            guard form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
+                return Self.oauthError(400, "invalid_request", "AADSTS7000216: 'client_assertion_type' is invalid.")
+            }
+            let audience = "\(state.baseURL)/\(tenant)/oauth2/v2.0/token"
+            if let problem = state.assertions.problem(with: assertion, clientID: form["client_id"], audience: audience, now: Date()) {
+                return Self.oauthError(401, problem.code, problem.description)
+            }
+        } else if form["client_secret"] != state.configuration.clientSecret {
             return Self.oauthError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
         }
         guard let scope = form["scope"], scope.hasSuffix("/.default") else {

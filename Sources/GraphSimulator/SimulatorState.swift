@@ -7,6 +7,8 @@ final class SimulatorState: @unchecked Sendable {
     let configuration: GraphSimulator.Configuration
     let types: [PolicyType]
     let generator: PayloadGenerator
+    /// Checks client assertions against the registered certificates.
+    let assertions: AssertionVerifier
     private let lock = NSLock()
     private var tenants: [String: [String: [SimulatedPolicy]]] = [:]
     private var specs: [String: SimulatedTenantSpec] = [:]
@@ -23,6 +25,7 @@ final class SimulatorState: @unchecked Sendable {
         self.configuration = configuration
         self.types = types
         self.generator = PayloadGenerator(seed: configuration.seed, pageSize: configuration.pageSize)
+        self.assertions = AssertionVerifier(pems: configuration.clientCertificates)
         for (tenant, spec) in configuration.tenants { addTenant(tenant, spec: spec) }
     }
 

@@ -49,6 +49,9 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
     @Option(help: "The client id the token endpoint accepts (default: any).")
     var clientId: String?
 
+    @Option(help: "A PEM certificate registered on the app: client assertions signed by its key are accepted (repeatable).")
+    var clientCertificate: [String] = []
+
     @Option(help: "Elements per page when a listing sends no $top (default: --page-size).")
     var defaultPageSize: Int?
 
@@ -78,12 +81,20 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
         guard throttleRequests >= 1, throttleWindowMs >= 1, (defaultPageSize ?? 1) >= 1 else {
             throw ValidationError("--throttle-requests, --throttle-window-ms and --default-page-size must be ≥ 1")
         }
+        var certificates: [String] = []
+        for path in clientCertificate {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("cannot read --client-certificate \(path)")
+            }
+            certificates.append(text)
+        }
         let simulator = try await GraphSimulator.start(
             GraphSimulator.Configuration(
                 seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs), clientSecret: clientSecret,
                 clientID: clientId, defaultPageSize: defaultPageSize, refuseListExpansions: refuseListExpansions,
                 throttling: throttle
-                    ? SimulatedThrottling(requests: throttleRequests, window: .milliseconds(throttleWindowMs)) : nil),
+                    ? SimulatedThrottling(requests: throttleRequests, window: .milliseconds(throttleWindowMs)) : nil,
+                clientCertificates: certificates),
             port: port)
         // Unbuffered, so a parent reading the pipe sees the line at once.
         FileHandle.standardOutput.write(Data("listening on \(simulator.baseURL.absoluteString)\n".utf8))

@@ -97,23 +97,26 @@ public struct CertificateCredential: Sendable, Hashable {
         return text
     }
 
-    /// The PEM blocks of a text, with their labels.
+    /// The PEM blocks of a text, with their labels, wherever the markers stand.
     static func pemBlocks(_ text: String) -> [(label: String, text: String)] {
         var blocks: [(label: String, text: String)] = []
-        var label: String?
-        var lines: [Substring] = []
-        for line in text.split(whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if label == nil, trimmed.hasPrefix("-----BEGIN "), trimmed.hasSuffix("-----") {
-                label = String(trimmed.dropFirst("-----BEGIN ".count).dropLast(5))
-                lines = [Substring(trimmed)]
-            } else if let current = label {
-                lines.append(Substring(trimmed))
-                if trimmed == "-----END \(current)-----" {
-                    blocks.append((current, lines.joined(separator: "\n")))
-                    label = nil
-                }
+        var rest = text[...]
+        while let begin = rest.range(of: "-----BEGIN ") {
+            guard let labelEnd = rest[begin.upperBound...].range(of: "-----") else { break }
+            let label = String(rest[begin.upperBound..<labelEnd.lowerBound])
+            let endMarker = "-----END \(label)-----"
+            guard let end = rest[labelEnd.upperBound...].range(of: endMarker) else { break }
+            let body = rest[labelEnd.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
+            var lines = ["-----BEGIN \(label)-----"]
+            var index = body.startIndex
+            while index < body.endIndex {
+                let next = body.index(index, offsetBy: 64, limitedBy: body.endIndex) ?? body.endIndex
+                lines.append(String(body[index..<next]))
+                index = next
             }
+            lines.append(endMarker)
+            blocks.append((label, lines.joined(separator: "\n")))
+            rest = rest[end.upperBound...]
         }
         return blocks
     }
