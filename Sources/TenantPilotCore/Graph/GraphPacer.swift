@@ -94,7 +94,8 @@ public actor GraphPacer {
     }
 
     /// Waits until `cost` fits under every limit it counts against, then admits it. `onWait` is
-    /// told how long a request will wait (when at least a second) and nil once it goes.
+    /// told how long a request will wait (when at least a second) and nil once it goes. A
+    /// cancelled task is admitted at once, so that it fails fast instead of waiting.
     public func admit(_ cost: GraphRequestCost, onWait: (@Sendable (Duration?) -> Void)? = nil) async -> Ticket {
         if admitting || !queue.isEmpty {
             if let resumes = headResumesAt {
@@ -106,7 +107,8 @@ public actor GraphPacer {
         admitting = true
         var reported = false
         let started = timing.now()
-        while true {
+        // A cancelled task (a run past its deadline) stops waiting: its request fails at once.
+        while !Task.isCancelled {
             let now = timing.now()
             var wait: Duration? = .zero
             for key in keys(of: cost) {
