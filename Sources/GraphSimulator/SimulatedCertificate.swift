@@ -24,10 +24,12 @@ public struct SimulatedCertificate: Sendable {
             OrganizationName("Contoso")
         }
         let certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: certificateKey.publicKey, notValidBefore: notValidBefore,
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: certificateKey.publicKey,
+            notValidBefore: notValidBefore,
             notValidAfter: notValidAfter, issuer: name, subject: name, signatureAlgorithm: .sha256WithRSAEncryption,
             extensions: Certificate.Extensions {}, issuerPrivateKey: certificateKey)
-        return SimulatedCertificate(certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pkcs8PEMRepresentation)
+        return SimulatedCertificate(
+            certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pkcs8PEMRepresentation)
     }
 }
 
@@ -41,7 +43,8 @@ struct AssertionVerifier: Sendable {
     init(pems: [String]) {
         var certificates: [String: (key: _RSA.Signing.PublicKey, expires: Date)] = [:]
         for pem in pems {
-            guard let certificate = try? Certificate(pemEncoded: pem), let der = try? certificate.serializeAsPEM().derBytes,
+            guard let certificate = try? Certificate(pemEncoded: pem),
+                let der = try? certificate.serializeAsPEM().derBytes,
                 let key = _RSA.Signing.PublicKey(certificate.publicKey)
             else { continue }
             certificates[Base64URL.encode(Data(SHA256.hash(data: der)))] = (key, certificate.notValidAfter)
@@ -50,16 +53,22 @@ struct AssertionVerifier: Sendable {
     }
 
     /// Nil when the assertion is good; else the AADSTS error Entra would answer.
-    func problem(with assertion: String, clientID: String?, audience: String, now: Date) -> (code: String, description: String)? {
+    func problem(with assertion: String, clientID: String?, audience: String, now: Date) -> (
+        code: String, description: String
+    )? {
         let parts = assertion.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, let headerData = Base64URL.decode(parts[0]), let claimsData = Base64URL.decode(parts[1]),
+        guard parts.count == 3, let headerData = Base64URL.decode(parts[0]),
+            let claimsData = Base64URL.decode(parts[1]),
             let signature = Base64URL.decode(parts[2]), let header = try? TenantPilotCore.JSONValue.parse(headerData),
             let claims = try? TenantPilotCore.JSONValue.parse(claimsData)
         else {
             return ("invalid_request", "AADSTS50027: JWT token is invalid or malformed.")
         }
         guard let thumbprint = header["x5t#S256"]?.stringValue, let (key, expires) = certificates[thumbprint] else {
-            return ("invalid_client", "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.")
+            return (
+                "invalid_client",
+                "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application."
+            )
         }
         guard expires > now else {
             return ("invalid_client", "AADSTS700027: The certificate used to sign the client assertion has expired.")
@@ -71,11 +80,18 @@ struct AssertionVerifier: Sendable {
         case "RS256": padding = .insecurePKCS1v1_5
         default: return ("invalid_request", "AADSTS5002738: Invalid JWT token. 'alg' is not supported.")
         }
-        guard key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: padding) else {
-            return ("invalid_client", "AADSTS7000274: Key was found, but use of the key to verify the signature failed.")
+        guard
+            key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: padding)
+        else {
+            return (
+                "invalid_client", "AADSTS7000274: Key was found, but use of the key to verify the signature failed."
+            )
         }
         guard claims["aud"]?.stringValue == audience else {
-            return ("invalid_client", "AADSTS700212: No matching federated identity record found for presented assertion audience.")
+            return (
+                "invalid_client",
+                "AADSTS700212: No matching federated identity record found for presented assertion audience."
+            )
         }
         if let clientID, claims["iss"]?.stringValue != clientID || claims["sub"]?.stringValue != clientID {
             return ("invalid_client", "AADSTS700023: Client assertion audience claim does not match Realm issuer.")

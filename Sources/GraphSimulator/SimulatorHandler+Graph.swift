@@ -19,7 +19,9 @@ extension SimulatorHandler {
     }
 
     /// Expansions Graph answers with empty arrays on a listing (SPEC §13): the simulator does too.
-    static let emptyListExpansions: Set<String> = ["groupPolicyConfiguration.definitionValues", "roleScopeTag.assignments"]
+    static let emptyListExpansions: Set<String> = [
+        "groupPolicyConfiguration.definitionValues", "roleScopeTag.assignments",
+    ]
 
     func resolve(_ segments: [String]) -> Resource? {
         let version = segments[0]
@@ -27,7 +29,9 @@ extension SimulatorHandler {
         for type in state.types where type.graphVersion == version {
             for source in type.sources {
                 let collection = source.path.split(separator: "/").map(String.init)
-                guard rest.count >= collection.count, Array(rest.prefix(collection.count)) == collection else { continue }
+                guard rest.count >= collection.count, Array(rest.prefix(collection.count)) == collection else {
+                    continue
+                }
                 let tail = Array(rest.dropFirst(collection.count))
                 if tail.isEmpty { return .collection(type, source) }
                 if tail.count == 1 { return .policy(type, source, tail[0]) }
@@ -63,7 +67,8 @@ extension SimulatorHandler {
         let limit = resolved?.type.requestLimit ?? .intune
         if let refusal = state.spendBudget(tenant: tenant, limit: limit, now: Date()) {
             state.count { $0.throttled += 1 }
-            var reply = Self.error(429, "TooManyRequests", "Too many requests for this application and tenant; retry later.")
+            var reply = Self.error(
+                429, "TooManyRequests", "Too many requests for this application and tenant; retry later.")
             if let seconds = refusal.retryAfterSeconds { reply.headers = ["Retry-After": String(seconds)] }
             return reply
         }
@@ -81,7 +86,8 @@ extension SimulatorHandler {
         if let fault {
             var reply = faultReply(fault, tokenEndpoint: false)
             if reply.bodyFault != nil {
-                reply.body = resolved.map { answer($0, tenant: tenant, path: path, query: query).body ?? .null } ?? .null
+                reply.body =
+                    resolved.map { answer($0, tenant: tenant, path: path, query: query).body ?? .null } ?? .null
             }
             return reply
         }
@@ -103,11 +109,15 @@ extension SimulatorHandler {
         switch resource {
         case .collection(let type, let source):
             if !expansions.isEmpty, state.configuration.refuseListExpansions {
-                return Self.error(400, "BadRequest", "Expanding navigation properties is not supported when listing \(source.path).")
+                return Self.error(
+                    400, "BadRequest", "Expanding navigation properties is not supported when listing \(source.path).")
             }
             var items: [JSON] = []
             for policy in members(type, source, tenant: tenant) {
-                switch expanded(policy.listed, policy: policy, type: type, source: source, expansions: expansions, onList: true, version: version) {
+                switch expanded(
+                    policy.listed, policy: policy, type: type, source: source, expansions: expansions, onList: true,
+                    version: version)
+                {
                 case .success(let item): items.append(item)
                 case .failure(let reply): return reply
                 }
@@ -119,10 +129,14 @@ extension SimulatorHandler {
             }
             var body = policy.detailed
             if case .object(var object) = body {
-                object["@odata.context"] = .string("\(state.baseURL)/\(type.graphVersion)/$metadata#\(source.path)/$entity")
+                object["@odata.context"] = .string(
+                    "\(state.baseURL)/\(type.graphVersion)/$metadata#\(source.path)/$entity")
                 body = .object(object)
             }
-            switch expanded(body, policy: policy, type: type, source: source, expansions: expansions, onList: false, version: version) {
+            switch expanded(
+                body, policy: policy, type: type, source: source, expansions: expansions, onList: false,
+                version: version)
+            {
             case .success(let item): return Reply(status: 200, body: item)
             case .failure(let reply): return reply
             }
@@ -157,13 +171,18 @@ extension SimulatorHandler {
         for expansion in expansions {
             guard let subresource = source.subresources.first(where: { $0.property == expansion.name }) else {
                 return .failure(
-                    Self.error(400, "BadRequest", "Could not find a property named '\(expansion.name)' on type '\(source.odataType ?? type.key)'."))
+                    Self.error(
+                        400, "BadRequest",
+                        "Could not find a property named '\(expansion.name)' on type '\(source.odataType ?? type.key)'."
+                    ))
             }
             if onList, Self.emptyListExpansions.contains("\(type.key).\(subresource.property)") {
                 object[subresource.property] = .array([])
                 continue
             }
-            let elements = (policy.subresources[subresource.path] ?? []).map { $0.rendered(expanding: expansion.nested) }
+            let elements = (policy.subresources[subresource.path] ?? []).map {
+                $0.rendered(expanding: expansion.nested)
+            }
             let size = state.configuration.pageSize
             object[subresource.property] = .array(Array(elements.prefix(size)))
             if elements.count > size {
@@ -210,11 +229,13 @@ extension SimulatorHandler {
     private func page(_ items: [JSON], path: String, query: [String: String]) -> Reply {
         let configuration = state.configuration
         let requested = query["$top"].flatMap { Int($0) }
-        let size = max(1, min(requested ?? configuration.defaultPageSize ?? configuration.pageSize, configuration.pageSize))
+        let size = max(
+            1, min(requested ?? configuration.defaultPageSize ?? configuration.pageSize, configuration.pageSize))
         let skip = max(0, Int(query["$skiptoken"] ?? "") ?? 0)
         let slice = skip < items.count ? Array(items[skip..<min(skip + size, items.count)]) : []
         var object: [String: JSON] = [
-            "@odata.context": .string("\(state.baseURL)\(path.split(separator: "/").prefix(1).map { "/\($0)" }.joined())/$metadata"),
+            "@odata.context": .string(
+                "\(state.baseURL)\(path.split(separator: "/").prefix(1).map { "/\($0)" }.joined())/$metadata"),
             "value": .array(slice),
         ]
         if skip + size < items.count {

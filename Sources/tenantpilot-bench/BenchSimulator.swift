@@ -47,11 +47,13 @@ final class BenchSimulator: @unchecked Sendable {
                     seed: 1, tenants: [tenant: .counts(counts)], pageSize: pageSize, latency: .milliseconds(latencyMs),
                     clientSecret: secret, throttling: throttling))
             return BenchSimulator(
-                baseURL: simulator.baseURL, whereItRuns: "in the benchmark process (its memory and CPU are counted too)",
+                baseURL: simulator.baseURL,
+                whereItRuns: "in the benchmark process (its memory and CPU are counted too)",
                 process: nil, inProcess: simulator)
         }
         var arguments = [
-            "--port", "0", "--seed", "1", "--tenant", tenant, "--policies", String(policies), "--page-size", String(pageSize),
+            "--port", "0", "--seed", "1", "--tenant", tenant, "--policies", String(policies), "--page-size",
+            String(pageSize),
             "--latency-ms", String(latencyMs), "--client-secret", secret,
         ]
         if let throttling {
@@ -61,7 +63,8 @@ final class BenchSimulator: @unchecked Sendable {
                 "--throttle-window-ms", String(window.seconds * 1000 + window.attoseconds / 1_000_000_000_000_000),
             ]
         }
-        let (process, url) = try SimulatorExecutable.launch(executable, arguments: arguments, standardError: FileHandle.standardError)
+        let (process, url) = try SimulatorExecutable.launch(
+            executable, arguments: arguments, standardError: FileHandle.standardError)
         return BenchSimulator(baseURL: url, whereItRuns: "a separate process", process: process, inProcess: nil)
     }
 
@@ -72,7 +75,8 @@ final class BenchSimulator: @unchecked Sendable {
             let counts = inProcess.requestCounts
             return (counts.throttled, counts.graph)
         }
-        guard let (data, _) = try? await URLSession.shared.data(from: baseURL.appendingPathComponent("_simulator/stats")),
+        guard
+            let (data, _) = try? await URLSession.shared.data(from: baseURL.appendingPathComponent("_simulator/stats")),
             let body = try? JSONValue.parse(data)
         else { return (-1, -1) }
         func number(_ key: String) -> Int {

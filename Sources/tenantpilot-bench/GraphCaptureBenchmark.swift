@@ -10,7 +10,9 @@ import TenantPilotCore
 struct GraphCaptureBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph-capture",
-        abstract: "Capture simulated tenants (1,000 and 5,000 policies, 20 ms per request), unthrottled and under Graph's limit.")
+        abstract:
+            "Capture simulated tenants (1,000 and 5,000 policies, 20 ms per request), unthrottled and under Graph's limit."
+    )
 
     @Option(help: "Simulated latency of every request, in milliseconds.")
     var latencyMs: Int = 20
@@ -60,7 +62,9 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
                 listExpansions: false),
             Scenario(name: "small", policies: 1_000, throttled: false, target: "under 1 s"),
             Scenario(name: "small-throttled", policies: 1_000, throttled: true, target: "under 4 s, no 429"),
-            Scenario(name: "large-throttled", policies: 5_000, throttled: true, target: "within 1.15× of its floor, no 429, under 100 MB"),
+            Scenario(
+                name: "large-throttled", policies: 5_000, throttled: true,
+                target: "within 1.15× of its floor, no 429, under 100 MB"),
         ]
         let chosen = scenario.isEmpty ? all : all.filter { scenario.contains($0.name) }
         var outcomes: [Outcome] = []
@@ -78,14 +82,16 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
         let registry = try PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment)
         var counts: [String: Int] = [:]
         for (index, type) in registry.types.enumerated() {
-            counts[type.key] = scenario.policies / registry.types.count + (index < scenario.policies % registry.types.count ? 1 : 0)
+            counts[type.key] =
+                scenario.policies / registry.types.count + (index < scenario.policies % registry.types.count ? 1 : 0)
         }
         let secret = "bench-secret"
         // The simulator runs as its own process when its binary is at hand (scripts/bench sets
         // TENANTPILOT_SIMULATOR_BIN; a release build has it next to this one), so that its
         // generated tenant and its CPU do not count against the client's memory and time.
         let server = try await BenchSimulator.start(
-            tenant: tenant, counts: counts, policies: scenario.policies, pageSize: pageSize, latencyMs: latencyMs, secret: secret,
+            tenant: tenant, counts: counts, policies: scenario.policies, pageSize: pageSize, latencyMs: latencyMs,
+            secret: secret,
             throttling: scenario.throttled ? .graph : nil)
         defer { server.stop() }
         Self.resetPeakResidentMemory()
@@ -94,7 +100,8 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
                 tenantGUID: tenant, clientID: "bench", secret: .environment("BENCH_SECRET"), graphURL: server.baseURL,
                 authorityURL: server.baseURL),
             dependencies: Dependencies(environment: ["BENCH_SECRET": secret]),
-            options: GraphClientOptions(concurrency: concurrency, limits: Self.limits, listExpansions: scenario.listExpansions),
+            options: GraphClientOptions(
+                concurrency: concurrency, limits: Self.limits, listExpansions: scenario.listExpansions),
             pacer: GraphPacer(limits: Self.limits))
 
         let clock = ContinuousClock()
@@ -148,7 +155,8 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
     }
 
     private func report(_ outcomes: [Outcome]) -> String {
-        let typeCount = (try? PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment).types.count) ?? 0
+        let typeCount =
+            (try? PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment).types.count) ?? 0
         var rows: [String] = []
         for outcome in outcomes {
             let requests = outcome.requests

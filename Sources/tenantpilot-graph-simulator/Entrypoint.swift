@@ -49,7 +49,8 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
     @Option(help: "The client id the token endpoint accepts (default: any).")
     var clientId: String?
 
-    @Option(help: "A PEM certificate registered on the app: client assertions signed by its key are accepted (repeatable).")
+    @Option(
+        help: "A PEM certificate registered on the app: client assertions signed by its key are accepted (repeatable).")
     var clientCertificate: [String] = []
 
     @Option(help: "Elements per page when a listing sends no $top (default: --page-size).")
@@ -83,14 +84,16 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
         }
         var certificates: [String] = []
         for path in clientCertificate {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
                 throw ValidationError("cannot read --client-certificate \(path)")
             }
             certificates.append(text)
         }
         let simulator = try await GraphSimulator.start(
             GraphSimulator.Configuration(
-                seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs), clientSecret: clientSecret,
+                seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs),
+                clientSecret: clientSecret,
                 clientID: clientId, defaultPageSize: defaultPageSize, refuseListExpansions: refuseListExpansions,
                 throttling: throttle
                     ? SimulatedThrottling(requests: throttleRequests, window: .milliseconds(throttleWindowMs)) : nil,

@@ -6,7 +6,9 @@ import Testing
 /// that signs in with a client assertion, and what bad input and an expired certificate do.
 @Suite struct CertificateCredentialEndToEndTests {
     /// Writes a certificate and its key into the CLI's folder; returns their paths.
-    static func files(_ cli: CLI, _ certificate: SimulatedCertificate, name: String = "app") throws -> (certificate: String, key: String) {
+    static func files(_ cli: CLI, _ certificate: SimulatedCertificate, name: String = "app") throws -> (
+        certificate: String, key: String
+    ) {
         let certificatePath = cli.folder.appendingPathComponent("\(name).crt").path
         let keyPath = cli.folder.appendingPathComponent("\(name).key").path
         try Data(certificate.certificatePEM.utf8).write(to: URL(fileURLWithPath: certificatePath))
@@ -15,9 +17,12 @@ import Testing
         return (certificatePath, keyPath)
     }
 
-    static func addTenant(_ cli: CLI, _ simulator: SimulatorProcess, certificate: String, key: String?) throws -> CLI.Result {
+    static func addTenant(_ cli: CLI, _ simulator: SimulatorProcess, certificate: String, key: String?) throws
+        -> CLI.Result
+    {
         var arguments = [
-            "tenants", "add", "--name", "contoso", "--tenant-id", SimulatorProcess.tenantGuid, "--client-id", "tenantpilot-tests",
+            "tenants", "add", "--name", "contoso", "--tenant-id", SimulatorProcess.tenantGuid, "--client-id",
+            "tenantpilot-tests",
             "--certificate-file", certificate, "--graph-url", simulator.baseURL, "--authority-url", simulator.baseURL,
         ]
         if let key { arguments += ["--private-key-file", key] }
@@ -29,7 +34,9 @@ import Testing
         let certificate = try SimulatedCertificate.make(commonName: "e2e-backup")
         let (certificatePath, keyPath) = try Self.files(cli, certificate)
         // The simulator trusts the certificate and no secret at all.
-        let simulator = try SimulatorProcess(extra: ["--client-certificate", certificatePath, "--client-secret", UUID().uuidString])
+        let simulator = try SimulatorProcess(extra: [
+            "--client-certificate", certificatePath, "--client-secret", UUID().uuidString,
+        ])
         let added = try Self.addTenant(cli, simulator, certificate: certificatePath, key: keyPath)
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stderr.isEmpty, "quiet success: \(added.stderr)")
@@ -56,7 +63,9 @@ import Testing
         let notes = cli.folder.appendingPathComponent("notes.pem").path
         try Data("hello\n".utf8).write(to: URL(fileURLWithPath: notes))
         let missing = cli.folder.appendingPathComponent("missing.pem").path
-        for (certificate, key, named) in [(notes, mine.key, notes), (mine.certificate, theirs.key, theirs.key), (missing, mine.key, missing)] {
+        for (certificate, key, named) in [
+            (notes, mine.key, notes), (mine.certificate, theirs.key, theirs.key), (missing, mine.key, missing),
+        ] {
             let added = try Self.addTenant(cli, simulator, certificate: certificate, key: key)
             #expect(added.status == 2, "\(added.stderr)")
             #expect(added.stderr.contains(named), "\(added.stderr)")
@@ -67,7 +76,8 @@ import Testing
     @Test func anExpiredCertificateWarnsWhenAddedAndFailsTheRunWithAuthFailed() throws {
         let cli = CLI()
         let expired = try SimulatedCertificate.make(
-            commonName: "e2e-expired", notValidBefore: Date(timeIntervalSinceNow: -90 * 86_400), notValidAfter: Date(timeIntervalSinceNow: -3600))
+            commonName: "e2e-expired", notValidBefore: Date(timeIntervalSinceNow: -90 * 86_400),
+            notValidAfter: Date(timeIntervalSinceNow: -3600))
         let (certificatePath, keyPath) = try Self.files(cli, expired)
         let simulator = try SimulatorProcess(extra: ["--client-certificate", certificatePath])
         let added = try Self.addTenant(cli, simulator, certificate: certificatePath, key: keyPath)

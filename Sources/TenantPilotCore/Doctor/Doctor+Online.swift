@@ -5,7 +5,9 @@ import GRDB
 /// of its schedules (each type's first policy), so that a missing Graph permission shows up
 /// here, named, rather than in tonight's run.
 extension Doctor {
-    func checkGraph(of tenant: Tenant, secretUsable: Bool, registry: PolicyTypeRegistry?, store: Store) async -> [DoctorCheck] {
+    func checkGraph(of tenant: Tenant, secretUsable: Bool, registry: PolicyTypeRegistry?, store: Store) async
+        -> [DoctorCheck]
+    {
         let tokenName = "token of tenant \(tenant.name)"
         let readName = "graph read of tenant \(tenant.name)"
         guard let graph else {

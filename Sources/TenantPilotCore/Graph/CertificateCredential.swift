@@ -52,14 +52,23 @@ public struct CertificateCredential: Sendable, Hashable {
     public func load() throws(Problem) -> LoadedCertificate {
         let certificateText = try Self.read(certificateFile, what: "certificate file")
         let certificateBlocks = Self.pemBlocks(certificateText)
-        let certificates = certificateBlocks.filter { $0.label == "CERTIFICATE" }.compactMap { try? Certificate(pemEncoded: $0.text) }
-        guard !certificates.isEmpty else {
-            throw Problem(kind: .invalid, message: "certificate file \(certificateFile) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        let certificates = certificateBlocks.filter { $0.label == "CERTIFICATE" }.compactMap {
+            try? Certificate(pemEncoded: $0.text)
         }
-        let keyBlocks = privateKeyFile == nil ? certificateBlocks : Self.pemBlocks(try Self.read(keyFile, what: "private key file"))
+        guard !certificates.isEmpty else {
+            throw Problem(
+                kind: .invalid,
+                message: "certificate file \(certificateFile) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        }
+        let keyBlocks =
+            privateKeyFile == nil ? certificateBlocks : Self.pemBlocks(try Self.read(keyFile, what: "private key file"))
         let key = try Self.privateKey(in: keyBlocks, file: keyFile, sameFile: privateKeyFile == nil)
         let publicKey = key.publicKey.derRepresentation
-        guard let certificate = certificates.first(where: { _RSA.Signing.PublicKey($0.publicKey)?.derRepresentation == publicKey }) else {
+        guard
+            let certificate = certificates.first(where: {
+                _RSA.Signing.PublicKey($0.publicKey)?.derRepresentation == publicKey
+            })
+        else {
             throw Problem(
                 kind: .invalid,
                 message: "the private key in \(keyFile) does not belong to the certificate in \(certificateFile)")
@@ -68,7 +77,9 @@ public struct CertificateCredential: Sendable, Hashable {
         do {
             der = try certificate.serializeAsPEM().derBytes
         } catch {
-            throw Problem(kind: .invalid, message: "certificate file \(certificateFile) holds a certificate that cannot be encoded")
+            throw Problem(
+                kind: .invalid,
+                message: "certificate file \(certificateFile) holds a certificate that cannot be encoded")
         }
         return LoadedCertificate(certificate: certificate, der: der, key: key)
     }
@@ -85,9 +96,12 @@ public struct CertificateCredential: Sendable, Hashable {
     private static func read(_ path: String, what: String) throws(Problem) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw Problem(kind: .unreadable, message: "cannot read \(what) \(path): \(String(cString: strerror(errno)))")
+            throw Problem(
+                kind: .unreadable, message: "cannot read \(what) \(path): \(String(cString: strerror(errno)))")
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw Problem(kind: .unreadable, message: "\(what) \(path) is not a regular file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw Problem(kind: .unreadable, message: "\(what) \(path) is not a regular file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(kind: .unreadable, message: "cannot read \(what) \(path): permission denied")
         }
@@ -127,7 +141,8 @@ public struct CertificateCredential: Sendable, Hashable {
         let keys = blocks.filter { $0.label.hasSuffix("PRIVATE KEY") }
         guard let block = keys.first else {
             let hint = sameFile ? "; give the key with --private-key-file" : ""
-            throw Problem(kind: .invalid, message: "\(file) holds no PEM private key (-----BEGIN PRIVATE KEY-----)\(hint)")
+            throw Problem(
+                kind: .invalid, message: "\(file) holds no PEM private key (-----BEGIN PRIVATE KEY-----)\(hint)")
         }
         switch block.label {
         case "PRIVATE KEY", "RSA PRIVATE KEY":
@@ -135,9 +150,13 @@ public struct CertificateCredential: Sendable, Hashable {
         case "ENCRYPTED PRIVATE KEY":
             throw Problem(
                 kind: .invalid,
-                message: "the private key in \(file) is encrypted; store it unencrypted in a file only you can read (chmod 600)")
+                message:
+                    "the private key in \(file) is encrypted; store it unencrypted in a file only you can read (chmod 600)"
+            )
         default:
-            throw Problem(kind: .invalid, message: "the private key in \(file) is a \(block.label); Entra certificate credentials need RSA")
+            throw Problem(
+                kind: .invalid,
+                message: "the private key in \(file) is a \(block.label); Entra certificate credentials need RSA")
         }
         do {
             return try _RSA.Signing.PrivateKey(pemRepresentation: block.text)
@@ -157,8 +176,10 @@ public struct LoadedCertificate: Sendable {
     /// What `doctor` and `tenants add` show.
     public var summary: CertificateSummary {
         CertificateSummary(
-            subject: certificate.subject.description, thumbprint: Insecure.SHA1.hash(data: der).map { String(format: "%02X", $0) }.joined(),
-            sha256Thumbprint: Base64URL.encode(Data(SHA256.hash(data: der))), notValidBefore: certificate.notValidBefore,
+            subject: certificate.subject.description,
+            thumbprint: Insecure.SHA1.hash(data: der).map { String(format: "%02X", $0) }.joined(),
+            sha256Thumbprint: Base64URL.encode(Data(SHA256.hash(data: der))),
+            notValidBefore: certificate.notValidBefore,
             notValidAfter: certificate.notValidAfter)
     }
 
@@ -172,7 +193,8 @@ public struct LoadedCertificate: Sendable {
         ])
         let issued = Int64(now.timeIntervalSince1970)
         let claims = JSONValue.object([
-            "aud": .string(audience), "iss": .string(clientID), "sub": .string(clientID), "jti": .string(id.uuidString.lowercased()),
+            "aud": .string(audience), "iss": .string(clientID), "sub": .string(clientID),
+            "jti": .string(id.uuidString.lowercased()),
             "nbf": .int(issued), "iat": .int(issued), "exp": .int(issued + 300),
         ])
         let signingInput = Base64URL.encode(header.canonicalData()) + "." + Base64URL.encode(claims.canonicalData())

@@ -33,7 +33,9 @@ public struct GraphConnection: Sendable, Hashable {
         tenantGUID: String, clientID: String, secret: SecretSource,
         graphURL: URL = GraphConnection.defaultGraphURL, authorityURL: URL = GraphConnection.defaultAuthorityURL
     ) {
-        self.init(tenantGUID: tenantGUID, clientID: clientID, credential: .secret(secret), graphURL: graphURL, authorityURL: authorityURL)
+        self.init(
+            tenantGUID: tenantGUID, clientID: clientID, credential: .secret(secret), graphURL: graphURL,
+            authorityURL: authorityURL)
     }
 
     /// The connection of a registered tenant. Its URLs were validated when it was added.
@@ -44,14 +46,17 @@ public struct GraphConnection: Sendable, Hashable {
         } else if let path = tenant.secretFile {
             credential = .secret(.file(path))
         } else if let certificate = tenant.certificateFile {
-            credential = .certificate(CertificateCredential(certificateFile: certificate, privateKeyFile: tenant.privateKeyFile))
+            credential = .certificate(
+                CertificateCredential(certificateFile: certificate, privateKeyFile: tenant.privateKeyFile))
         } else {
             throw .failed("tenant \(tenant.name) has no credential source", code: GraphErrorCode.credentialsUnavailable)
         }
         guard let graph = URL(string: tenant.graphURL), let authority = URL(string: tenant.authorityURL) else {
             throw .failed("tenant \(tenant.name) has an invalid Graph or authority URL", code: "INTERNAL_ERROR")
         }
-        self.init(tenantGUID: tenant.tenantGuid, clientID: tenant.clientId, credential: credential, graphURL: graph, authorityURL: authority)
+        self.init(
+            tenantGUID: tenant.tenantGuid, clientID: tenant.clientId, credential: credential, graphURL: graph,
+            authorityURL: authority)
     }
 
     private static func constantURL(_ text: String) -> URL {

@@ -26,7 +26,8 @@ public actor GraphPacer {
         public var now: @Sendable () -> Duration
         public var sleep: @Sendable (Duration) async throws -> Void
 
-        public init(now: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async throws -> Void) {
+        public init(now: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async throws -> Void)
+        {
             self.now = now
             self.sleep = sleep
         }
@@ -66,7 +67,9 @@ public actor GraphPacer {
             let needed = min(units, limit)
             if used + needed <= limit { return held }
             var excess = used + needed - limit
-            for release in entries.values.compactMap({ entry in entry.released.map { ($0, entry.units) } }).sorted(by: { $0.0 < $1.0 }) {
+            for release in entries.values.compactMap({ entry in entry.released.map { ($0, entry.units) } }).sorted(by: {
+                $0.0 < $1.0
+            }) {
                 excess -= release.1
                 if excess <= 0 { return max(release.0 + length - now, held) }
             }
@@ -189,7 +192,8 @@ public actor GraphPacer {
     private func makeWindow(_ key: String) -> Window {
         switch key {
         case "intune.writes": Window(limit: limits.writes, length: limits.window)
-        case "conditionalAccess": Window(limit: limits.conditionalAccessRequests, length: limits.conditionalAccessWindow)
+        case "conditionalAccess":
+            Window(limit: limits.conditionalAccessRequests, length: limits.conditionalAccessWindow)
         default: Window(limit: limits.requests, length: limits.window)
         }
     }

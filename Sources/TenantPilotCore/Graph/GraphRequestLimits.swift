@@ -56,5 +56,7 @@ public struct GraphRequestCost: Sendable, Hashable {
     public static func read(_ limit: RequestLimit) -> GraphRequestCost { GraphRequestCost(limit: limit) }
 
     /// One write (POST, PATCH, PUT, DELETE, an `assign` action).
-    public static func write(_ limit: RequestLimit) -> GraphRequestCost { GraphRequestCost(limit: limit, requests: 1, writes: 1) }
+    public static func write(_ limit: RequestLimit) -> GraphRequestCost {
+        GraphRequestCost(limit: limit, requests: 1, writes: 1)
+    }
 }

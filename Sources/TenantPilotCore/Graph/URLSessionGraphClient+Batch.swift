@@ -88,7 +88,9 @@ extension URLSessionGraphClient {
             }
         }
         return results.enumerated().map { index, result in
-            result ?? .failure(GraphFailure(final: .failed("no result for \(requests[index].what)", code: "INTERNAL_ERROR")))
+            result
+                ?? .failure(
+                    GraphFailure(final: .failed("no result for \(requests[index].what)", code: "INTERNAL_ERROR")))
         }
     }
 
@@ -158,11 +160,14 @@ extension URLSessionGraphClient {
             case .failure(let failure): return .failure(failure)
             }
             let parsed = try? JSONValue.parse(reply.body)
-            if let failure = GraphFailure.forStatus(reply.status, what: what, body: parsed, retryAfter: retryAfter(reply.retryAfter)) {
+            if let failure = GraphFailure.forStatus(
+                reply.status, what: what, body: parsed, retryAfter: retryAfter(reply.retryAfter))
+            {
                 return .failure(failure)
             }
             guard let responses = parsed?["responses"]?.arrayValue else {
-                return .failure(.badBody(what, reply.body.isEmpty ? "an empty body" : "a body that is not a batch response"))
+                return .failure(
+                    .badBody(what, reply.body.isEmpty ? "an empty body" : "a body that is not a batch response"))
             }
             var byID: [String: JSONValue] = [:]
             for response in responses {
@@ -193,7 +198,8 @@ extension URLSessionGraphClient {
         }
         let body = response["body"]
         if status == 429 { counts.withLock { $0.throttled += 1 } }
-        if let failure = GraphFailure.forStatus(status, what: what, body: body, retryAfter: retryAfter(retryAfterValue)) {
+        if let failure = GraphFailure.forStatus(status, what: what, body: body, retryAfter: retryAfter(retryAfterValue))
+        {
             return .failure(failure)
         }
         guard let body, body.objectValue != nil else {

@@ -6,7 +6,9 @@ extension URLSessionGraphClient {
     /// id, when the type needs one, expands what it may; every other sub-resource is read per
     /// policy, and each element's children per element. The requests of all policies go
     /// together, wave after wave, in `$batch`es.
-    public func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<JSONValue, TenantPilotError>] {
+    public func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<
+        JSONValue, TenantPilotError
+    >] {
         let memo = listings.current[type.key] ?? ListingMemo()
         let sources = type.sources
         var capture = PolicyCapture(type: type)
@@ -73,7 +75,9 @@ struct PolicyCapture {
 
     // MARK: - Planning
 
-    mutating func add(id: String, listed: JSONValue, source: PolicySource, trusted: Set<String>, client: URLSessionGraphClient) {
+    mutating func add(
+        id: String, listed: JSONValue, source: PolicySource, trusted: Set<String>, client: URLSessionGraphClient
+    ) {
         let root = ids.count
         ids.append(id)
         guard case .object(let object) = listed else {
@@ -83,11 +87,15 @@ struct PolicyCapture {
         }
         let node = nodes.count
         nodes.append(
-            Node(object: object, owner: "\(source.path)/\(URLSessionGraphClient.pathSegment(id))", root: root, subresources: source.subresources))
+            Node(
+                object: object, owner: "\(source.path)/\(URLSessionGraphClient.pathSegment(id))", root: root,
+                subresources: source.subresources))
         var unsatisfied: [Subresource] = []
         for subresource in source.subresources {
             if trusted.contains(subresource.property), let values = object[subresource.property]?.arrayValue {
-                accept(values, link: object[subresource.property + "@odata.nextLink"], for: subresource, on: node, client: client)
+                accept(
+                    values, link: object[subresource.property + "@odata.nextLink"], for: subresource, on: node,
+                    client: client)
             } else {
                 unsatisfied.append(subresource)
             }
@@ -104,30 +112,40 @@ struct PolicyCapture {
     private mutating func requestEntity(of node: Int, expanding: [Subresource], replacesBase: Bool) {
         let owner = nodes[node].owner
         let get = GraphGET(
-            version: type.graphVersion, relative: URLSessionGraphClient.relative(owner, expand: expanding.map(\.expansionClause)),
+            version: type.graphVersion,
+            relative: URLSessionGraphClient.relative(owner, expand: expanding.map(\.expansionClause)),
             what: "\(type.label) \(ids[nodes[node].root])", limit: type.requestLimit)
-        pending.append(Pending(node: node, purpose: .entity(expanded: expanding, replacesBase: replacesBase), read: GraphRead(get: get, shape: .entity)))
+        pending.append(
+            Pending(
+                node: node, purpose: .entity(expanded: expanding, replacesBase: replacesBase),
+                read: GraphRead(get: get, shape: .entity)))
     }
 
     private mutating func requestCollection(_ subresource: Subresource, of node: Int) {
         let path = "\(nodes[node].owner)/\(subresource.path)"
         let get = GraphGET(
             version: type.graphVersion,
-            relative: URLSessionGraphClient.relative(path, expand: subresource.expand.map { [$0] } ?? [], top: subresource.top),
+            relative: URLSessionGraphClient.relative(
+                path, expand: subresource.expand.map { [$0] } ?? [], top: subresource.top),
             what: path, limit: type.requestLimit)
-        pending.append(Pending(node: node, purpose: .collection(subresource), read: GraphRead(get: get, shape: .collection)))
+        pending.append(
+            Pending(node: node, purpose: .collection(subresource), read: GraphRead(get: get, shape: .collection)))
     }
 
     /// A sub-resource's elements as far as they came; the rest follows `link`, or its children
     /// are requested once it is whole.
     private mutating func accept(
-        _ values: [JSONValue], link: JSONValue?, for subresource: Subresource, on node: Int, client: URLSessionGraphClient
+        _ values: [JSONValue], link: JSONValue?, for subresource: Subresource, on node: Int,
+        client: URLSessionGraphClient
     ) {
         nodes[node].values[subresource.property, default: []].append(contentsOf: values)
         if let link {
-            switch client.continuation(link, limit: type.requestLimit, what: "\(nodes[node].owner)/\(subresource.path)") {
+            switch client.continuation(link, limit: type.requestLimit, what: "\(nodes[node].owner)/\(subresource.path)")
+            {
             case .success(let get):
-                pending.append(Pending(node: node, purpose: .continuation(subresource), read: GraphRead(get: get, shape: .collection)))
+                pending.append(
+                    Pending(
+                        node: node, purpose: .continuation(subresource), read: GraphRead(get: get, shape: .collection)))
             case .failure(let failure):
                 fail(node, failure.error)
             }
@@ -136,13 +154,16 @@ struct PolicyCapture {
         guard !subresource.children.isEmpty else { return }
         for element in nodes[node].values[subresource.property] ?? [] {
             guard case .object(let object) = element, let id = object["id"]?.stringValue, !id.isEmpty else {
-                fail(node, GraphFailure.badBody("\(nodes[node].owner)/\(subresource.path)", "an element without an id").error)
+                fail(
+                    node,
+                    GraphFailure.badBody("\(nodes[node].owner)/\(subresource.path)", "an element without an id").error)
                 return
             }
             let child = nodes.count
             nodes.append(
                 Node(
-                    object: object, owner: "\(nodes[node].owner)/\(subresource.path)/\(URLSessionGraphClient.pathSegment(id))",
+                    object: object,
+                    owner: "\(nodes[node].owner)/\(subresource.path)/\(URLSessionGraphClient.pathSegment(id))",
                     root: nodes[node].root, subresources: subresource.children))
             nodes[node].children[subresource.property, default: []].append(child)
             for grandchild in subresource.children { requestCollection(grandchild, of: child) }
@@ -179,7 +200,9 @@ struct PolicyCapture {
             if replacesBase { nodes[node].object = body }
             for subresource in expanded {
                 if let values = body[subresource.property]?.arrayValue {
-                    accept(values, link: body[subresource.property + "@odata.nextLink"], for: subresource, on: node, client: client)
+                    accept(
+                        values, link: body[subresource.property + "@odata.nextLink"], for: subresource, on: node,
+                        client: client)
                 } else {
                     requestCollection(subresource, of: node)
                 }

@@ -31,14 +31,17 @@ extension URLSessionGraphClient {
             }
             do {
                 // The assertion's times are the system clock's: the authority checks them against its own.
-                let assertion = try loaded.assertion(clientID: connection.clientID, audience: tokenURL.absoluteString, now: Date())
+                let assertion = try loaded.assertion(
+                    clientID: connection.clientID, audience: tokenURL.absoluteString, now: Date())
                 return .success([
                     ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
                     ("client_assertion", assertion),
                 ])
             } catch {
                 return .failure(
-                    .failed("cannot sign a client assertion with the key in \(credential.keyFile)", code: GraphErrorCode.credentialsUnavailable))
+                    .failed(
+                        "cannot sign a client assertion with the key in \(credential.keyFile)",
+                        code: GraphErrorCode.credentialsUnavailable))
             }
         }
     }

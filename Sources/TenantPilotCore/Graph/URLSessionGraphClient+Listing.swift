@@ -30,7 +30,8 @@ extension URLSessionGraphClient {
                 GraphRead(
                     get: GraphGET(
                         version: type.graphVersion,
-                        relative: Self.relative(sources[index].path, expand: expansions[index].map(\.expansionClause), top: tops[index]),
+                        relative: Self.relative(
+                            sources[index].path, expand: expansions[index].map(\.expansionClause), top: tops[index]),
                         what: "\(type.label) (\(sources[index].path))", limit: type.requestLimit),
                     shape: .collection)
             }
@@ -48,7 +49,8 @@ extension URLSessionGraphClient {
                 case .failure(let failure) where failure.status == 400 && tops[index] != nil:
                     tops[index] = nil
                     again.append(index)
-                case .failure(let failure) where sources[index].odataType != nil && (failure.status == 404 || failure.status == 400):
+                case .failure(let failure)
+                where sources[index].odataType != nil && (failure.status == 404 || failure.status == 400):
                     continue
                 case .failure(let failure):
                     throw Self.naming(permissions: type, in: failure.error)

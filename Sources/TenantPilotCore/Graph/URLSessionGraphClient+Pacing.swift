@@ -12,7 +12,9 @@ extension URLSessionGraphClient {
     /// Every Graph request goes through here, reads and writes alike; a write passes
     /// `GraphRequestCost.write(type.requestLimit)`, so that it counts against the 100 writes
     /// per window as well. Token requests do not: they go to the authority, not to Graph.
-    func sendPaced(_ request: URLRequest, kind: RequestKind, what: String, cost: GraphRequestCost) async -> Result<HTTPReply, GraphFailure> {
+    func sendPaced(_ request: URLRequest, kind: RequestKind, what: String, cost: GraphRequestCost) async -> Result<
+        HTTPReply, GraphFailure
+    > {
         let observer = budgetObserver.current
         let ticket = await pacer.admit(cost, onWait: observer)
         counts.withLock { $0.budgetUnits += cost.requests }
@@ -20,7 +22,8 @@ extension URLSessionGraphClient {
         await pacer.release(ticket)
         if case .success(let reply) = result, reply.status == 429 {
             counts.withLock { $0.throttled += 1 }
-            await pacer.holdOff(cost.limit, for: min(retryAfter(reply.retryAfter) ?? .seconds(1), options.retry.maxDelay))
+            await pacer.holdOff(
+                cost.limit, for: min(retryAfter(reply.retryAfter) ?? .seconds(1), options.retry.maxDelay))
         }
         return result
     }

@@ -63,7 +63,8 @@ extension URLSessionGraphClient {
                 }
                 if reads[index].shape == .entity {
                     results[index] =
-                        page.objectValue == nil ? .failure(.badBody(what, "the answer is not a JSON object")) : .success(.entity(page))
+                        page.objectValue == nil
+                        ? .failure(.badBody(what, "the answer is not a JSON object")) : .success(.entity(page))
                     continue
                 }
                 guard let values = page["value"]?.arrayValue else {
@@ -95,7 +96,9 @@ extension URLSessionGraphClient {
             round = next
         }
         return results.enumerated().map { index, result in
-            result ?? .failure(GraphFailure(final: .failed("\(reads[index].get.what) was not read", code: "INTERNAL_ERROR")))
+            result
+                ?? .failure(
+                    GraphFailure(final: .failed("\(reads[index].get.what) was not read", code: "INTERNAL_ERROR")))
         }
     }
 
@@ -155,7 +158,9 @@ extension URLSessionGraphClient {
         case .failure(let failure): return .failure(failure)
         }
         let body = try? JSONValue.parse(reply.body)
-        if let failure = GraphFailure.forStatus(reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter)) {
+        if let failure = GraphFailure.forStatus(
+            reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter))
+        {
             return .failure(failure)
         }
         guard let body else {

@@ -44,7 +44,8 @@ public final class URLSessionGraphClient: GraphClient {
         self.pacer =
             pacer
             ?? GraphPacer.shared(
-                for: GraphPacer.Key(graphURL: connection.graphURL, tenant: connection.tenantGUID, clientID: connection.clientID),
+                for: GraphPacer.Key(
+                    graphURL: connection.graphURL, tenant: connection.tenantGUID, clientID: connection.clientID),
                 limits: options.limits)
     }
 
@@ -87,7 +88,8 @@ public final class URLSessionGraphClient: GraphClient {
             let (data, response) = try await session.data(for: request)
             if let http = response as? HTTPURLResponse {
                 result = .success(
-                    HTTPReply(status: http.statusCode, retryAfter: http.value(forHTTPHeaderField: "Retry-After"), body: data))
+                    HTTPReply(
+                        status: http.statusCode, retryAfter: http.value(forHTTPHeaderField: "Retry-After"), body: data))
             } else {
                 result = .failure(.badBody(what, "not an HTTP response"))
             }
@@ -162,7 +164,9 @@ public final class URLSessionGraphClient: GraphClient {
             case .failure(let error): return .failure(GraphFailure(final: error))
             case .success(let fields):
                 request.httpBody = Self.formEncoded(
-                    [("grant_type", "client_credentials"), ("client_id", connection.clientID)] + fields + [("scope", scope)])
+                    [("grant_type", "client_credentials"), ("client_id", connection.clientID)] + fields + [
+                        ("scope", scope)
+                    ])
             }
             let issued = dependencies.clock.now()
             switch await send(request, kind: .token, what: what) {
@@ -172,7 +176,9 @@ public final class URLSessionGraphClient: GraphClient {
         }
     }
 
-    private func tokenResult(_ reply: HTTPReply, issued: Date, what: String, host: String) -> Result<AccessToken, GraphFailure> {
+    private func tokenResult(_ reply: HTTPReply, issued: Date, what: String, host: String) -> Result<
+        AccessToken, GraphFailure
+    > {
         let body = try? JSONValue.parse(reply.body)
         if reply.status == 400 || reply.status == 401 {
             var message = "\(host) refused the client credentials of app \(connection.clientID) (HTTP \(reply.status))"
@@ -184,7 +190,9 @@ public final class URLSessionGraphClient: GraphClient {
             }
             return .failure(GraphFailure(GraphErrorCode.authFailed, message, retry: .never))
         }
-        if let failure = GraphFailure.forStatus(reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter)) {
+        if let failure = GraphFailure.forStatus(
+            reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter))
+        {
             if failure.error.code == GraphErrorCode.forbidden || failure.error.code == GraphErrorCode.notFound {
                 return .failure(GraphFailure(GraphErrorCode.authFailed, failure.error.message, retry: .never))
             }

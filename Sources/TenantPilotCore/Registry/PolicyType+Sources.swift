@@ -25,7 +25,9 @@ extension PolicyType {
         let base = PolicySource(
             path: collectionPath, odataType: nil, fetchById: fetchById, subresources: subresources, listTop: listTop)
         let typed = collections.map {
-            PolicySource(path: $0.path, odataType: $0.odataType, fetchById: $0.fetchById, subresources: $0.subresources, listTop: $0.listTop)
+            PolicySource(
+                path: $0.path, odataType: $0.odataType, fetchById: $0.fetchById, subresources: $0.subresources,
+                listTop: $0.listTop)
         }
         return typed + [base]
     }

@@ -134,7 +134,9 @@ public struct TypedCollection: Codable, Sendable, Hashable {
     /// `$top` of its listing; nil sends none.
     public let listTop: Int?
 
-    public init(path: String, odataType: String, fetchById: Bool = false, subresources: [Subresource] = [], listTop: Int? = nil) {
+    public init(
+        path: String, odataType: String, fetchById: Bool = false, subresources: [Subresource] = [], listTop: Int? = nil
+    ) {
         self.path = path
         self.odataType = odataType
         self.fetchById = fetchById

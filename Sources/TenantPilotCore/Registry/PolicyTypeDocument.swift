@@ -21,7 +21,9 @@ public struct PolicyTypeDocument: Encodable, Sendable {
         fetch_by_id = type.fetchById
         let subresources = type.subresources + type.collections.flatMap(\.subresources)
         var names: [String] = []
-        for name in subresources.flatMap({ Self.names($0, prefix: "") }) where !names.contains(name) { names.append(name) }
+        for name in subresources.flatMap({ Self.names($0, prefix: "") }) where !names.contains(name) {
+            names.append(name)
+        }
         self.subresources = names
         volatile_fields = type.volatileFields
         permissions = type.permissions

@@ -17,10 +17,13 @@ extension StoreSchema {
     static func migrateToCertificateCredentials(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE tenants ADD COLUMN certificate_file TEXT")
         try db.execute(sql: "ALTER TABLE tenants ADD COLUMN private_key_file TEXT")
-        guard let create = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tenants'")
+        guard
+            let create = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tenants'")
         else { throw DatabaseError(message: "v6_certificate_credentials: the tenants table is missing") }
         let oldCheck = "CHECK ((secret_env IS NULL) <> (secret_file IS NULL))"
-        guard create.contains(oldCheck), create.hasPrefix("CREATE TABLE tenants") || create.hasPrefix("CREATE TABLE \"tenants\"")
+        guard create.contains(oldCheck),
+            create.hasPrefix("CREATE TABLE tenants") || create.hasPrefix("CREATE TABLE \"tenants\"")
         else { throw DatabaseError(message: "v6_certificate_credentials: the tenants table has an unexpected schema") }
         let newCheck = """
             CHECK ((secret_env IS NOT NULL) + (secret_file IS NOT NULL) + (certificate_file IS NOT NULL) = 1),
@@ -30,7 +33,10 @@ extension StoreSchema {
         rebuilt = rebuilt.replacingOccurrences(of: "CREATE TABLE \"tenants\"", with: "CREATE TABLE tenants_v6")
         rebuilt = rebuilt.replacingOccurrences(of: "CREATE TABLE tenants", with: "CREATE TABLE tenants_v6")
         let indexes = try String.fetchAll(
-            db, sql: "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'tenants' AND sql IS NOT NULL")
+            db,
+            sql:
+                "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'tenants' AND sql IS NOT NULL"
+        )
         let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(tenants)").map { row -> String in
             let name: String = row["name"]
             return "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""

@@ -23,9 +23,11 @@ extension InputValidation {
         guard !certificateFile.isEmpty else { throw .invalid("--certificate-file must not be empty") }
         if let privateKeyFile, privateKeyFile.isEmpty { throw .invalid("--private-key-file must not be empty") }
         func absolute(_ path: String) -> String {
-            path.hasPrefix("/") ? path : URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardized.path
+            path.hasPrefix("/")
+                ? path : URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardized.path
         }
-        let credential = CertificateCredential(certificateFile: absolute(certificateFile), privateKeyFile: privateKeyFile.map(absolute))
+        let credential = CertificateCredential(
+            certificateFile: absolute(certificateFile), privateKeyFile: privateKeyFile.map(absolute))
         let summary: CertificateSummary
         do {
             summary = try credential.load().summary
@@ -44,7 +46,9 @@ extension InputValidation {
                     + "(in \(days) day\(days == 1 ? "" : "s")); renew it in time")
         }
         if credential.keyReadableByOthers() {
-            warnings.append("the private key file \(credential.keyFile) is readable by group or others; run chmod 600 \(credential.keyFile)")
+            warnings.append(
+                "the private key file \(credential.keyFile) is readable by group or others; run chmod 600 \(credential.keyFile)"
+            )
         }
         return ValidatedCertificate(credential: credential, summary: summary, warnings: warnings)
     }

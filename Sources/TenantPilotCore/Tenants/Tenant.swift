@@ -96,7 +96,8 @@ public struct TenantDocument: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, tenant_id, client_id, client_secret_env, client_secret_file, certificate_file, private_key_file, graph_url
+        case id, name, tenant_id, client_id, client_secret_env, client_secret_file, certificate_file, private_key_file,
+            graph_url
         case authority_url, created_at
     }
 }

@@ -27,12 +27,15 @@ public struct NewTenant: Sendable {
         self.clientId = try InputValidation.clientId(clientId)
         let given = [secretEnv != nil, secretFile != nil, certificateFile != nil].filter { $0 }.count
         if given > 1 {
-            throw .invalid("give one credential: --client-secret-env, --client-secret-file or --certificate-file, not several")
+            throw .invalid(
+                "give one credential: --client-secret-env, --client-secret-file or --certificate-file, not several")
         }
         if privateKeyFile != nil, certificateFile == nil {
             throw .invalid("--private-key-file needs --certificate-file (the certificate the key belongs to)")
         }
-        self.secretEnv = try secretEnv.map { value throws(TenantPilotError) in try InputValidation.environmentVariableName(value) }
+        self.secretEnv = try secretEnv.map { value throws(TenantPilotError) in
+            try InputValidation.environmentVariableName(value)
+        }
         if let path = secretFile {
             guard !path.isEmpty else { throw .invalid("--client-secret-file must not be empty") }
             self.secretFile =
@@ -43,7 +46,8 @@ public struct NewTenant: Sendable {
         }
         if let certificateFile {
             self.certificate = try InputValidation.certificateCredential(
-                certificateFile: certificateFile, privateKeyFile: privateKeyFile, workingDirectory: workingDirectory, now: now)
+                certificateFile: certificateFile, privateKeyFile: privateKeyFile, workingDirectory: workingDirectory,
+                now: now)
         } else {
             self.certificate = nil
         }
@@ -53,7 +57,8 @@ public struct NewTenant: Sendable {
                     + "or --certificate-file PEM [--private-key-file PEM]")
         }
         self.graphURL = try InputValidation.baseURL(graphURL ?? Self.defaultGraphURL, option: "--graph-url")
-        self.authorityURL = try InputValidation.baseURL(authorityURL ?? Self.defaultAuthorityURL, option: "--authority-url")
+        self.authorityURL = try InputValidation.baseURL(
+            authorityURL ?? Self.defaultAuthorityURL, option: "--authority-url")
     }
 }
 
@@ -69,7 +74,8 @@ public struct TenantService: Sendable {
     public func add(_ request: NewTenant, actor: String, at instant: Date) throws(TenantPilotError) -> Tenant {
         try store.write { db in
             if try Tenant.filter(Column("name") == request.name).fetchOne(db) != nil {
-                throw TenantPilotError.invalid("a tenant named \"\(request.name)\" already exists; see `tenantpilot tenants list`")
+                throw TenantPilotError.invalid(
+                    "a tenant named \"\(request.name)\" already exists; see `tenantpilot tenants list`")
             }
             var tenant = Tenant(
                 id: nil, name: request.name, tenantGuid: request.tenantGuid, clientId: request.clientId,

@@ -47,10 +47,14 @@ extension TenantPilot.Tenants {
         @Option(name: .customLong("client-id"), help: "The app registration's application (client) id.")
         var clientId: String
 
-        @Option(name: .customLong("client-secret-env"), help: ArgumentHelp("Environment variable that holds the client secret at run time.", valueName: "var"))
+        @Option(
+            name: .customLong("client-secret-env"),
+            help: ArgumentHelp("Environment variable that holds the client secret at run time.", valueName: "var"))
         var clientSecretEnv: String?
 
-        @Option(name: .customLong("client-secret-file"), help: ArgumentHelp("File that holds the client secret (mode 600).", valueName: "path"))
+        @Option(
+            name: .customLong("client-secret-file"),
+            help: ArgumentHelp("File that holds the client secret (mode 600).", valueName: "path"))
         var clientSecretFile: String?
 
         @Option(
@@ -58,7 +62,9 @@ extension TenantPilot.Tenants {
             help: ArgumentHelp("PEM certificate of the app registration (may hold the key too).", valueName: "pem"))
         var certificateFile: String?
 
-        @Option(name: .customLong("private-key-file"), help: ArgumentHelp("PEM RSA private key of the certificate (mode 600).", valueName: "pem"))
+        @Option(
+            name: .customLong("private-key-file"),
+            help: ArgumentHelp("PEM RSA private key of the certificate (mode 600).", valueName: "pem"))
         var privateKeyFile: String?
 
         @Option(name: .customLong("graph-url"), help: "Microsoft Graph base URL (national clouds, simulators).")
@@ -71,7 +77,8 @@ extension TenantPilot.Tenants {
             try await global.run { context in
                 let request = try NewTenant(
                     name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
-                    secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL, certificateFile: certificateFile,
+                    secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
+                    certificateFile: certificateFile,
                     privateKeyFile: privateKeyFile, now: context.dependencies.clock.now())
                 let tenant = try TenantService(store: try context.openStore())
                     .add(request, actor: context.actor, at: context.dependencies.clock.now())
@@ -80,10 +87,12 @@ extension TenantPilot.Tenants {
                 }
                 context.emit(TenantDocument(tenant)) {
                     if let certificate = request.certificate {
-                        return "tenant \(tenant.name) added (id \(tenant.rowID)); certificate \(certificate.summary.line); "
+                        return
+                            "tenant \(tenant.name) added (id \(tenant.rowID)); certificate \(certificate.summary.line); "
                             + "read from \(tenant.secretSourceDescription) at run time"
                     }
-                    return "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
+                    return
+                        "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
                 }
             }
         }
@@ -105,7 +114,10 @@ extension TenantPilot.Tenants {
                     return TextTable(
                         header: ["ID", "NAME", "TENANT ID", "CLIENT ID", "SECRET FROM", "GRAPH"],
                         rows: tenants.map {
-                            [String($0.rowID), $0.name, $0.tenantGuid, $0.clientId, $0.secretSourceDescription, $0.graphURL]
+                            [
+                                String($0.rowID), $0.name, $0.tenantGuid, $0.clientId, $0.secretSourceDescription,
+                                $0.graphURL,
+                            ]
                         }
                     ).render()
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// A backup that must wait for Graph's request budget says so in its progress, for the
@@ -15,16 +16,20 @@ import Testing
 
     @Test func waitsForTheBudgetShowInTheProgress() async throws {
         let harness = try BackupServiceTests.Harness()
-        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 4], settingsPerPolicy: 1, assignmentsPerPolicy: 1)
+        let spec = SimulatedTenantSpec(
+            counts: ["settingsCatalogPolicy": 4], settingsPerPolicy: 1, assignmentsPerPolicy: 1)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in
             // Three requests per 1.5 s: the listing and the four policies' settings need a second window.
             let limits = GraphRequestLimits(requests: 3, window: .milliseconds(1500))
             let service = BackupService(store: harness.store) { _ in
-                makeClient(simulator, options: GraphClientOptions(batchSize: 1, limits: limits), pacer: GraphPacer(limits: limits))
+                makeClient(
+                    simulator, options: GraphClientOptions(batchSize: 1, limits: limits),
+                    pacer: GraphPacer(limits: limits))
             }
             let log = ProgressLog()
             let outcome = await service.backup(
-                tenant: harness.tenant, types: harness.types(["settingsCatalogPolicy"]), scheduleId: nil, runId: nil, actor: "admin",
+                tenant: harness.tenant, types: harness.types(["settingsCatalogPolicy"]), scheduleId: nil, runId: nil,
+                actor: "admin",
                 at: Date(), progress: { log.record($0) })
             #expect(outcome.items == 4)
             let waits = log.all.compactMap(\.waitingForBudget)

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// SPEC §14: certificate credentials, the client assertion they sign, and what is refused.
@@ -9,12 +10,16 @@ import Testing
     static let registered = Result { try SimulatedCertificate.make(commonName: "tenantpilot-test") }
 
     /// A client of the simulated tenant signing in with the certificate in `folder`.
-    func certificateClient(_ simulator: GraphSimulator, _ credential: CertificateCredential, now: Date = Date()) -> URLSessionGraphClient {
+    func certificateClient(_ simulator: GraphSimulator, _ credential: CertificateCredential, now: Date = Date())
+        -> URLSessionGraphClient
+    {
         let connection = GraphConnection(
-            tenantGUID: simulatedTenant, clientID: "client-app", credential: .certificate(credential), graphURL: simulator.baseURL,
+            tenantGUID: simulatedTenant, clientID: "client-app", credential: .certificate(credential),
+            graphURL: simulator.baseURL,
             authorityURL: simulator.baseURL)
         return URLSessionGraphClient(
-            connection: connection, dependencies: Dependencies(clock: Clock.fixed(now), sleep: RecordedSleeps().sleep, environment: [:]),
+            connection: connection,
+            dependencies: Dependencies(clock: Clock.fixed(now), sleep: RecordedSleeps().sleep, environment: [:]),
             pacer: GraphPacer(timing: VirtualTime().timing))
     }
 
@@ -36,7 +41,8 @@ import Testing
         } else {
             try folder.write("app.crt", certificate.certificatePEM, mode: 0o644)
             try folder.write("app.key", certificate.privateKeyPEM, mode: 0o600)
-            credential = CertificateCredential(certificateFile: folder.file("app.crt"), privateKeyFile: folder.file("app.key"))
+            credential = CertificateCredential(
+                certificateFile: folder.file("app.crt"), privateKeyFile: folder.file("app.key"))
         }
         try await withSimulator(configuration(certificates: [certificate.certificatePEM])) { simulator in
             let client = certificateClient(simulator, credential)
@@ -60,7 +66,10 @@ import Testing
         let claims = try JSONValue.parse(try #require(Base64URL.decode(parts[1])))
         #expect(header["alg"] == .string("PS256"))
         #expect(header["typ"] == .string("JWT"))
-        let der = try #require(Data(base64Encoded: certificate.certificatePEM.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()))
+        let der = try #require(
+            Data(
+                base64Encoded: certificate.certificatePEM.split(separator: "\n").filter { !$0.hasPrefix("-----") }
+                    .joined()))
         #expect(header["x5t#S256"] == .string(Base64URL.encode(Data(SHA256.hash(data: der)))))
         #expect(claims["aud"] == .string(audience))
         #expect(claims["iss"] == .string("client-app"))
@@ -68,7 +77,10 @@ import Testing
         #expect(UUID(uuidString: claims["jti"]?.stringValue ?? "") != nil)
         #expect(claims["nbf"] == .int(1_800_000_000))
         #expect(claims["iat"] == .int(1_800_000_000))
-        guard case .int(let expiry)? = claims["exp"] else { Issue.record("no exp"); return }
+        guard case .int(let expiry)? = claims["exp"] else {
+            Issue.record("no exp")
+            return
+        }
         #expect(expiry > 1_800_000_000 && expiry <= 1_800_000_600, "at most ten minutes")
         let second = try loaded.assertion(clientID: "client-app", audience: audience, now: now)
         #expect(second != jwt, "a fresh jti each time")
@@ -91,7 +103,8 @@ import Testing
 
     @Test func anExpiredCertificateFailsTheRunBeforeAnyTokenRequest() async throws {
         let expired = try SimulatedCertificate.make(
-            notValidBefore: Date(timeIntervalSinceNow: -400 * 86_400), notValidAfter: Date(timeIntervalSinceNow: -86_400))
+            notValidBefore: Date(timeIntervalSinceNow: -400 * 86_400),
+            notValidAfter: Date(timeIntervalSinceNow: -86_400))
         let folder = TemporaryDirectory()
         try folder.write("old.pem", expired.certificatePEM + expired.privateKeyPEM, mode: 0o600)
         try await withSimulator(configuration(certificates: [expired.certificatePEM])) { simulator in
@@ -111,7 +124,9 @@ import Testing
         try folder.write("app.key", certificate.privateKeyPEM, mode: 0o600)
         try folder.write("other.key", other.privateKeyPEM, mode: 0o600)
         try folder.write("notes.txt", "not a certificate\n", mode: 0o644)
-        try folder.write("encrypted.key", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", mode: 0o600)
+        try folder.write(
+            "encrypted.key", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
+            mode: 0o600)
         let keyBody = certificate.privateKeyPEM.split(separator: "\n")[1]
         let cases: [(String, String?, String)] = [
             ("notes.txt", "app.key", "notes.txt holds no PEM certificate"),
@@ -124,7 +139,8 @@ import Testing
         for (certificateFile, keyFile, fault) in cases {
             let error = #expect(throws: TenantPilotError.self) {
                 _ = try InputValidation.certificateCredential(
-                    certificateFile: certificateFile, privateKeyFile: keyFile, workingDirectory: folder.path, now: Date())
+                    certificateFile: certificateFile, privateKeyFile: keyFile, workingDirectory: folder.path,
+                    now: Date())
             }
             #expect(error?.exitCode == 2)
             #expect(error?.message.contains(fault) == true, "\(error?.message ?? "")")
@@ -135,7 +151,8 @@ import Testing
         #expect(valid.credential.certificateFile == folder.file("app.crt"))
         #expect(valid.warnings.isEmpty)
         let soon = try InputValidation.certificateCredential(
-            certificateFile: "app.crt", privateKeyFile: "app.key", workingDirectory: folder.path, now: Date(timeIntervalSinceNow: 350 * 86_400))
+            certificateFile: "app.crt", privateKeyFile: "app.key", workingDirectory: folder.path,
+            now: Date(timeIntervalSinceNow: 350 * 86_400))
         #expect(soon.warnings.first?.contains("expires on") == true)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// SPEC §13: the client paces every tenant's requests under Graph's limits, so that a backup
@@ -22,7 +23,8 @@ import Testing
 
     @Test func aBatchCountsEverySubRequestAndWritesTheirOwnLimitToo() async throws {
         let time = VirtualTime()
-        let pacer = GraphPacer(limits: GraphRequestLimits(requests: 50, writes: 2, window: .seconds(20)), timing: time.timing)
+        let pacer = GraphPacer(
+            limits: GraphRequestLimits(requests: 50, writes: 2, window: .seconds(20)), timing: time.timing)
         let batch = await pacer.admit(GraphRequestCost(limit: .intune, requests: 21))
         let second = await pacer.admit(GraphRequestCost(limit: .intune, requests: 21))
         await pacer.release(batch)
@@ -31,7 +33,8 @@ import Testing
         _ = await pacer.admit(GraphRequestCost(limit: .intune, requests: 21))
         #expect(time.timing.now() == .seconds(20), "42 + 21 > 50")
 
-        let writes = GraphPacer(limits: GraphRequestLimits(requests: 50, writes: 2, window: .seconds(20)), timing: time.timing)
+        let writes = GraphPacer(
+            limits: GraphRequestLimits(requests: 50, writes: 2, window: .seconds(20)), timing: time.timing)
         let start = time.timing.now()
         for _ in 0..<2 { await writes.release(await writes.admit(.write(.intune))) }
         _ = await writes.admit(.read(.intune))
@@ -62,12 +65,14 @@ import Testing
     // MARK: - Against the simulator's limits
 
     @Test func aCaptureUnderTheSimulatorsLimitProvokesNo429() async throws {
-        var configuration = simulatorConfiguration(SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 25], settingsPerPolicy: 2, assignmentsPerPolicy: 1))
+        var configuration = simulatorConfiguration(
+            SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 25], settingsPerPolicy: 2, assignmentsPerPolicy: 1))
         configuration.throttling = SimulatedThrottling(requests: 30, window: .seconds(1))
         try await withSimulator(configuration) { simulator in
             let limits = GraphRequestLimits(requests: 30, window: .seconds(1))
             let client = makeClient(
-                simulator, options: GraphClientOptions(limits: limits, listExpansions: false), pacer: GraphPacer(limits: limits))
+                simulator, options: GraphClientOptions(limits: limits, listExpansions: false),
+                pacer: GraphPacer(limits: limits))
             let waits = WaitLog()
             client.observeBudgetWaits(waits.record)
             let type = try policyType("settingsCatalogPolicy")
@@ -82,17 +87,21 @@ import Testing
     }
 
     @Test func theSimulatorRefusesWhatGoesOverItsLimitAndCountsTheRefusals() async throws {
-        var configuration = simulatorConfiguration(SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 25], settingsPerPolicy: 2, assignmentsPerPolicy: 1))
+        var configuration = simulatorConfiguration(
+            SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 25], settingsPerPolicy: 2, assignmentsPerPolicy: 1))
         configuration.throttling = SimulatedThrottling(requests: 30, window: .seconds(60))
         try await withSimulator(configuration) { simulator in
             // A client that does not pace (a budget far above Graph's) and does not retry.
             let client = makeClient(
                 simulator,
                 options: GraphClientOptions(
-                    retry: RetryPolicy(maxAttempts: 1), limits: GraphRequestLimits(requests: 100_000), listExpansions: false))
+                    retry: RetryPolicy(maxAttempts: 1), limits: GraphRequestLimits(requests: 100_000),
+                    listExpansions: false))
             let type = try policyType("settingsCatalogPolicy")
             let captured = await client.capturePolicies(of: type, listed: try await client.listPolicies(of: type))
-            let failed = captured.values.filter { if case .failure(let error) = $0 { error.code == GraphErrorCode.throttled } else { false } }
+            let failed = captured.values.filter {
+                if case .failure(let error) = $0 { error.code == GraphErrorCode.throttled } else { false }
+            }
             #expect(!failed.isEmpty)
             #expect(simulator.requestCounts.throttled == 51 - 30)
             #expect(client.requestCounts.throttled == 51 - 30)
@@ -100,12 +109,14 @@ import Testing
     }
 
     @Test func throttlingByAnotherAppIsRetriedAndHoldsBackTheRest() async throws {
-        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 6], settingsPerPolicy: 2, assignmentsPerPolicy: 1)
+        let spec = SimulatedTenantSpec(
+            counts: ["settingsCatalogPolicy": 6], settingsPerPolicy: 2, assignmentsPerPolicy: 1)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in
             let sleeps = RecordedSleeps()
             let time = VirtualTime()
             let client = makeClient(
-                simulator, sleeps: sleeps, options: GraphClientOptions(listExpansions: false), pacer: GraphPacer(timing: time.timing))
+                simulator, sleeps: sleeps, options: GraphClientOptions(listExpansions: false),
+                pacer: GraphPacer(timing: time.timing))
             let type = try policyType("settingsCatalogPolicy")
             let listed = try await client.listPolicies(of: type)
             // Another app of the tenant spent its budget: Graph answers three requests with 429.
@@ -113,7 +124,9 @@ import Testing
             let captured = await client.capturePolicies(of: type, listed: listed)
             #expect(captured.values.allSatisfy { (try? $0.get())?["settings"]?.arrayValue?.count == 2 })
             #expect(client.requestCounts.throttled == 3)
-            #expect(sleeps.durations == [.seconds(9)], "the three throttled sub-requests were retried together after Retry-After")
+            #expect(
+                sleeps.durations == [.seconds(9)],
+                "the three throttled sub-requests were retried together after Retry-After")
             #expect(time.timing.now() >= .seconds(9), "the pacer held every Intune request back as long")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 /// v6_certificate_credentials: a tenant's credential is one of a secret's variable, a secret's
@@ -29,7 +30,8 @@ import Testing
         let store = try Store.open(path: path)
         let (rows, setTenant, violations) = try store.writer.read { db in
             (
-                try Row.fetchAll(db, sql: "SELECT id, name, secret_env, secret_file, certificate_file FROM tenants ORDER BY id"),
+                try Row.fetchAll(
+                    db, sql: "SELECT id, name, secret_env, secret_file, certificate_file FROM tenants ORDER BY id"),
                 try Int64.fetchOne(db, sql: "SELECT tenant_id FROM backup_sets"),
                 try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
             )
@@ -52,7 +54,9 @@ import Testing
         ("NULL", "'/s'", "'/c.pem'", "NULL", false),
         ("'V'", "NULL", "NULL", "'/k.pem'", false),
     ])
-    func aTenantHasExactlyOneCredential(env: String, file: String, certificate: String, key: String, accepted: Bool) throws {
+    func aTenantHasExactlyOneCredential(env: String, file: String, certificate: String, key: String, accepted: Bool)
+        throws
+    {
         let folder = TemporaryDirectory()
         let store = try Store.open(path: folder.file("tp.sqlite"))
         let insert = """
