@@ -46,20 +46,10 @@ enum SimulatedWriteRules {
     /// Types whose update is a PUT that replaces the policy and its settings (PATCH works too).
     static let replacedByPut: Set<String> = ["settingsCatalogPolicy"]
 
-    /// Typed collections of the app protection base collection.
-    static let typedCollections: [String: String] = [
-        "deviceAppManagement/iosManagedAppProtections": "appProtectionPolicy",
-        "deviceAppManagement/androidManagedAppProtections": "appProtectionPolicy",
-        "deviceAppManagement/windowsManagedAppProtections": "appProtectionPolicy",
-        "deviceAppManagement/targetedManagedAppConfigurations": "appProtectionPolicy",
-        "deviceAppManagement/windowsInformationProtectionPolicies": "appProtectionPolicy",
-        "deviceAppManagement/mdmWindowsInformationProtectionPolicies": "appProtectionPolicy",
-    ]
-
     /// Properties that only a GET by id returns (kept apart from the listed ones).
     static let detailOnly: Set<String> = [
         "scriptContent", "detectionScriptContent", "remediationScriptContent", "detectionScriptParameters",
-        "minimumRequiredAppVersion", "allowedDataStorageLocations", "apps", "detailOnlyOnGet",
+        "minimumRequiredAppVersion", "allowedDataStorageLocations", "detailOnlyOnGet",
     ]
 
     static func readOnly(for key: String) -> Set<String> {

@@ -17,15 +17,7 @@ extension SimulatorHandler {
             counts.writes += 1
             counts.byPath["\(method.rawValue) \(path)", default: 0] += 1
         }
-        if let limit = state.configuration.writeLimit,
-            let wait = state.writes.admit(tenant: tenant, limit: limit, window: state.configuration.writeWindow, now: Date())
-        {
-            state.count { $0.throttledWrites += 1 }
-            var reply = Self.error(429, "TooManyRequests", "Too many write requests for this tenant; retry later.")
-            let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
-            reply.headers = ["Retry-After": String(Int(seconds.rounded(.up)))]
-            return reply
-        }
+        if let refusal = spendWriteBudget(tenant: tenant, segments: segments) { return refusal }
         if let fault = state.takeFault({ target in
             if case .pathContaining(let text) = target { return path.contains(text) }
             return target == .anyGraphRequest
@@ -53,11 +45,11 @@ extension SimulatorHandler {
         if method == .POST, rest.count == 4, rest[0] == "deviceManagement", rest[1] == "templates", rest[3] == "createInstance" {
             return try createIntent(tenant: tenant, templateId: rest[2], body: body)
         }
-        guard let (type, tail) = writeTarget(version: version, rest: rest) else {
+        guard let (type, source, tail) = writeTarget(version: version, rest: rest) else {
             throw Self.error(400, "BadRequest", "Resource not found for the segment in /\(segments.joined(separator: "/")).")
         }
         switch (method, tail.count) {
-        case (.POST, 0): return try create(tenant: tenant, type: type, body: body)
+        case (.POST, 0): return try create(tenant: tenant, type: type, source: source, body: body)
         case (.PATCH, 1): return try update(tenant: tenant, type: type, id: tail[0], body: body, replacing: false)
         case (.PUT, 1):
             guard SimulatedWriteRules.replacedByPut.contains(type.key) else {
@@ -75,23 +67,44 @@ extension SimulatorHandler {
         }
     }
 
-    /// The policy type a write's path addresses, and the path after its collection.
-    private func writeTarget(version: String, rest: [String]) -> (PolicyType, [String])? {
+    /// The policy type a write's path addresses, the collection it goes through (the type's own
+    /// or one of its typed collections), and the path after that collection.
+    private func writeTarget(version: String, rest: [String]) -> (PolicyType, PolicySource, [String])? {
         for type in state.types where type.graphVersion == version {
-            let collection = type.collectionPath.split(separator: "/").map(String.init)
-            if rest.count >= collection.count, Array(rest.prefix(collection.count)) == collection {
-                return (type, Array(rest.dropFirst(collection.count)))
-            }
-        }
-        for (collection, key) in SimulatedWriteRules.typedCollections {
-            let parts = collection.split(separator: "/").map(String.init)
-            if rest.count >= parts.count, Array(rest.prefix(parts.count)) == parts, let type = state.type(forKey: key),
-                type.graphVersion == version
-            {
-                return (type, Array(rest.dropFirst(parts.count)))
+            for source in type.sources {
+                let collection = source.path.split(separator: "/").map(String.init)
+                if rest.count >= collection.count, Array(rest.prefix(collection.count)) == collection {
+                    return (type, source, Array(rest.dropFirst(collection.count)))
+                }
             }
         }
         return nil
+    }
+
+    /// Graph's limits for a write, when the simulator enforces them: the write counts as a
+    /// request of its type's limit and, for Intune, as one of the writes per window. Over either,
+    /// 429 with `Retry-After`.
+    private func spendWriteBudget(tenant: String, segments: [String]) -> Reply? {
+        guard let throttling = state.configuration.throttling else { return nil }
+        let rest = Array(segments.dropFirst())
+        let type = writeTarget(version: segments[0], rest: rest)?.0
+        let limit = type?.requestLimit ?? .intune
+        let now = Date()
+        var retryAfter: Int?? = nil
+        if let refusal = state.spendBudget(tenant: tenant, limit: limit, now: now) {
+            retryAfter = .some(refusal.retryAfterSeconds)
+        } else if limit == .intune, let wait = state.writes.admit(tenant: tenant, limit: throttling.writes, window: throttling.window, now: now) {
+            let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+            retryAfter = .some(max(1, Int(seconds.rounded(.up))))
+        }
+        guard let retryAfter else { return nil }
+        state.count { counts in
+            counts.throttled += 1
+            counts.throttledWrites += 1
+        }
+        var reply = Self.error(429, "TooManyRequests", "Too many requests for this application and tenant; retry later.")
+        if let seconds = retryAfter { reply.headers = ["Retry-After": String(seconds)] }
+        return reply
     }
 
     // MARK: - Policies
@@ -112,14 +125,17 @@ extension SimulatorHandler {
         return object
     }
 
-    private func create(tenant: String, type: PolicyType, body: JSON?) throws -> Reply {
+    private func create(tenant: String, type: PolicyType, source: PolicySource, body: JSON?) throws -> Reply {
         let object = try checked(body, type: type)
+        if let odataType = source.odataType, object["@odata.type"]?.stringValue != odataType {
+            throw Self.error(400, "BadRequest", "\(source.path) holds \(odataType) only.")
+        }
         var id = state.writes.nextID(seed: state.configuration.seed, tenant: tenant)
         if object["@odata.type"]?.stringValue == "#microsoft.graph.windows10EnrollmentCompletionPageConfiguration" {
             id += "_Windows10EnrollmentCompletionPageConfiguration"
         }
-        var policy = SimulatedPolicy(id: id, fields: [:])
-        for subresource in type.subresources { policy.subresources[subresource.path] = [] }
+        var policy = SimulatedPolicy(id: id, fields: [:], collectionPath: source.odataType == nil ? nil : source.path)
+        for subresource in source.subresources { policy.subresources[subresource.path] = [] }
         apply(object, to: &policy, type: type, tenant: tenant, replacing: true)
         let stamp = ISO8601.string(Date())
         policy.fields["createdDateTime"] = .string(stamp)
@@ -177,8 +193,8 @@ extension SimulatorHandler {
                 policy.fields["settingCount"] = .int(Int64(elements.count))
             case ("deviceCompliancePolicy", "scheduledActionsForRule"):
                 policy.subresources["scheduledActionsForRule"] = scheduledActions(value, tenant: tenant)
-            case (_, "apps"):
-                policy.detailFields["apps"] = targetedApps(value)
+            case ("appProtectionPolicy", "apps"):
+                policy.subresources["apps"] = (targetedApps(value).arrayValue ?? []).map { SimulatedElement(fields: $0.objectValue ?? [:]) }
             default:
                 if SimulatedWriteRules.detailOnly.contains(key) {
                     policy.detailFields[key] = value
@@ -194,7 +210,8 @@ extension SimulatorHandler {
     private func action(_ name: String, tenant: String, type: PolicyType, id: String, body: JSON?) throws -> Reply {
         guard case .object(let object)? = body else { throw Self.error(400, "BadRequest", "The request body must be a JSON object.") }
         switch (type.key, name) {
-        case (_, "assign") where !SimulatedWriteRules.assignmentsOneByOne.contains(type.key) && type.subresources.contains { $0.property == "assignments" }:
+        case (_, "assign") where !SimulatedWriteRules.assignmentsOneByOne.contains(type.key)
+            && type.sources.contains { $0.subresources.contains { $0.property == "assignments" } }:
             let key = SimulatedWriteRules.assignBodyKey[type.key] ?? "assignments"
             guard let list = object[key]?.arrayValue else {
                 throw Self.error(400, "BadRequest", "The assign request for \(type.collectionPath) must carry '\(key)'.")
@@ -245,7 +262,9 @@ extension SimulatorHandler {
             return Reply(status: 204)
         case ("appProtectionPolicy", "targetApps"):
             guard let apps = object["apps"] else { throw Self.error(400, "BadRequest", "The request must carry 'apps'.") }
-            try edit(tenant: tenant, type: type, id: id) { policy in policy.detailFields["apps"] = targetedApps(apps) }
+            try edit(tenant: tenant, type: type, id: id) { policy in
+                policy.subresources["apps"] = (targetedApps(apps).arrayValue ?? []).map { SimulatedElement(fields: $0.objectValue ?? [:]) }
+            }
             return Reply(status: 204)
         case ("notificationMessageTemplate", "localizedNotificationMessages"):
             var fields = object

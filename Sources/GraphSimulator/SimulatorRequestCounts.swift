@@ -22,6 +22,8 @@ public struct SimulatorRequestCounts: Sendable, Hashable {
     public var throttledWrites = 0
     /// Writes refused with 400 (a read-only property, a malformed body).
     public var refusedWrites = 0
+    /// Requests refused with 429 because the tenant's request limit was spent (`throttling`).
+    public var throttled = 0
     /// Graph requests by path (without the query), plain or inside a batch.
     public var byPath: [String: Int] = [:]
 

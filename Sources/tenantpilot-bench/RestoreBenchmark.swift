@@ -30,7 +30,7 @@ struct RestoreBenchmark: AsyncParsableCommand {
         let plan = try await planAgainstUnchangedTenant()
         let window = Double(writeWindowSeconds)
         // The first window's writes go at once; each further `writeLimit` writes wait a window.
-        let accepted = restore.writes - restore.throttled
+        let accepted = restore.writes - restore.throttledWrites
         let floor = accepted > writeLimit ? Double((accepted - 1) / writeLimit) * window : 0
         print(
             """
@@ -39,14 +39,15 @@ struct RestoreBenchmark: AsyncParsableCommand {
             **Restore into an empty tenant under the write limit.** A set of \(policies) policies over the registry's \
             types (taken by a backup of a simulated tenant) restored with `--apply` into an empty simulated tenant whose \
             groups have other ids, \(latencyMs) ms latency per request, the simulator enforcing \(writeLimit) writes per \
-            \(writeWindowSeconds) s per tenant and answering 429 with `Retry-After` beyond. The floor is what the write \
-            count alone imposes: the first \(writeLimit) writes at once, each further \(writeLimit) one window later.
+            \(writeWindowSeconds) s per tenant (and 1,000 requests) and answering 429 with `Retry-After` beyond; the client \
+            paced under the same limits, as it is under Graph's. The floor is what the write count alone imposes: the \
+            first \(writeLimit) writes at once, each further \(writeLimit) one window later.
 
             | measure | value |
             |---|---|
             | actions | \(restore.created) created, \(restore.failed) failed, \(restore.skipped) skipped |
             | writes sent (retries included) | \(restore.writes) |
-            | writes refused with 429 | \(restore.throttled) |
+            | requests refused with 429 (of them writes) | \(restore.throttled) (\(restore.throttledWrites)) |
             | wall time of `--apply` | \(String(format: "%.1f", restore.wall)) s |
             | floor of \(accepted) accepted writes at \(writeLimit) per \(writeWindowSeconds) s | \(String(format: "%.1f", floor)) s |
             | wall time ÷ floor | \(floor > 0 ? String(format: "%.2f", restore.wall / floor) : "-") |
@@ -68,15 +69,15 @@ struct RestoreBenchmark: AsyncParsableCommand {
     // MARK: - Restore
 
     struct RestoreFigures {
-        var created = 0, failed = 0, skipped = 0, writes = 0, throttled = 0
+        var created = 0, failed = 0, skipped = 0, writes = 0, throttled = 0, throttledWrites = 0
         var wall = 0.0
     }
 
     func restoreIntoEmptyTenant() async throws -> RestoreFigures {
         let server = try BenchSimulator.launch(arguments: [
             "--port", "0", "--seed", "1", "--tenant", Self.source, "--empty-tenant", Self.target, "--policies", String(policies),
-            "--latency-ms", String(latencyMs), "--client-secret", Self.secret, "--write-limit", String(writeLimit),
-            "--write-window-seconds", String(writeWindowSeconds),
+            "--latency-ms", String(latencyMs), "--client-secret", Self.secret, "--throttle", "--throttle-writes", String(writeLimit),
+            "--throttle-window-ms", String(writeWindowSeconds * 1000),
         ])
         defer { server.stop() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenantpilot-bench-restore-\(UUID().uuidString)")
@@ -96,7 +97,8 @@ struct RestoreBenchmark: AsyncParsableCommand {
         figures.failed = outcome.counts.failed
         figures.skipped = plan?.count(.skip) ?? 0
         figures.writes = stats["writes"] ?? 0
-        figures.throttled = stats["throttled_writes"] ?? 0
+        figures.throttled = stats["throttled"] ?? 0
+        figures.throttledWrites = stats["throttled_writes"] ?? 0
         figures.wall = Self.seconds(elapsed)
         return figures
     }

@@ -27,7 +27,9 @@ public struct PayloadComparison: Sendable {
 
     public init(type: PolicyType?, ignoring: Set<String> = []) {
         self.ignoredProperties = ignoring.union(["id"])
-        self.subresources = type?.subresources ?? []
+        // Every collection's sub-resources (a typed collection may have its own).
+        var seen = Set<String>()
+        self.subresources = (type?.sources.flatMap(\.subresources) ?? []).filter { seen.insert($0.property).inserted }
         self.volatileFields = type?.volatileFields ?? []
     }
 

@@ -21,10 +21,12 @@ public struct GraphWrite: Sendable, Hashable {
     public var fallbackMethod: String?
     /// The application permission a 403 means is missing, named in the error.
     public var permission: String?
+    /// Which of Graph's request limits the write counts against (its type's).
+    public var limit: RequestLimit
 
     public init(
         method: String, version: String, path: String, body: JSONValue? = nil, what: String, idempotent: Bool,
-        fallbackMethod: String? = nil, permission: String? = nil
+        fallbackMethod: String? = nil, permission: String? = nil, limit: RequestLimit = .intune
     ) {
         self.method = method
         self.version = version
@@ -34,14 +36,16 @@ public struct GraphWrite: Sendable, Hashable {
         self.idempotent = idempotent
         self.fallbackMethod = fallbackMethod
         self.permission = permission
+        self.limit = limit
     }
 }
 
 /// What `restore` needs from Graph beyond a backup's reads: writes, and a few reads by path
 /// (groups by id and by name). `URLSessionGraphClient` is the real one; tests may double it.
 public protocol GraphWriting: GraphClient {
-    /// Sends one write through the client's request path (token, retry policy, pacing) and
-    /// returns the response body (`null` for 204 No Content).
+    /// Sends one write through the client's request path (token, the tenant's pacer, which
+    /// counts it as one of the writes per window, the retry policy) and returns the response body
+    /// (`null` for 204 No Content).
     func send(_ write: GraphWrite) async throws(TenantPilotError) -> JSONValue
 
     /// GETs below `version` (paths percent-encoded, with their query), batched where that saves

@@ -20,7 +20,10 @@ extension URLSessionGraphClient: GraphWriting {
     }
 
     public func read(_ paths: [String], version: String) async -> [Result<JSONValue, TenantPilotError>] {
-        await batchedGETs(paths.map { BatchGET(relative: $0, what: $0.split(separator: "?").first.map(String.init) ?? $0) }, version: version)
+        let requests = paths.map { path in
+            GraphGET(version: version, relative: path, what: path.split(separator: "?").first.map(String.init) ?? path, limit: .intune)
+        }
+        return await batchedGETs(requests).map { $0.mapError(\.error) }
     }
 
     /// A failed attempt and the HTTP status that caused it (nil for a transport failure).
@@ -36,8 +39,6 @@ extension URLSessionGraphClient: GraphWriting {
         case .success(let value): token = value
         case .failure(let error): return .failure(WriteFailure(failure: GraphFailure(final: error), status: nil))
         }
-        // INTEGRATION POINT (issue 13, write pacing): the per-tenant pacer of `limits` waits here,
-        // before every attempt, so that writes stay under 100 per 20 s per app and tenant.
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -47,7 +48,8 @@ extension URLSessionGraphClient: GraphWriting {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let reply: HTTPReply
-        switch await send(request, kind: .write, what: write.what) {
+        // Paced as a write: it waits for the tenant's budget (100 writes per 20 s per app).
+        switch await sendPaced(request, kind: .write, what: write.what, cost: .write(write.limit)) {
         case .success(let value): reply = value
         case .failure(var failure):
             // The request may have been carried out before the connection failed.

@@ -3,13 +3,13 @@ import Foundation
 /// How a policy type is written back into a tenant (`restore --apply`): the registry entry's
 /// `restore` object. Data, not code: which path and method create and update a policy, which
 /// properties Graph refuses to be sent, how each sub-resource is written, how assignments are
-/// set. A type that cannot be restored says why (`restorable: false`, `reason`).
+/// set. A type that cannot be restored says why (`restorable: false`, `reason`). The collection a
+/// policy is written through is the registry's (a typed collection for its `@odata.type`, else
+/// the type's own), and the permission a write needs is the type's `permissions.write`.
 public struct RestoreRecipe: Codable, Sendable, Hashable {
     /// False for a type that is never written; `reason` says why (the plan shows it as `skip`).
     public let restorable: Bool
     public let reason: String?
-    /// The application permission writing this type needs (named when Graph answers 403).
-    public let permission: String?
     /// Types are applied in ascending order (filters and scope tags before the policies that
     /// name them); equal orders keep the registry's order.
     public let order: Int
@@ -18,9 +18,6 @@ public struct RestoreRecipe: Codable, Sendable, Hashable {
     public let create: Endpoint
     /// How a policy is updated; the path defaults to `{collection}/{id}`.
     public let update: Endpoint
-    /// Collections by `@odata.type`, for a base collection that is written through typed ones
-    /// (app protection: `#microsoft.graph.iosManagedAppProtection` → `…/iosManagedAppProtections`).
-    public let typedCollections: [String: String]
     /// Top-level properties Graph computes itself: never sent, never compared.
     public let readOnly: [String]
     /// Properties that may be set when a policy is created but never changed afterwards.
@@ -177,11 +174,9 @@ public struct RestoreRecipe: Codable, Sendable, Hashable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         restorable = try container.decodeIfPresent(Bool.self, forKey: .restorable) ?? true
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
-        permission = try container.decodeIfPresent(String.self, forKey: .permission)
         order = try container.decodeIfPresent(Int.self, forKey: .order) ?? 50
         create = try container.decodeIfPresent(Endpoint.self, forKey: .create) ?? Endpoint(method: "POST")
         update = try container.decodeIfPresent(Endpoint.self, forKey: .update) ?? Endpoint(method: "PATCH")
-        typedCollections = try container.decodeIfPresent([String: String].self, forKey: .typedCollections) ?? [:]
         readOnly = try container.decodeIfPresent([String].self, forKey: .readOnly) ?? []
         createOnly = try container.decodeIfPresent([String].self, forKey: .createOnly) ?? []
         keepTargetOnUpdate = try container.decodeIfPresent([String].self, forKey: .keepTargetOnUpdate) ?? []
@@ -202,11 +197,9 @@ public struct RestoreRecipe: Codable, Sendable, Hashable {
     init(restorable: Bool, reason: String?) {
         self.restorable = restorable
         self.reason = reason
-        permission = nil
         order = 50
         create = Endpoint(method: "POST")
         update = Endpoint(method: "PATCH")
-        typedCollections = [:]
         readOnly = []
         createOnly = []
         keepTargetOnUpdate = []

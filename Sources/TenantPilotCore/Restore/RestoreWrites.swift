@@ -18,11 +18,10 @@ struct RestoreWrites: Sendable {
 
     // MARK: - Paths
 
-    /// The collection a policy is written through: its typed collection when the recipe names
-    /// one for its `@odata.type`, else the registry's collection.
+    /// The collection a policy is written through: the registry's typed collection of its
+    /// `@odata.type` (app protection), else the type's own.
     func collection(for payload: JSONValue?) -> String {
-        if let odataType = payload?["@odata.type"]?.stringValue, let typed = recipe.typedCollections[odataType] { return typed }
-        return type.collectionPath
+        payload.map { type.source(for: $0).path } ?? type.collectionPath
     }
 
     func policyPath(_ id: String, payload: JSONValue?) -> String {
@@ -34,7 +33,7 @@ struct RestoreWrites: Sendable {
     ) -> GraphWrite {
         GraphWrite(
             method: method, version: type.graphVersion, path: path, body: body, what: what, idempotent: idempotent,
-            fallbackMethod: fallback, permission: recipe.permission)
+            fallbackMethod: fallback, permission: type.permissions?.write, limit: type.requestLimit)
     }
 
     // MARK: - The policy itself
@@ -70,7 +69,7 @@ struct RestoreWrites: Sendable {
         for key in recipe.readOnly + type.volatileFields { object[key] = nil }
         if !creating { for key in recipe.createOnly + recipe.keepTargetOnUpdate { object[key] = nil } }
         object[ReferenceMap.assignmentsProperty] = nil
-        for subresource in type.subresources { object[subresource.property] = nil }
+        for subresource in type.subresources + type.source(for: payload).subresources { object[subresource.property] = nil }
         for (property, write) in recipe.subresources {
             let elements = payload[property]
             object[property] = nil

@@ -19,6 +19,8 @@ enum StoreSchema {
         migrator.registerMigration("v4_runs_without_schedule") { db in
             try db.execute(sql: v4RunsWithoutSchedule)
         }
+        // Rebuilds `tenants` (see StoreSchema+CertificateCredentials.swift).
+        migrator.registerMigration(certificateCredentialsMigration, migrate: migrateToCertificateCredentials)
         return migrator
     }
 

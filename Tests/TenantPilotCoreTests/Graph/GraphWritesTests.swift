@@ -84,8 +84,7 @@ import Testing
 
     @Test func theWriteLimitAnswers429WithRetryAfter() async throws {
         var configuration = simulatorConfiguration(.counts([:]))
-        configuration.writeLimit = 2
-        configuration.writeWindow = .seconds(30)
+        configuration.throttling = SimulatedThrottling(writes: 2, window: .seconds(30))
         try await withSimulator(configuration) { simulator in
             let sleeps = RecordedSleeps()
             let client = makeClient(simulator, sleeps: sleeps, options: GraphClientOptions(retry: RetryPolicy(maxAttempts: 2)))

@@ -18,15 +18,15 @@ import Testing
                 #expect(recipe.reason?.isEmpty == false, "\(key) is not restorable and says no reason")
                 continue
             }
-            #expect(recipe.permission?.hasSuffix("ReadWrite.All") == true || recipe.permission?.contains("ReadWrite") == true, "\(key)")
-            for subresource in type.subresources where subresource.property != "assignments" {
+            #expect(type.permissions?.write.contains("ReadWrite") == true, "\(key) names no write permission")
+            for subresource in type.sources.flatMap(\.subresources) where subresource.property != "assignments" {
                 let write = recipe.subresources[subresource.property]
                 #expect(write != nil, "\(key) captures \(subresource.property) but its recipe does not say how it is written")
                 if let write, write.never == nil {
                     #expect(write.create != nil && write.update != nil, "\(key).\(subresource.property)")
                 }
             }
-            if type.subresources.contains(where: { $0.property == "assignments" }) {
+            if type.sources.contains(where: { $0.subresources.contains { $0.property == "assignments" } }) {
                 #expect(recipe.assignments != nil, "\(key) captures assignments but does not say how they are set")
             }
             #expect(recipe.readOnly.contains("id"), "\(key) must never send its id")

@@ -159,4 +159,24 @@ import Testing
             #expect(again.actions.allSatisfy { $0.kind == .unchanged })
         }
     }
+
+    @Test func writesArePacedUnderTheWriteLimitAndProvokeNo429() async throws {
+        let spec = SimulatedTenantSpec(counts: ["deviceConfiguration": 8, "deviceCompliancePolicy": 4, "assignmentFilter": 2], assignmentsPerPolicy: 2)
+        // Graph's shape, shrunk so the test is short: 10 writes per 2 s, and a client paced to it.
+        let throttling = SimulatedThrottling(requests: 1_000, writes: 10, window: .seconds(2))
+        try await withSimulator(RestoreHarness.configuration(spec, throttling: throttling)) { simulator in
+            let harness = try RestoreHarness(simulator, limits: GraphRequestLimits(requests: 1_000, writes: 10, window: .seconds(2)))
+            let setId = try await harness.backup(harness.source)
+            simulator.resetRequestCounts()
+            let clock = ContinuousClock()
+            let started = clock.now
+            let applied = try await harness.applied(RestoreRequest(setId: setId, to: "fabrikam"))
+            let elapsed = clock.now - started
+            #expect(applied.outcome.run.status == .success, "\(RestoreHarness.failures(applied))")
+            let writes = simulator.requestCounts.writes
+            #expect(writes > 20, "enough writes to need several windows: \(writes)")
+            #expect(simulator.requestCounts.throttled == 0, "no 429: the pacer kept the writes under the limit")
+            #expect(elapsed >= .seconds(2 * ((writes - 1) / 10)), "the writes took at least the windows they need")
+        }
+    }
 }

@@ -16,9 +16,15 @@ struct RestoreHarness {
     let source: Tenant
     let target: Tenant
     let simulator: GraphSimulator
+    /// One pacer per tenant, shared by every client of it, as in a process.
+    let pacers: [String: GraphPacer]
 
-    init(_ simulator: GraphSimulator) throws {
+    init(_ simulator: GraphSimulator, limits: GraphRequestLimits = .graph) throws {
         self.simulator = simulator
+        pacers = [
+            simulatedTenant: GraphPacer(limits: limits, timing: .continuous),
+            simulatedTargetTenant: GraphPacer(limits: limits, timing: .continuous),
+        ]
         store = try Store.open(path: folder.file("tp.sqlite"))
         registry = try PolicyTypeRegistry.load(environment: [:])
         let url = simulator.baseURL.absoluteString
@@ -33,17 +39,17 @@ struct RestoreHarness {
                 secretFile: nil, graphURL: url, authorityURL: url), actor: "admin", at: Date())
     }
 
-    static func configuration(_ spec: SimulatedTenantSpec, writeLimit: Int? = nil) -> GraphSimulator.Configuration {
-        var configuration = GraphSimulator.Configuration(
-            seed: 11, tenants: [simulatedTenant: spec, simulatedTargetTenant: .counts([:])], pageSize: 100, clientSecret: simulatorSecret)
-        configuration.writeLimit = writeLimit
-        return configuration
+    static func configuration(_ spec: SimulatedTenantSpec, throttling: SimulatedThrottling? = nil) -> GraphSimulator.Configuration {
+        GraphSimulator.Configuration(
+            seed: 11, tenants: [simulatedTenant: spec, simulatedTargetTenant: .counts([:])], pageSize: 100, clientSecret: simulatorSecret,
+            throttling: throttling)
     }
 
     /// The production client of a registered tenant, with sleeps that return at once.
     func client(_ tenant: Tenant, sleeps: RecordedSleeps = RecordedSleeps()) throws(TenantPilotError) -> URLSessionGraphClient {
         let dependencies = Dependencies(sleep: sleeps.sleep, environment: ["TP_TEST_SECRET": simulatorSecret])
-        return URLSessionGraphClient(connection: try GraphConnection(tenant: tenant), dependencies: dependencies)
+        return URLSessionGraphClient(
+            connection: try GraphConnection(tenant: tenant), dependencies: dependencies, pacer: pacers[tenant.tenantGuid])
     }
 
     var restores: RestoreService {
