@@ -48,6 +48,7 @@ struct SimulatorHandler: HTTPHandler {
     private func token(tenant: String, request: HTTPRequest) async -> Reply {
         state.count { $0.token += 1 }
         if let fault = state.takeFault({ $0 == .token }) {
+            if case .hostile(let mode) = fault { return hostileToken(mode, tenant: tenant) }
             return faultReply(fault, tokenEndpoint: true)
         }
         let body = (try? await request.bodyData) ?? Data()
@@ -147,6 +148,13 @@ struct SimulatorHandler: HTTPHandler {
                 if case .collection(let type)? = resolved?.0 { return type.key == key }
                 return false
             }
+        }
+        if case .hostile(let mode)? = fault {
+            var reply = hostileReply(mode, path: path, query: query)
+            if case .slowDrip = mode, let resolved {
+                reply.body = answer(resolved.0, tenant: tenant, path: path, query: query).body
+            }
+            return reply
         }
         if let fault {
             var reply = faultReply(fault, tokenEndpoint: false)
@@ -295,6 +303,8 @@ struct SimulatorHandler: HTTPHandler {
                     "Application is not authorized to perform this operation. Application must have one of the following scopes: DeviceManagementConfiguration.Read.All")
         case .malformedBody, .cutOffBody, .dropConnection:
             return Reply(status: 200, body: .object(["value": .array([])]), bodyFault: fault)
+        case .hostile(let mode):
+            return hostileReply(mode, path: "", query: [:])
         }
     }
 
@@ -311,6 +321,8 @@ struct SimulatorHandler: HTTPHandler {
             return HTTPResponse(statusCode: status, headers: headers, body: Data(data.prefix(max(1, data.count / 2))))
         case .dropConnection?:
             return HTTPResponse(statusCode: status, headers: headers, body: HTTPBodySequence(from: DroppedBody(), count: max(data.count, 64)))
+        case .hostile(let mode)?:
+            return renderHostile(mode, data: data, status: status, headers: headers)
         default:
             return HTTPResponse(statusCode: status, headers: headers, body: data)
         }

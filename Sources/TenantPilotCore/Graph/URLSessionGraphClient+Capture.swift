@@ -144,7 +144,12 @@ extension URLSessionGraphClient {
                     continue
                 }
                 items[index].append(contentsOf: values)
-                guard let link = page["@odata.nextLink"] else {
+                guard items[index].count <= Self.maxItems else {
+                    results[index] = .failure(GraphFailure.badBody(what, "more than \(Self.maxItems) elements").error)
+                    items[index] = []
+                    continue
+                }
+                guard let link = page["@odata.nextLink"], link != .null else {
                     results[index] = .success(items[index])
                     items[index] = []
                     continue
@@ -161,8 +166,8 @@ extension URLSessionGraphClient {
                         GraphFailure.badBody(what, "a next link that leads back to a page already read").error)
                     continue
                 }
-                guard pages < Self.maxPages else {
-                    results[index] = .failure(GraphFailure.badBody(what, "more than \(Self.maxPages) pages").error)
+                guard pages < options.maxPages else {
+                    results[index] = .failure(GraphFailure.badBody(what, "more than \(options.maxPages) pages").error)
                     continue
                 }
                 guard let relative = relativePath(of: url, version: version) else {

@@ -5,9 +5,8 @@ import Foundation
 #endif
 
 extension URLSessionGraphClient {
-    /// A collection never has more pages than this; a server that keeps sending next links past
-    /// it is treated as broken, so a run always ends.
-    static let maxPages = 100_000
+    /// A collection never has more elements than this, so that one collection cannot grow a run's memory without bound.
+    static let maxItems = 500_000
 
     public func listPolicies(of type: PolicyType) async throws(TenantPilotError) -> [JSONValue] {
         let url = try graphURL(version: type.graphVersion, path: type.collectionPath)
@@ -67,12 +66,17 @@ extension URLSessionGraphClient {
         var items: [JSONValue] = []
         var page = first
         var visited: Set<String> = url.map { [$0.absoluteString] } ?? []
-        for _ in 0..<Self.maxPages {
+        var pagesRead = 1
+        while true {
             guard let values = page["value"]?.arrayValue else {
                 return .failure(GraphFailure.badBody(what, "a collection page without a value array").error)
             }
             items.append(contentsOf: values)
-            guard let link = page["@odata.nextLink"] else { return .success(items) }
+            guard items.count <= Self.maxItems else {
+                return .failure(GraphFailure.badBody(what, "more than \(Self.maxItems) elements").error)
+            }
+            // An explicit `null` next link ends the collection, as an absent one does.
+            guard let link = page["@odata.nextLink"], link != .null else { return .success(items) }
             let next: URL
             switch nextLinkURL(link, what: what) {
             case .success(let value): next = value
@@ -81,12 +85,15 @@ extension URLSessionGraphClient {
             guard visited.insert(next.absoluteString).inserted else {
                 return .failure(GraphFailure.badBody(what, "a next link that leads back to a page already read").error)
             }
+            guard pagesRead < options.maxPages else {
+                return .failure(GraphFailure.badBody(what, "more than \(options.maxPages) pages").error)
+            }
             switch await getJSON(next, what: what) {
             case .success(let value): page = value
             case .failure(let error): return .failure(error)
             }
+            pagesRead += 1
         }
-        return .failure(GraphFailure.badBody(what, "more than \(Self.maxPages) pages").error)
     }
 
     /// A next link, accepted only on the Graph host of this connection: the bearer token must
@@ -96,10 +103,14 @@ extension URLSessionGraphClient {
             return .failure(GraphFailure.badBody(what, "a next link that is not a URL").error)
         }
         let base = connection.graphURL
-        guard url.scheme?.lowercased() == base.scheme?.lowercased(), host.lowercased() == base.host?.lowercased(),
-            url.port == base.port
-        else {
-            return .failure(GraphFailure.badBody(what, "a next link to another host (\(host))").error)
+        guard host.lowercased() == base.host?.lowercased(), url.port == base.port else {
+            return .failure(GraphFailure.badBody(what, "a next link to another host (\(PlainText.escaped(host)))").error)
+        }
+        // Graph writes its links in canonical form; a scheme written otherwise (`HTTP://`) is
+        // refused as an unusable answer rather than sent somewhere URLSession cannot go.
+        guard url.scheme == base.scheme?.lowercased() else {
+            return .failure(
+                GraphFailure.badBody(what, "a next link with the scheme \(PlainText.escaped(url.scheme ?? "")):// instead of \(base.scheme ?? "")://").error)
         }
         return .success(url)
     }

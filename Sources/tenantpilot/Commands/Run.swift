@@ -81,12 +81,12 @@ enum ProgressLine {
         guard !context.json, isatty(STDERR_FILENO) == 1 else { return nil }
         return { progress in
             let text = "\r\u{1B}[K  types \(progress.typesDone)/\(progress.typesTotal), policies \(progress.policiesDone)"
-            FileHandle.standardError.write(Data(text.utf8))
+            CommandOutput.writeError(text)
         }
     }
 
     static func clear(_ context: CommandContext) {
         guard !context.json, isatty(STDERR_FILENO) == 1 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        CommandOutput.writeError("\r\u{1B}[K")
     }
 }
