@@ -90,9 +90,9 @@ struct CommandContext {
 
 extension CommandContext {
     /// The run pipeline for this invocation, backed by the real Graph client.
-    func runExecutor(store: Store) throws(TenantPilotError) -> RunExecutor {
+    func runExecutor(store: Store, deadline: RunDeadline = .standard) throws(TenantPilotError) -> RunExecutor {
         RunExecutor(
             store: store, registry: try registry(), clock: dependencies.clock,
-            backup: BackupService(store: store, dependencies: dependencies))
+            backup: BackupService(store: store, dependencies: dependencies), deadline: deadline)
     }
 }

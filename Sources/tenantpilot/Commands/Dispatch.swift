@@ -25,15 +25,18 @@ extension TenantPilot {
         @Option(help: "How many schedules may run at once.")
         var concurrency = 4
 
+        @OptionGroup var timeout: RunTimeoutOption
+
         mutating func run() async throws {
             try await global.run { context in
                 let graceSeconds = try DurationText.parse(grace, option: "--grace")
                 guard (1...256).contains(concurrency) else {
                     throw TenantPilotError.invalid("--concurrency \(concurrency) must be between 1 and 256")
                 }
+                let deadline = try timeout.deadline()
                 let store = try context.openStore()
                 let now = context.dependencies.clock.now()
-                let report = try await Dispatcher(executor: try context.runExecutor(store: store))
+                let report = try await Dispatcher(executor: try context.runExecutor(store: store, deadline: deadline))
                     .dispatch(at: now, grace: graceSeconds, concurrency: concurrency, actor: context.actor)
                 context.emit(DispatchDocument(now: ISO8601.string(report.now), runs: report.runs, abandoned: report.abandoned)) {
                     (report.abandoned.map { "run \($0) abandoned (its process died): marked failed ABANDONED" }

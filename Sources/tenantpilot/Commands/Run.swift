@@ -21,13 +21,15 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var timeout: RunTimeoutOption
         @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
 
         mutating func run() async throws {
             try await global.run { context in
                 let reference = try ScheduleReference(parsing: schedule)
+                let deadline = try timeout.deadline()
                 let store = try context.openStore()
-                let runs = ManualRuns(executor: try context.runExecutor(store: store))
+                let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
                 let finished = try await runs.runNow(
                     reference, actor: context.actor, at: context.dependencies.clock.now(), progress: ProgressLine.make(context))
                 ProgressLine.clear(context)
@@ -50,12 +52,14 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var timeout: RunTimeoutOption
         @Argument(help: "The run to retry.") var runId: Int64
 
         mutating func run() async throws {
             try await global.run { context in
+                let deadline = try timeout.deadline()
                 let store = try context.openStore()
-                let runs = ManualRuns(executor: try context.runExecutor(store: store))
+                let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
                 let finished = try await runs.retry(
                     runId: runId, actor: context.actor, at: context.dependencies.clock.now(), progress: ProgressLine.make(context))
                 ProgressLine.clear(context)
