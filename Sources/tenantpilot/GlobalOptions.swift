@@ -61,6 +61,8 @@ struct CommandContext {
         } else {
             clock = .system
         }
+        if let actor = options.actor { _ = try ActorName.validated(actor) }
+        if options.db?.isEmpty == true { throw .invalid("--db \"\" names no file; give the store's path, or leave --db out") }
         self.json = options.json
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
         self.databasePath = StateLocation.databasePath(explicit: options.db, environment: environment)

@@ -137,34 +137,62 @@ import Testing
     }
 }
 
-/// One run of the binary whose peak memory is read from the kernel (`wait4`'s rusage).
+/// One run of the binary started with `posix_spawn`, so that its standard output can be any
+/// file (`/dev/full`) or a pipe nobody reads, and its peak memory is read from the kernel
+/// (`wait4`'s rusage).
 struct MeasuredRun {
+    enum Output {
+        /// A file of the test's folder, read back into `stdout`.
+        case captured
+        /// Any path (`/dev/full`).
+        case path(String)
+        /// A pipe whose reading end is already closed.
+        case closedPipe
+    }
+
     let status: Int32
+    /// Killed by this signal, or 0.
+    let signal: Int32
     let stdout: String
+    let stderr: String
     let maxResidentKilobytes: Int
 
-    init(_ cli: CLI, _ arguments: [String]) throws {
+    init(_ cli: CLI, _ arguments: [String], stdout output: Output = .captured, environment extra: [String: String] = [:]) throws {
         let out = cli.folder.appendingPathComponent("measured-\(UUID().uuidString).out").path
+        let err = cli.folder.appendingPathComponent("measured-\(UUID().uuidString).err").path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pipeEnds: [Int32] = [-1, -1]
+        switch output {
+        case .captured: posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        case .path(let path): posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY, 0)
+        case .closedPipe:
+            guard pipe(&pipeEnds) == 0 else { throw CLI.CLIError.notAnObject("pipe failed") }
+            close(pipeEnds[0])
+            posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+            posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         let argv = ([CLI.binary.path] + arguments).map { strdup($0) } + [nil]
-        let envp = cli.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp = cli.environment.merging(extra) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, CLI.binary.path, &actions, nil, argv, envp)
+        if pipeEnds[1] >= 0 { close(pipeEnds[1]) }
         guard spawned == 0 else { throw CLI.CLIError.notAnObject("posix_spawn failed: \(spawned)") }
         var rawStatus: Int32 = 0
         var usage = rusage()
         while wait4(pid, &rawStatus, 0, &usage) < 0 && errno == EINTR {}
-        status = (rawStatus & 0x7F) == 0 ? (rawStatus >> 8) & 0xFF : 128 + (rawStatus & 0x7F)
+        let signalled = rawStatus & 0x7F
+        status = signalled == 0 ? (rawStatus >> 8) & 0xFF : 128 + signalled
+        signal = signalled
         maxResidentKilobytes = usage.ru_maxrss
         stdout = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
     }
 }

@@ -27,11 +27,18 @@ public struct NewTenant: Sendable {
             self.secretEnv = try InputValidation.environmentVariableName(variable)
             self.secretFile = nil
         case (nil, let path?):
-            guard !path.isEmpty else { throw .invalid("--client-secret-file must not be empty") }
+            _ = try InputValidation.secretPath(path, option: "--client-secret-file")
             self.secretEnv = nil
-            self.secretFile =
+            let absolute =
                 path.hasPrefix("/")
                 ? path : URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardized.path
+            // A file that exists must be fit to hold a secret (its mode may still be fixed later).
+            do {
+                try SecretFile.check(absolute, requirePrivateMode: false)
+            } catch where !error.missing {
+                throw .invalid(error.message)
+            } catch {}
+            self.secretFile = absolute
         case (nil, nil):
             throw .invalid("give where the client secret is read from: --client-secret-env VAR or --client-secret-file PATH")
         case (.some, .some):
@@ -77,7 +84,8 @@ public struct TenantService: Sendable {
     }
 
     /// The tenant named `name`, or a not-found error that says where to look.
-    public func find(named name: String) throws(TenantPilotError) -> Tenant {
+    public func find(named raw: String) throws(TenantPilotError) -> Tenant {
+        let name = InputValidation.normalized(raw)
         let found = try store.read { db in try Tenant.filter(Column("name") == name).fetchOne(db) }
         guard let found else {
             throw .notFound("no tenant named \"\(name)\"; see `tenantpilot tenants list`")

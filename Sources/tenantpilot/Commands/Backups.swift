@@ -93,7 +93,7 @@ extension TenantPilot.Backups {
 
         mutating func run() async throws {
             try await global.run { context in
-                let directory = URL(fileURLWithPath: out)
+                let directory = try BackupExporter.outputFolder(out)
                 let files = try BackupExporter(store: BackupSetStore(store: try context.openStore())).export(setId: setId, to: directory)
                 context.emit(ExportDocument(set_id: setId, out: directory.path, files: files.map(\.path))) {
                     "exported \(files.count) items of backup set \(setId) to \(directory.path)"
