@@ -48,18 +48,22 @@ struct CommandContext {
     let actor: String
     let databasePath: String
     let dependencies: Dependencies
+    /// Where the clock was set from when it is not the system clock (`--now`, `TENANTPILOT_NOW`).
+    let clockSource: String?
 
     init(options: GlobalOptions) throws(TenantPilotError) {
         let environment = ProcessInfo.processInfo.environment
         let clock: Clock
         if let text = options.now ?? environment["TENANTPILOT_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let source = options.now != nil ? "--now" : "TENANTPILOT_NOW"
             guard let start = ISO8601.parse(text) else {
-                let source = options.now != nil ? "--now" : "TENANTPILOT_NOW"
-                throw .invalid("\(source): \"\(text)\" is not an ISO-8601 instant (example: 2026-03-29T01:30:00Z)")
+                throw .invalid("\(source): \(PlainText.escaped(text).debugDescription) is not an ISO-8601 instant (example: 2026-03-29T01:30:00Z)")
             }
             clock = .starting(at: start)
+            clockSource = source
         } else {
             clock = .system
+            clockSource = nil
         }
         if let actor = options.actor { _ = try ActorName.validated(actor) }
         if options.db?.isEmpty == true { throw .invalid("--db \"\" names no file; give the store's path, or leave --db out") }
@@ -67,6 +71,14 @@ struct CommandContext {
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
         self.databasePath = StateLocation.databasePath(explicit: options.db, environment: environment)
         self.dependencies = Dependencies(clock: clock, environment: environment)
+    }
+
+    /// Says on stderr that this command writes with a clock that is not the system's, so that a
+    /// rehearsal is never mistaken for the real thing (its instants go into the store).
+    func announceClock() {
+        guard let clockSource else { return }
+        CommandOutput.writeError(
+            "note: the clock of this command is \(ISO8601.string(dependencies.clock.now())), set by \(clockSource), not the system clock\n")
     }
 
     /// Opens (and migrates) the store.

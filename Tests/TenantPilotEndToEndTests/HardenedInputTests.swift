@@ -159,6 +159,31 @@ import Testing
         #expect((run["error_message"] as? String)?.contains("kernel file system (proc)") == true, "\(run)")
     }
 
+    // MARK: - A clock that is not the system's
+
+    @Test func aCommandThatWritesWithASetClockSaysSoAndOneThatReadsDoesNot() throws {
+        let cli = CLI()
+        #expect(try cli.run(["tenants", "add", "--name", "contoso", "--tenant-id", DoctorTests.tenantGuid, "--client-id", "a", "--client-secret-env", "S"]).status == 0)
+        let added = try cli.run([
+            "schedules", "add", "--tenant", "contoso", "--name", "n", "--timezone", "UTC", "--at", "02:00", "--types",
+            "deviceConfiguration", "--now", "2030-06-01T00:00:00Z",
+        ])
+        #expect(added.status == 0)
+        #expect(added.stderr.hasPrefix("note: the clock of this command is 2030-06-01T00:00:0"), "\(added.stderr)")
+        #expect(added.stderr.contains("set by --now"))
+        let rehearsal = try cli.run(["dispatch"], environment: ["TENANTPILOT_NOW": "2030-06-01T00:00:00Z"])
+        #expect(rehearsal.stderr.contains("set by TENANTPILOT_NOW"), "\(rehearsal.stderr)")
+        let listed = try cli.run(["schedules", "list", "--now", "2030-06-01T00:00:00Z"])
+        #expect(listed.status == 0)
+        #expect(listed.stderr.isEmpty, "\(listed.stderr)")
+        // Real time after the rehearsal: the step back is noticed and said.
+        let real = try cli.run(["dispatch"])
+        #expect(real.status == 0)
+        #expect(real.stderr.contains("the clock reads earlier than the last dispatch (2030-06-01T00:00:0"), "\(real.stderr)")
+        let again = try cli.run(["dispatch"])
+        #expect(again.stderr.isEmpty, "said once: \(again.stderr)")
+    }
+
     // MARK: - Graph's strings on a terminal
 
     @Test func controlCharactersInDisplayNamesAreShownEscaped() async throws {

@@ -33,6 +33,9 @@ public enum ScheduleZone {
         throw .invalid(message)
     }
 
+    /// The version of the time-zone rules this binary computes with (ICU's tz data, `2025b`).
+    public static var dataVersion: String { TimeZone.timeZoneDataVersion }
+
     /// Longer than any zone name, with room to spare.
     static let maximumLength = 64
 

@@ -15,6 +15,10 @@ enum StoreSchema {
         migrator.registerMigration("v3_compact_backup_items") { db in
             try db.execute(sql: v3)
         }
+        // StoreMeta.swift.
+        migrator.registerMigration("v5_store_meta") { db in
+            try db.execute(sql: v5StoreMeta)
+        }
         return migrator
     }
 

@@ -34,6 +34,7 @@ extension TenantPilot {
                     throw TenantPilotError.invalid("--concurrency \(concurrency) must be between 1 and 256")
                 }
                 let deadline = try timeout.deadline()
+                context.announceClock()
                 let store = try context.openStore()
                 let now = context.dependencies.clock.now()
                 let report = try await Dispatcher(executor: try context.runExecutor(store: store, deadline: deadline))
@@ -41,6 +42,16 @@ extension TenantPilot {
                 context.emit(DispatchDocument(now: ISO8601.string(report.now), runs: report.runs, abandoned: report.abandoned)) {
                     (report.abandoned.map { "run \($0) abandoned (its process died): marked failed ABANDONED" }
                         + report.runs.map(RunText.line)).joined(separator: "\n")
+                }
+                switch report.realigned {
+                case .clockSteppedBack(let last)?:
+                    CommandOutput.writeError(
+                        "note: the clock reads earlier than the last dispatch (\(last)); every schedule's next slot was recomputed from now\n")
+                case .zoneDataChanged(let old, let new)?:
+                    CommandOutput.writeError(
+                        "note: the time-zone data changed (\(old) → \(new)); every schedule's next slot was recomputed\n")
+                case nil:
+                    break
                 }
                 let statuses = Set(report.runs.map(\.status))
                 if statuses.contains("failed") { throw ExitCode(1) }

@@ -47,6 +47,7 @@ extension TenantPilot.Retention {
             let dryRun = dryRun
             try await global.run { context in
                 let reference = try scheduleText.map { (text: String) throws(TenantPilotError) in try ScheduleReference(parsing: text) }
+                if !dryRun { context.announceClock() }
                 let store = try context.openStore()
                 let scheduleId = try reference.map { (reference: ScheduleReference) throws(TenantPilotError) -> Int64 in
                     // An id is taken as it is (a removed schedule's sets can still be reported);

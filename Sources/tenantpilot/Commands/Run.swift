@@ -28,6 +28,7 @@ extension TenantPilot {
             try await global.run { context in
                 let reference = try ScheduleReference(parsing: schedule)
                 let deadline = try timeout.deadline()
+                context.announceClock()
                 let store = try context.openStore()
                 let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
                 let finished = try await runs.runNow(
@@ -58,6 +59,7 @@ extension TenantPilot {
         mutating func run() async throws {
             try await global.run { context in
                 let deadline = try timeout.deadline()
+                context.announceClock()
                 let store = try context.openStore()
                 let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
                 let finished = try await runs.retry(

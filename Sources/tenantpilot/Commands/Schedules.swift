@@ -55,6 +55,7 @@ extension TenantPilot.Schedules {
                     tenantName: tenant, name: name, timezone: timezone, at: timetable.at, days: timetable.days,
                     cron: timetable.cron, types: types, keepLast: keepLast, enabled: !disabled,
                     registry: try context.registry(), now: now)
+                context.announceClock()
                 let entry = try ScheduleService(store: try context.openStore()).add(draft, actor: context.actor, at: now)
                 context.emit(entry.document) { ScheduleText.detail(entry.document) }
             }
@@ -133,6 +134,7 @@ extension TenantPilot.Schedules {
                 let changes = try ScheduleChanges(
                     name: name, timezone: timezone, at: timetable.at, days: timetable.days, cron: timetable.cron,
                     types: types, keepLast: keepLast, registry: try context.registry())
+                context.announceClock()
                 let entry = try ScheduleService(store: try context.openStore())
                     .update(reference, changes: changes, actor: context.actor, at: context.dependencies.clock.now())
                 context.emit(entry.document) { ScheduleText.detail(entry.document) }
@@ -151,6 +153,7 @@ extension TenantPilot.Schedules {
 
         mutating func run() async throws {
             try await global.run { context in
+                context.announceClock()
                 try ScheduleText.toggle(schedule, enabled: true, context: context)
             }
         }
