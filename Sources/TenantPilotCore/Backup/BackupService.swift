@@ -25,7 +25,8 @@ public struct BackupService: BackupPerforming {
     /// The production service: the URLSession client, secrets read from the environment.
     public init(store: Store, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions()) {
         self.init(store: store) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
-            URLSessionGraphClient(connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
+            URLSessionGraphClient(
+                connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
         }
     }
 
@@ -60,6 +61,17 @@ public struct BackupService: BackupPerforming {
         var outcome = BackupOutcome()
         var failures: [String: TenantPilotError] = [:]
         var typesDone = 0
+        // The progress line also says when requests wait for Graph's request budget.
+        let latest = Locked(BackupProgress(typesDone: 0, typesTotal: types.count, policiesDone: 0))
+        if let progress {
+            client.observeBudgetWaits { wait in
+                progress(
+                    latest.withLock { current in
+                        current.waitingForBudget = wait
+                        return current
+                    })
+            }
+        }
         let concurrency = typeConcurrency
         await withTaskGroup(of: TypeCapture.self) { group in
             var pending = types[...]
@@ -78,7 +90,8 @@ public struct BackupService: BackupPerforming {
                     }
                 } else {
                     do throws(TenantPilotError) {
-                        _ = try sync.record(tenantId: tenant.rowID, type: capture.type, listed: capture.listed, at: instant)
+                        _ = try sync.record(
+                            tenantId: tenant.rowID, type: capture.type, listed: capture.listed, at: instant)
                         try sets.addItems(setId: setId, items: capture.items)
                         outcome.policies += capture.items.count + capture.failedItems
                         outcome.items += capture.items.count
@@ -91,7 +104,11 @@ public struct BackupService: BackupPerforming {
                         group.cancelAll()
                     }
                 }
-                let snapshot = BackupProgress(typesDone: typesDone, typesTotal: types.count, policiesDone: outcome.items)
+                let snapshot = latest.withLock { current in
+                    current.typesDone = typesDone
+                    current.policiesDone = outcome.items
+                    return current
+                }
                 progress?(snapshot)
                 if outcome.fatal == nil { startNext() }
             }
@@ -114,7 +131,8 @@ public struct BackupService: BackupPerforming {
                     resourceType: "backup_set", resourceId: String(setId),
                     status: complete ? "success" : "partial",
                     metadata: [
-                        "schedule_id": scheduleId.map(JSONValue.int) ?? .null, "run_id": runId.map(JSONValue.int) ?? .null,
+                        "schedule_id": scheduleId.map(JSONValue.int) ?? .null,
+                        "run_id": runId.map(JSONValue.int) ?? .null,
                         "items": .int(Int64(itemCount)), "failed_items": .int(Int64(failedItemCount)),
                         "types": .array(types.map { .string($0.key) }),
                     ])
@@ -136,7 +154,8 @@ public struct BackupService: BackupPerforming {
         } catch {
             // A collection Graph does not have (404) is an answer the run cannot use.
             let error =
-                error.code == GraphErrorCode.notFound ? TenantPilotError.failed(error.message, code: GraphErrorCode.badResponse) : error
+                error.code == GraphErrorCode.notFound
+                ? TenantPilotError.failed(error.message, code: GraphErrorCode.badResponse) : error
             return TypeCapture(type: type, listed: [], items: [], failedItems: 0, error: error)
         }
         let captured = await client.capturePolicies(of: type, listed: listed)
@@ -150,7 +169,10 @@ public struct BackupService: BackupPerforming {
             }
             switch captured[id] {
             case .success(let payload)?:
-                items.append(NewBackupItem(typeKey: type.key, graphId: id, displayName: PolicyIdentity.displayName(of: payload), payload: payload))
+                items.append(
+                    NewBackupItem(
+                        typeKey: type.key, graphId: id, displayName: PolicyIdentity.displayName(of: payload),
+                        payload: payload))
             case .failure(let error)? where error.code == GraphErrorCode.notFound:
                 // Deleted between the listing and its capture: it is gone, not failed; the
                 // next sync records it as gone.

@@ -1,26 +1,55 @@
-/// `doctor --online`: per tenant, a token from its authority and one read from its Graph.
+import Foundation
+import GRDB
+
+/// `doctor --online`: per tenant, a token from its authority and one small read per policy type
+/// of its schedules (each type's first policy), so that a missing Graph permission shows up
+/// here, named, rather than in tonight's run.
 extension Doctor {
-    func checkGraph(of tenant: Tenant, secretUsable: Bool, registry: PolicyTypeRegistry?) async -> [DoctorCheck] {
+    func checkGraph(of tenant: Tenant, secretUsable: Bool, registry: PolicyTypeRegistry?, store: Store) async
+        -> [DoctorCheck]
+    {
         let tokenName = "token of tenant \(tenant.name)"
         let readName = "graph read of tenant \(tenant.name)"
         guard let graph else {
             return [.skipped("graph of tenant \(tenant.name)", "Graph client not available in this build")]
         }
         guard secretUsable else {
-            return [.skipped(tokenName, "the tenant's secret is not available (see above)")]
+            return [.skipped(tokenName, "the tenant's credential is not available (see above)")]
         }
         switch await graph.acquireToken(for: tenant) {
         case .failed(let detail):
             return [.fail(tokenName, detail), .skipped(readName, "no token")]
         case .succeeded(let detail):
-            let token = DoctorCheck.ok(tokenName, detail)
-            guard let type = registry.flatMap({ $0.type(forKey: "deviceConfiguration") ?? $0.types.first }) else {
-                return [token, .skipped(readName, "no policy-type registry")]
+            var checks = [DoctorCheck.ok(tokenName, detail)]
+            guard let registry else { return checks + [.skipped(readName, "no policy-type registry")] }
+            let types = Self.typesToRead(of: tenant, registry: registry, store: store)
+            guard !types.isEmpty else { return checks + [.skipped(readName, "no policy type to read")] }
+            for type in types {
+                switch await graph.readFirstPage(of: type, for: tenant) {
+                case .succeeded(let detail): checks.append(.ok(readName, "\(type.key): \(detail)"))
+                case .failed(let detail): checks.append(.fail(readName, "\(type.key): \(detail)"))
+                }
             }
-            switch await graph.readFirstPage(of: type, for: tenant) {
-            case .succeeded(let detail): return [token, .ok(readName, "\(type.key): \(detail)")]
-            case .failed(let detail): return [token, .fail(readName, "\(type.key): \(detail)")]
-            }
+            return checks
         }
+    }
+
+    /// Every known type of the tenant's schedules, in registry order; a tenant without schedules
+    /// is read for one type (device configurations) to prove the token works for Graph.
+    static func typesToRead(of tenant: Tenant, registry: PolicyTypeRegistry, store: Store) -> [PolicyType] {
+        let lists =
+            (try? store.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT policy_types FROM backup_schedules WHERE tenant_id = ? AND removed_at IS NULL",
+                    arguments: [tenant.rowID])
+            }) ?? []
+        var keys = Set<String>()
+        for list in lists {
+            keys.formUnion((try? JSONDecoder().decode([String].self, from: Data(list.utf8))) ?? [])
+        }
+        if keys.isEmpty {
+            return [registry.type(forKey: "deviceConfiguration") ?? registry.types[0]]
+        }
+        return registry.types.filter { keys.contains($0.key) }
     }
 }

@@ -25,6 +25,11 @@ extension Doctor {
 
     /// Whether the secret can be read the way a run reads it — never reading it into output.
     func checkSecret(of tenant: Tenant) -> DoctorCheck {
+        if let certificateFile = tenant.certificateFile {
+            return checkCertificate(
+                of: tenant,
+                CertificateCredential(certificateFile: certificateFile, privateKeyFile: tenant.privateKeyFile))
+        }
         let name = "secret of tenant \(tenant.name)"
         if let variable = tenant.secretEnv {
             guard let value = dependencies.environment[variable] else {
@@ -39,7 +44,9 @@ extension Doctor {
             return .ok(name, "environment variable \(variable) is set")
         }
         guard let path = tenant.secretFile else {
-            return .fail(name, "the tenant names no secret source; register it again with --client-secret-env or --client-secret-file")
+            return .fail(
+                name,
+                "the tenant names no secret source; register it again with --client-secret-env or --client-secret-file")
         }
         switch FileStatus.of(path) {
         case .failure(let error) where error.doesNotExist:
@@ -53,16 +60,53 @@ extension Doctor {
             } catch {
                 return .fail(name, error.message)
             }
-            guard FileStatus.accessible(path, R_OK) else { return .fail(name, "file \(path) is not readable by this user") }
+            guard FileStatus.accessible(path, R_OK) else {
+                return .fail(name, "file \(path) is not readable by this user")
+            }
             if status.readableByOthers {
-                return .fail(name, "file \(path) is readable by group or others (\(status.octal)); run chmod 600 \(path)")
+                return .fail(
+                    name, "file \(path) is readable by group or others (\(status.octal)); run chmod 600 \(path)")
             }
             if status.size == 0 { return .fail(name, "file \(path) is empty") }
             if status.writableByOthers {
-                return .warn(name, "file \(path) is writable by group or others (\(status.octal)); run chmod 600 \(path)")
+                return .warn(
+                    name, "file \(path) is writable by group or others (\(status.octal)); run chmod 600 \(path)")
             }
             return .ok(name, "file \(path) (\(status.octal))")
         }
+    }
+
+    /// A certificate credential (SPEC §14): both files readable, the key the certificate's; its
+    /// subject, thumbprint and expiry shown. Fails when it has expired, warns within 30 days of
+    /// it and when group or others can read the key. The key never appears.
+    func checkCertificate(of tenant: Tenant, _ credential: CertificateCredential) -> DoctorCheck {
+        let name = "certificate of tenant \(tenant.name)"
+        let summary: CertificateSummary
+        do {
+            summary = try credential.load().summary
+        } catch {
+            return .fail(name, error.message)
+        }
+        let now = dependencies.clock.now()
+        let shown = "\(summary.line) (\(credential.description))"
+        if summary.notValidAfter <= now {
+            return .fail(
+                name,
+                "\(shown): it has expired; runs fail with GRAPH_AUTH_FAILED until a new one is uploaded and registered")
+        }
+        var concerns: [String] = []
+        let left = summary.notValidAfter.timeIntervalSince(now)
+        if left < InputValidation.certificateExpiryWarning {
+            let days = Int(left / 86_400)
+            concerns.append("it expires in \(days) day\(days == 1 ? "" : "s"); renew it in time")
+        }
+        if credential.keyReadableByOthers(), case .success(let status) = FileStatus.of(credential.keyFile) {
+            concerns.append(
+                "the key file \(credential.keyFile) is readable by group or others (\(status.octal)); run chmod 600 \(credential.keyFile)"
+            )
+        }
+        if concerns.isEmpty { return .ok(name, shown) }
+        return .warn(name, "\(shown): " + concerns.joined(separator: "; "))
     }
 
     /// Schedules naming unknown types, and slots overdue past the grace window.
@@ -106,7 +150,10 @@ extension Doctor {
                 return missing.isEmpty ? nil : "\(row.label) (\(missing.joined(separator: ", ")))"
             }
             if unknown.isEmpty {
-                checks.append(.ok("schedules", "\(rows.count) (\(enabled.count) enabled), every policy type known to the registry"))
+                checks.append(
+                    .ok(
+                        "schedules", "\(rows.count) (\(enabled.count) enabled), every policy type known to the registry"
+                    ))
             } else {
                 checks.append(
                     .warn(
@@ -115,7 +162,8 @@ extension Doctor {
                             + "with UNKNOWN_POLICY_TYPE; fix with `tenantpilot schedules update ID --types …`"))
             }
         } else {
-            checks.append(.skipped("schedules", "\(rows.count) (\(enabled.count) enabled); types not checked without a registry"))
+            checks.append(
+                .skipped("schedules", "\(rows.count) (\(enabled.count) enabled); types not checked without a registry"))
         }
         checks.append(checkDispatching(enabled.map { ($0.label, $0.nextRunAt) }))
         return checks
@@ -127,7 +175,8 @@ extension Doctor {
         guard !schedules.isEmpty else { return .ok("dispatch", "no enabled schedule, nothing to dispatch") }
         let now = dependencies.clock.now()
         let overdue = schedules.compactMap { schedule -> (String, Date)? in
-            guard let text = schedule.nextRunAt, let next = ISO8601.parse(text), next < now.addingTimeInterval(-dispatchGrace)
+            guard let text = schedule.nextRunAt, let next = ISO8601.parse(text),
+                next < now.addingTimeInterval(-dispatchGrace)
             else { return nil }
             return (schedule.label, next)
         }.sorted { $0.1 < $1.1 }

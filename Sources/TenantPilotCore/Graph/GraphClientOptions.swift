@@ -1,7 +1,8 @@
 import Foundation
 
 /// Tuning of a `URLSessionGraphClient`: how many requests it has in flight per tenant, how it
-/// retries, and how long and how large one request may be.
+/// retries, how long and how large one request may be, the limits it paces under, and whether
+/// listings expand.
 public struct GraphClientOptions: Sendable, Hashable {
     /// The largest response body accepted unless told otherwise: 64 MB.
     public static let defaultMaxResponseBytes = 64 << 20
@@ -25,11 +26,17 @@ public struct GraphClientOptions: Sendable, Hashable {
     public var batchSize: Int
     /// A cached token is renewed this long before it expires.
     public var tokenRenewalMargin: Duration
+    /// The limits the tenant's pacer keeps under (used when the client makes the pacer).
+    public var limits: GraphRequestLimits
+    /// Whether listings `$expand` what the registry says they may (off: every sub-resource is
+    /// read per policy, as when Graph refuses the expansion).
+    public var listExpansions: Bool
 
     public init(
         concurrency: Int = 4, retry: RetryPolicy = .standard, requestTimeout: Duration = .seconds(60),
         requestDeadline: Duration = .seconds(300), maxResponseBytes: Int = GraphClientOptions.defaultMaxResponseBytes,
-        maxPages: Int = 10_000, batchSize: Int = 20, tokenRenewalMargin: Duration = .seconds(300)
+        maxPages: Int = 10_000, batchSize: Int = 20, tokenRenewalMargin: Duration = .seconds(300),
+        limits: GraphRequestLimits = .graph, listExpansions: Bool = true
     ) {
         self.concurrency = max(1, concurrency)
         self.retry = retry
@@ -39,5 +46,7 @@ public struct GraphClientOptions: Sendable, Hashable {
         self.maxPages = max(1, maxPages)
         self.batchSize = min(max(1, batchSize), 20)
         self.tokenRenewalMargin = tokenRenewalMargin
+        self.limits = limits
+        self.listExpansions = listExpansions
     }
 }

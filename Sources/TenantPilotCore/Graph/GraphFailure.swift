@@ -15,11 +15,14 @@ struct GraphFailure: Error, Sendable {
     var error: TenantPilotError
     var retry: Retry
     var retryAfter: Duration?
+    /// The HTTP status Graph answered, when it answered (a 400 tells a refused `$expand`).
+    var status: Int?
 
-    init(_ code: String, _ message: String, retry: Retry, retryAfter: Duration? = nil) {
+    init(_ code: String, _ message: String, retry: Retry, retryAfter: Duration? = nil, status: Int? = nil) {
         self.error = .failed(message, code: code)
         self.retry = retry
         self.retryAfter = retryAfter
+        self.status = status
     }
 
     init(final error: TenantPilotError) {
@@ -34,18 +37,34 @@ struct GraphFailure: Error, Sendable {
         return .failed("\(error.message) (gave up after \(attempts) attempts)", code: error.code)
     }
 
+    /// This failure as the last one, its HTTP status kept: no attempt is left.
+    func finalFailure(attempts: Int) -> GraphFailure {
+        var failure = self
+        failure.error = final(attempts: attempts)
+        failure.retry = .never
+        return failure
+    }
+
     /// Classifies an HTTP status of a Graph request (a plain one or a `$batch` sub-response).
     /// `nil` for success.
     static func forStatus(
         _ status: Int, what: String, body: JSONValue?, retryAfter: Duration?
     ) -> GraphFailure? {
+        var failure = classify(status, what: what, body: body, retryAfter: retryAfter)
+        failure?.status = status
+        return failure
+    }
+
+    private static func classify(_ status: Int, what: String, body: JSONValue?, retryAfter: Duration?) -> GraphFailure?
+    {
         let detail = graphErrorDetail(body).map { ": \($0)" } ?? ""
         switch status {
         case 200..<300:
             return nil
         case 401:
             return GraphFailure(
-                GraphErrorCode.authFailed, "Graph refused the access token for \(what) (HTTP 401)\(detail)", retry: .never)
+                GraphErrorCode.authFailed, "Graph refused the access token for \(what) (HTTP 401)\(detail)",
+                retry: .never)
         case 403:
             return GraphFailure(
                 GraphErrorCode.forbidden,
@@ -55,10 +74,12 @@ struct GraphFailure: Error, Sendable {
             return GraphFailure(GraphErrorCode.notFound, "Graph found no \(what) (HTTP 404)\(detail)", retry: .never)
         case 429:
             return GraphFailure(
-                GraphErrorCode.throttled, "Graph throttled \(what) (HTTP 429)\(detail)", retry: .transient, retryAfter: retryAfter)
+                GraphErrorCode.throttled, "Graph throttled \(what) (HTTP 429)\(detail)", retry: .transient,
+                retryAfter: retryAfter)
         case 502, 503, 504:
             return GraphFailure(
-                GraphErrorCode.unavailable, "Graph was unavailable for \(what) (HTTP \(status))\(detail)", retry: .transient,
+                GraphErrorCode.unavailable, "Graph was unavailable for \(what) (HTTP \(status))\(detail)",
+                retry: .transient,
                 retryAfter: retryAfter)
         case 500...599:
             return GraphFailure(
@@ -66,13 +87,15 @@ struct GraphFailure: Error, Sendable {
                 retryAfter: retryAfter)
         default:
             return GraphFailure(
-                GraphErrorCode.badResponse, "Graph rejected the request for \(what) (HTTP \(status))\(detail)", retry: .never)
+                GraphErrorCode.badResponse, "Graph rejected the request for \(what) (HTTP \(status))\(detail)",
+                retry: .never)
         }
     }
 
     /// A body that is not the JSON expected.
     static func badBody(_ what: String, _ problem: String) -> GraphFailure {
-        GraphFailure(GraphErrorCode.badResponse, "Graph sent an unusable response for \(what): \(problem)", retry: .limited)
+        GraphFailure(
+            GraphErrorCode.badResponse, "Graph sent an unusable response for \(what): \(problem)", retry: .limited)
     }
 
     /// A transport failure (no HTTP response): timeouts and dropped connections are transient.
@@ -92,13 +115,15 @@ struct GraphFailure: Error, Sendable {
             case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
                 return GraphFailure(
-                    GraphErrorCode.unavailable, "could not reach \(host) for \(what): the TLS connection failed", retry: .never)
+                    GraphErrorCode.unavailable, "could not reach \(host) for \(what): the TLS connection failed",
+                    retry: .never)
             default: reason = "network error \(urlError.code.rawValue)"
             }
         } else {
             reason = "network error"
         }
-        return GraphFailure(GraphErrorCode.unavailable, "could not reach \(host) for \(what): \(reason)", retry: .transient)
+        return GraphFailure(
+            GraphErrorCode.unavailable, "could not reach \(host) for \(what): \(reason)", retry: .transient)
     }
 
     /// `code: message` from Graph's `{"error": {"code", "message"}}`, shortened.

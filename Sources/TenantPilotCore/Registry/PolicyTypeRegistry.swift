@@ -41,7 +41,8 @@ public struct PolicyTypeRegistry: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .failed("cannot read policy-type registry \(url.path): \(error.localizedDescription)", code: "REGISTRY_INVALID")
+            throw .failed(
+                "cannot read policy-type registry \(url.path): \(error.localizedDescription)", code: "REGISTRY_INVALID")
         }
         return try parse(data, source: url.path)
     }
@@ -59,29 +60,40 @@ public struct PolicyTypeRegistry: Sendable {
         } catch let error as DecodingError {
             throw .failed("malformed policy-type registry \(source): \(describe(error))", code: "REGISTRY_INVALID")
         } catch {
-            throw .failed("malformed policy-type registry \(source): \(error.localizedDescription)", code: "REGISTRY_INVALID")
+            throw .failed(
+                "malformed policy-type registry \(source): \(error.localizedDescription)", code: "REGISTRY_INVALID")
         }
         var seen = Set<String>()
         for (index, type) in types.enumerated() {
             if type.key.isEmpty || type.key.contains(where: { $0 == "," || $0.isWhitespace }) {
-                throw .failed("malformed policy-type registry \(source): entry \(index) has an invalid key \"\(type.key)\"", code: "REGISTRY_INVALID")
+                throw .failed(
+                    "malformed policy-type registry \(source): entry \(index) has an invalid key \"\(type.key)\"",
+                    code: "REGISTRY_INVALID")
             }
             if !seen.insert(type.key).inserted {
-                throw .failed("malformed policy-type registry \(source): key \"\(type.key)\" appears twice", code: "REGISTRY_INVALID")
+                throw .failed(
+                    "malformed policy-type registry \(source): key \"\(type.key)\" appears twice",
+                    code: "REGISTRY_INVALID")
             }
             if type.graphVersion != "v1.0" && type.graphVersion != "beta" {
                 throw .failed(
                     "malformed policy-type registry \(source): \(type.key) has graphVersion \"\(type.graphVersion)\" (expected v1.0 or beta)",
                     code: "REGISTRY_INVALID")
             }
-            if type.collectionPath.isEmpty || type.collectionPath.hasPrefix("/") || type.collectionPath.contains("://") {
+            if type.collectionPath.isEmpty || type.collectionPath.hasPrefix("/") || type.collectionPath.contains("://")
+            {
                 throw .failed(
                     "malformed policy-type registry \(source): \(type.key) has an invalid collectionPath \"\(type.collectionPath)\"",
                     code: "REGISTRY_INVALID")
             }
+            if let problem = captureProblem(of: type) {
+                throw .failed(
+                    "malformed policy-type registry \(source): \(type.key) \(problem)", code: "REGISTRY_INVALID")
+            }
         }
         if types.isEmpty {
-            throw .failed("malformed policy-type registry \(source): it lists no policy types", code: "REGISTRY_INVALID")
+            throw .failed(
+                "malformed policy-type registry \(source): it lists no policy types", code: "REGISTRY_INVALID")
         }
         return PolicyTypeRegistry(types: types, source: source)
     }
@@ -95,6 +107,40 @@ public struct PolicyTypeRegistry: Sendable {
             return (candidate, distance + bonus)
         }
         return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
+    }
+
+    /// What is wrong with a type's typed collections, page sizes and sub-resources, if anything.
+    private static func captureProblem(of type: PolicyType) -> String? {
+        func validPath(_ path: String) -> Bool {
+            !path.isEmpty && !path.hasPrefix("/") && !path.contains("://") && !path.contains("?")
+        }
+        func problem(in subresources: [Subresource], owner: String) -> String? {
+            for subresource in subresources {
+                if subresource.property.isEmpty || !validPath(subresource.path) {
+                    return "has an invalid sub-resource \"\(subresource.path)\" in \(owner)"
+                }
+                if let top = subresource.top, top < 1 {
+                    return "has $top \(top) for \(subresource.property); it must be ≥ 1"
+                }
+                if let nested = problem(in: subresource.children, owner: subresource.property) { return nested }
+            }
+            return nil
+        }
+        if let top = type.listTop, top < 1 { return "has listTop \(top); it must be ≥ 1" }
+        if let nested = problem(in: type.subresources, owner: type.collectionPath) { return nested }
+        var seen: Set<String> = [type.collectionPath]
+        for collection in type.collections {
+            if !validPath(collection.path) { return "has an invalid typed collection path \"\(collection.path)\"" }
+            if !seen.insert(collection.path).inserted { return "lists the collection \(collection.path) twice" }
+            if !collection.odataType.hasPrefix("#") {
+                return "has odataType \"\(collection.odataType)\" (expected #microsoft.graph.…)"
+            }
+            if let top = collection.listTop, top < 1 {
+                return "has listTop \(top) for \(collection.path); it must be ≥ 1"
+            }
+            if let nested = problem(in: collection.subresources, owner: collection.path) { return nested }
+        }
+        return nil
     }
 
     private struct RegistryFile: Decodable {
@@ -131,8 +177,11 @@ public struct PolicyTypeRegistry: Sendable {
         }
         // Test bundles live one level deeper than the products.
         for directory in directories {
-            candidates.append(directory.appendingPathComponent("../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized)
-            candidates.append(directory.appendingPathComponent("../../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized)
+            candidates.append(
+                directory.appendingPathComponent("../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized)
+            candidates.append(
+                directory.appendingPathComponent("../../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized
+            )
         }
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }

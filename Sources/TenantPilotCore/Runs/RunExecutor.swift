@@ -91,7 +91,8 @@ public struct RunExecutor: Sendable {
         // 7. Retention after a usable run.
         if result.status == .success || result.status == .partial {
             do {
-                _ = try RetentionService(store: store).apply(scheduleId: schedule.rowID, dryRun: false, actor: actor, at: clock.now())
+                _ = try RetentionService(store: store).apply(
+                    scheduleId: schedule.rowID, dryRun: false, actor: actor, at: clock.now())
             } catch {
                 result.message = [result.message, "retention could not be applied: \(error.message)"]
                     .compactMap { $0 }.joined(separator: "; ")
@@ -113,7 +114,9 @@ public struct RunExecutor: Sendable {
 
     /// Ends a run: its row, the schedule's last run, `run_completed`, and for an interactive
     /// run a notification to its actor — in one transaction.
-    func finish(_ runId: Int64, schedule: BackupSchedule, tenant: Tenant, actor: String, result: RunResult) throws(TenantPilotError) -> BackupRun {
+    func finish(_ runId: Int64, schedule: BackupSchedule, tenant: Tenant, actor: String, result: RunResult)
+        throws(TenantPilotError) -> BackupRun
+    {
         let instant = clock.now()
         return try store.write { db in
             guard var run = try BackupRun.fetchOne(db, key: runId) else {
@@ -148,7 +151,8 @@ public struct RunExecutor: Sendable {
                     "skipped_types": .array(result.counts.skipped_types.map(JSONValue.string)),
                 ])
             if run.trigger != .scheduled {
-                try Notifier.notify(db, run: run, scheduleName: "\(tenant.name)/\(schedule.name)", actor: actor, at: instant)
+                try Notifier.notify(
+                    db, run: run, scheduleName: "\(tenant.name)/\(schedule.name)", actor: actor, at: instant)
             }
             return run
         }
@@ -163,7 +167,10 @@ struct RunResult: Sendable {
     var backupSetId: Int64?
     var counts: RunCounts
 
-    init(status: BackupRun.Status, code: String?, message: String?, backupSetId: Int64? = nil, skippedTypes: [String] = []) {
+    init(
+        status: BackupRun.Status, code: String?, message: String?, backupSetId: Int64? = nil,
+        skippedTypes: [String] = []
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -179,7 +186,9 @@ struct RunResult: Sendable {
         var result: RunResult
         if let fatal = outcome.fatal {
             result = RunResult(status: .failed, code: fatal.code, message: fatal.message)
-        } else if let first = outcome.failedTypes.first, outcome.failedTypes.count >= knownTypes || outcome.backupSetId == nil {
+        } else if let first = outcome.failedTypes.first,
+            outcome.failedTypes.count >= knownTypes || outcome.backupSetId == nil
+        {
             result = RunResult(status: .failed, code: first.error.code, message: Self.describe(outcome.failedTypes))
         } else if let first = outcome.failedTypes.first {
             result = RunResult(status: .partial, code: first.error.code, message: Self.describe(outcome.failedTypes))
@@ -195,7 +204,8 @@ struct RunResult: Sendable {
             result = RunResult(status: .success, code: nil, message: nil)
         }
         if result.status == .partial, !unknownTypes.isEmpty, result.code != "UNKNOWN_POLICY_TYPE" {
-            result.message = (result.message ?? "") + "; skipped unknown policy types: \(unknownTypes.joined(separator: ", "))"
+            result.message =
+                (result.message ?? "") + "; skipped unknown policy types: \(unknownTypes.joined(separator: ", "))"
         }
         result.backupSetId = result.status == .failed ? nil : outcome.backupSetId
         result.counts = RunCounts(
@@ -220,6 +230,6 @@ struct RunResult: Sendable {
     }
 
     private static func describe(_ failures: [(key: String, error: TenantPilotError)]) -> String {
-        failures.map { "\($0.key): \($0.error.message)" }.joined(separator: "; ")
+        RunFailureSummary.describe(failures)
     }
 }

@@ -19,6 +19,8 @@ enum StoreSchema {
         migrator.registerMigration("v5_store_meta") { db in
             try db.execute(sql: v5StoreMeta)
         }
+        // Rebuilds `tenants` (see StoreSchema+CertificateCredentials.swift).
+        migrator.registerMigration(certificateCredentialsMigration, migrate: migrateToCertificateCredentials)
         return migrator
     }
 

@@ -15,6 +15,8 @@ import Foundation
 /// readable by that user only.
 public enum SecretFile {
     public static let maximumSize = 8 * 1024
+    /// A PEM file holding a private key may also hold its certificate chain.
+    public static let maximumKeyFileSize = 64 * 1024
 
     /// Why a file may not hold a secret, as a sentence about `path`.
     public struct Refusal: Error, Sendable, Equatable {
@@ -25,20 +27,22 @@ public enum SecretFile {
 
     /// Reads the secret file at `path` once it passed every rule; the rules are checked on the
     /// opened file itself, so the file cannot be swapped between the check and the read.
-    public static func read(_ path: String) throws(Refusal) -> Data {
+    /// `requirePrivateMode` false leaves the mode to the caller (a key file others can read is
+    /// warned about, not refused); `limit` is the largest size accepted.
+    public static func read(_ path: String, requirePrivateMode: Bool = true, limit: Int = maximumSize) throws(Refusal) -> Data {
         let fd = try open(path)
         defer { close(fd) }
-        try check(fd, path: path, requirePrivateMode: true)
+        try check(fd, path: path, requirePrivateMode: requirePrivateMode, limit: limit)
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while data.count <= maximumSize {
+        while data.count <= limit {
             let count = Glibc.read(fd, &buffer, buffer.count)
             if count < 0, errno == EINTR { continue }
             if count < 0 { throw Refusal(message: "cannot read secret file \(path): \(String(cString: strerror(errno)))", missing: false) }
             if count == 0 { break }
             data.append(contentsOf: buffer[0..<count])
         }
-        guard data.count <= maximumSize else { throw tooLarge(path) }
+        guard data.count <= limit else { throw tooLarge(path, limit: limit) }
         return data
     }
 
@@ -47,7 +51,7 @@ public enum SecretFile {
     public static func check(_ path: String, requirePrivateMode: Bool) throws(Refusal) {
         let fd = try open(path)
         defer { close(fd) }
-        try check(fd, path: path, requirePrivateMode: requirePrivateMode)
+        try check(fd, path: path, requirePrivateMode: requirePrivateMode, limit: maximumSize)
     }
 
     private static func open(_ path: String) throws(Refusal) -> Int32 {
@@ -61,7 +65,7 @@ public enum SecretFile {
         return fd
     }
 
-    private static func check(_ fd: Int32, path: String, requirePrivateMode: Bool) throws(Refusal) {
+    private static func check(_ fd: Int32, path: String, requirePrivateMode: Bool, limit: Int) throws(Refusal) {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             throw Refusal(message: "cannot examine secret file \(path): \(String(cString: strerror(errno)))", missing: false)
@@ -75,7 +79,7 @@ public enum SecretFile {
         guard info.st_uid == geteuid() else {
             throw Refusal(message: "secret file \(path) is owned by uid \(info.st_uid), not by this user (uid \(geteuid()))", missing: false)
         }
-        guard info.st_size <= maximumSize else { throw tooLarge(path) }
+        guard info.st_size <= limit else { throw tooLarge(path, limit: limit) }
         let mode = UInt32(info.st_mode) & 0o777
         if requirePrivateMode, mode & 0o077 != 0 {
             throw Refusal(
@@ -90,8 +94,8 @@ public enum SecretFile {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
-    private static func tooLarge(_ path: String) -> Refusal {
-        Refusal(message: "secret file \(path) is larger than \(maximumSize / 1024) KB; a secret is never that long", missing: false)
+    private static func tooLarge(_ path: String, limit: Int) -> Refusal {
+        Refusal(message: "secret file \(path) is larger than \(limit / 1024) KB; a secret is never that long", missing: false)
     }
 
     /// Kernel file systems: views of the kernel's state, never a place for a secret.

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// A registered Microsoft 365 tenant. Holds where its client secret is read from at run time
-/// (an environment variable's name or a file's path), never the secret itself.
+/// A registered Microsoft 365 tenant. Holds where its credential is read from at run time (an
+/// environment variable's name or a file's path for a client secret; the certificate's and the
+/// key's files for a certificate credential), never the secret or the key itself.
 public struct Tenant: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "tenants"
 
@@ -15,6 +16,10 @@ public struct Tenant: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     public var graphURL: String
     public var authorityURL: String
     public var createdAt: String
+    /// PEM certificate of a certificate credential (SPEC §14).
+    public var certificateFile: String? = nil
+    /// PEM private key of a certificate credential; nil when the certificate file holds it.
+    public var privateKeyFile: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, name
@@ -25,6 +30,8 @@ public struct Tenant: Codable, Sendable, Equatable, FetchableRecord, MutablePers
         case graphURL = "graph_url"
         case authorityURL = "authority_url"
         case createdAt = "created_at"
+        case certificateFile = "certificate_file"
+        case privateKeyFile = "private_key_file"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -34,9 +41,13 @@ public struct Tenant: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     /// The tenant's row id (present once stored).
     public var rowID: Int64 { id ?? 0 }
 
-    /// Human description of where the secret is read from, e.g. `env:INTUNE_SECRET`.
+    /// Human description of where the credential is read from, e.g. `env:INTUNE_SECRET` or
+    /// `cert:/etc/tenantpilot/contoso.pem`.
     public var secretSourceDescription: String {
         if let secretEnv { return "env:\(secretEnv)" }
+        if let certificateFile {
+            return CertificateCredential(certificateFile: certificateFile, privateKeyFile: privateKeyFile).description
+        }
         return "file:\(secretFile ?? "")"
     }
 }
@@ -49,6 +60,8 @@ public struct TenantDocument: Encodable, Sendable {
     public let client_id: String
     public let client_secret_env: String?
     public let client_secret_file: String?
+    public let certificate_file: String?
+    public let private_key_file: String?
     public let graph_url: String
     public let authority_url: String
     public let created_at: String
@@ -60,6 +73,8 @@ public struct TenantDocument: Encodable, Sendable {
         client_id = tenant.clientId
         client_secret_env = tenant.secretEnv
         client_secret_file = tenant.secretFile
+        certificate_file = tenant.certificateFile
+        private_key_file = tenant.privateKeyFile
         graph_url = tenant.graphURL
         authority_url = tenant.authorityURL
         created_at = tenant.createdAt
@@ -73,12 +88,16 @@ public struct TenantDocument: Encodable, Sendable {
         try container.encode(client_id, forKey: .client_id)
         try container.encode(client_secret_env, forKey: .client_secret_env)
         try container.encode(client_secret_file, forKey: .client_secret_file)
+        try container.encode(certificate_file, forKey: .certificate_file)
+        try container.encode(private_key_file, forKey: .private_key_file)
         try container.encode(graph_url, forKey: .graph_url)
         try container.encode(authority_url, forKey: .authority_url)
         try container.encode(created_at, forKey: .created_at)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, tenant_id, client_id, client_secret_env, client_secret_file, graph_url, authority_url, created_at
+        case id, name, tenant_id, client_id, client_secret_env, client_secret_file, certificate_file, private_key_file,
+            graph_url
+        case authority_url, created_at
     }
 }

@@ -32,7 +32,8 @@ extension TenantPilot {
                 let store = try context.openStore()
                 let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
                 let finished = try await runs.runNow(
-                    reference, actor: context.actor, at: context.dependencies.clock.now(), progress: ProgressLine.make(context))
+                    reference, actor: context.actor, at: context.dependencies.clock.now(),
+                    progress: ProgressLine.make(context))
                 ProgressLine.clear(context)
                 try RunText.report(finished, store: store, context: context)
             }
@@ -63,7 +64,8 @@ extension TenantPilot {
                 let store = try context.openStore()
                 let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
                 let finished = try await runs.retry(
-                    runId: runId, actor: context.actor, at: context.dependencies.clock.now(), progress: ProgressLine.make(context))
+                    runId: runId, actor: context.actor, at: context.dependencies.clock.now(),
+                    progress: ProgressLine.make(context))
                 ProgressLine.clear(context)
                 try RunText.report(finished, store: store, context: context)
             }
@@ -86,7 +88,13 @@ enum ProgressLine {
     static func make(_ context: CommandContext) -> (@Sendable (BackupProgress) -> Void)? {
         guard !context.json, isatty(STDERR_FILENO) == 1 else { return nil }
         return { progress in
-            let text = "\r\u{1B}[K  types \(progress.typesDone)/\(progress.typesTotal), policies \(progress.policiesDone)"
+            var text =
+                "\r\u{1B}[K  types \(progress.typesDone)/\(progress.typesTotal), policies \(progress.policiesDone)"
+            if let wait = progress.waitingForBudget {
+                let seconds = max(
+                    1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+                text += ", waiting \(seconds) s for Graph's request budget"
+            }
             CommandOutput.writeError(text)
         }
     }

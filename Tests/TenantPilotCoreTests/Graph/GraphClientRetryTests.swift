@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// The retry policy of SPEC §6 against injected faults: each fault ends in the right outcome
@@ -28,10 +29,12 @@ import Testing
 
     @Test(arguments: [RetryAfterHint.seconds(5), .httpDate(secondsFromNow: 5)])
     func throttledSubRequestsOfABatchAreRetriedAlone(_ hint: RetryAfterHint) async throws {
-        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 3], settingsPerPolicy: 4, assignmentsPerPolicy: 2)
+        let spec = SimulatedTenantSpec(
+            counts: ["settingsCatalogPolicy": 3], settingsPerPolicy: 4, assignmentsPerPolicy: 2)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in
             let sleeps = RecordedSleeps()
-            let client = makeClient(simulator, sleeps: sleeps)
+            // Assignments read per policy, not with the listing.
+            let client = makeClient(simulator, sleeps: sleeps, options: GraphClientOptions(listExpansions: false))
             let type = try policyType("settingsCatalogPolicy")
             let listed = try await client.listPolicies(of: type)
             simulator.inject(.throttle(hint), on: .pathContaining("/assignments"), times: 2)
@@ -193,7 +196,7 @@ import Testing
 
     @Test func aForbiddenSubRequestFailsItsPolicyOnly() async throws {
         try await withSimulator(simulatorConfiguration(.counts(["deviceCompliancePolicy": 3]))) { simulator in
-            let client = makeClient(simulator)
+            let client = makeClient(simulator, options: GraphClientOptions(listExpansions: false))
             let type = try policyType("deviceCompliancePolicy")
             let listed = try await client.listPolicies(of: type)
             let victim = simulator.policyIDs(tenant: simulatedTenant, type: type.key)[0]

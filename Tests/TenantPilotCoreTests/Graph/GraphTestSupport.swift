@@ -1,5 +1,6 @@
 import Foundation
 import GraphSimulator
+
 @testable import TenantPilotCore
 
 /// A tenant GUID for simulated tenants.
@@ -22,6 +23,21 @@ final class RecordedSleeps: @unchecked Sendable {
         { [self] duration in
             lock.withLock { recorded.append(duration) }
         }
+    }
+}
+
+/// A pacer clock that only moves when the pacer sleeps, so that a 429's hold-off costs no wall
+/// time in tests that answer every sleep at once.
+final class VirtualTime: @unchecked Sendable {
+    private let lock = NSLock()
+    private var elapsed = Duration.zero
+
+    func advance(_ duration: Duration) { lock.withLock { elapsed += duration } }
+
+    var timing: GraphPacer.Timing {
+        GraphPacer.Timing(
+            now: { [self] in lock.withLock { elapsed } },
+            sleep: { [self] duration in lock.withLock { elapsed += duration } })
     }
 }
 
@@ -50,19 +66,22 @@ func withSimulator<T>(
 func simulatorConfiguration(
     _ spec: SimulatedTenantSpec, pageSize: Int = 100, seed: UInt64 = 7
 ) -> GraphSimulator.Configuration {
-    GraphSimulator.Configuration(seed: seed, tenants: [simulatedTenant: spec], pageSize: pageSize, clientSecret: simulatorSecret)
+    GraphSimulator.Configuration(
+        seed: seed, tenants: [simulatedTenant: spec], pageSize: pageSize, clientSecret: simulatorSecret)
 }
 
 /// A client of the simulated tenant whose secret comes from the environment.
 func makeClient(
     _ simulator: GraphSimulator, sleeps: RecordedSleeps = RecordedSleeps(), secret: String = simulatorSecret,
-    options: GraphClientOptions = GraphClientOptions()
+    options: GraphClientOptions = GraphClientOptions(), pacer: GraphPacer? = nil
 ) -> URLSessionGraphClient {
     let connection = GraphConnection(
         tenantGUID: simulatedTenant, clientID: "client-app", secret: .environment("TP_TEST_SECRET"),
         graphURL: simulator.baseURL, authorityURL: simulator.baseURL)
     let dependencies = Dependencies(sleep: sleeps.sleep, environment: ["TP_TEST_SECRET": secret])
-    return URLSessionGraphClient(connection: connection, dependencies: dependencies, options: options)
+    return URLSessionGraphClient(
+        connection: connection, dependencies: dependencies, options: options,
+        pacer: pacer ?? GraphPacer(limits: options.limits, timing: VirtualTime().timing))
 }
 
 /// The error a throwing call ended with, or nil when it succeeded.

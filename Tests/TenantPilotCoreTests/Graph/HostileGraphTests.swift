@@ -83,7 +83,8 @@ import Testing
         let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 3], settingsPerPolicy: 2, assignmentsPerPolicy: 1)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in
             let sleeps = RecordedSleeps()
-            let client = makeClient(simulator, sleeps: sleeps)
+            // Assignments read per policy (in a batch), not with the listing.
+            let client = makeClient(simulator, sleeps: sleeps, options: GraphClientOptions(listExpansions: false))
             let type = try policyType("settingsCatalogPolicy")
             let listed = try await client.listPolicies(of: type)
             simulator.inject(.hostile(.retryAfter(status: 503, value: value)), on: .pathContaining("/assignments"), times: 2)

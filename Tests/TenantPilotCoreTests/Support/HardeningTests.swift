@@ -137,6 +137,20 @@ import Testing
                 secretFile: "/nonexistent/secret", graphURL: nil, authorityURL: nil)) != nil)
     }
 
+    @Test func aFileHoldingAPrivateKeyFollowsTheSameRule() throws {
+        let error = #expect(throws: CertificateCredential.Problem.self) {
+            try CertificateCredential(certificateFile: "/proc/self/environ").load()
+        }
+        #expect(error?.message.contains("kernel file system (proc)") == true, "\(error?.message ?? "")")
+        let fifoFolder = TemporaryDirectory()
+        let fifo = fifoFolder.file("key.pem")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let refused = #expect(throws: CertificateCredential.Problem.self) {
+            try CertificateCredential(certificateFile: fifo).load()
+        }
+        #expect(refused?.message.contains("not a regular file") == true)
+    }
+
     // MARK: - Export
 
     private func exportFixture() throws -> (BackupTestStore, Int64) {
