@@ -17,7 +17,8 @@ struct GeneratedBody: AsyncBufferedSequence, AsyncBufferedIteratorProtocol {
     let pause: Duration?
     private var sent = 0
 
-    init(prefix: [UInt8], filler: [UInt8] = [0x20], suffix: [UInt8], total: Int, step: Int = 1, pause: Duration? = nil) {
+    init(prefix: [UInt8], filler: [UInt8] = [0x20], suffix: [UInt8], total: Int, step: Int = 1, pause: Duration? = nil)
+    {
         self.prefix = prefix
         self.filler = filler.isEmpty ? [0x20] : filler
         self.suffix = suffix

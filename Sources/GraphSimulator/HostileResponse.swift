@@ -39,7 +39,8 @@ extension HostileResponse {
         case "slowDrip":
             return .slowDrip(interval: .milliseconds(int("intervalMs", 1000)), bytes: max(1, int("bytes", 1)))
         case "endlessNextLinks": return .endlessNextLinks
-        case "hugeBody": return .hugeBody(bytes: max(16, int("bytes", 1 << 30)), announced: body["announced"] == .bool(true))
+        case "hugeBody":
+            return .hugeBody(bytes: max(16, int("bytes", 1 << 30)), announced: body["announced"] == .bool(true))
         case "retryAfter": return .retryAfter(status: int("status", 429), value: text("value"))
         case "tokenLifetime": return .tokenLifetime(literal: text("literal"))
         case "raw":

@@ -19,10 +19,13 @@ extension SimulatorHandler {
             let skip = Int(query["$skiptoken"] ?? "") ?? 0
             return Reply(
                 status: 200,
-                body: .object(["value": .array([]), "@odata.nextLink": .string("\(state.baseURL)\(path)?$skiptoken=\(skip + 1)")]))
+                body: .object([
+                    "value": .array([]), "@odata.nextLink": .string("\(state.baseURL)\(path)?$skiptoken=\(skip + 1)"),
+                ]))
         case .raw(let status, let headers, let body):
             return Reply(
-                status: status, headers: headers, body: (try? JSON.parse(Data(body.utf8))) ?? .string(body), bodyFault: .hostile(mode))
+                status: status, headers: headers, body: (try? JSON.parse(Data(body.utf8))) ?? .string(body),
+                bodyFault: .hostile(mode))
         case .slowDrip, .hugeBody, .tokenLifetime:
             return Reply(status: 200, body: .object(["value": .array([])]), bodyFault: .hostile(mode))
         }
@@ -37,17 +40,21 @@ extension SimulatorHandler {
     }
 
     /// Renders a body spoiled by a hostile mode; `data` is the honest body.
-    func renderHostile(_ mode: HostileResponse, data: Data, status: HTTPStatusCode, headers: HTTPHeaders) -> HTTPResponse {
+    func renderHostile(_ mode: HostileResponse, data: Data, status: HTTPStatusCode, headers: HTTPHeaders)
+        -> HTTPResponse
+    {
         switch mode {
         case .slowDrip(let interval, let bytes):
             let body = GeneratedBody(dripping: data, step: bytes, pause: interval)
-            return HTTPResponse(statusCode: status, headers: headers, body: HTTPBodySequence(from: body, count: data.count))
+            return HTTPResponse(
+                statusCode: status, headers: headers, body: HTTPBodySequence(from: body, count: data.count))
         case .hugeBody(let bytes, let announced):
             let body = GeneratedBody(prefix: Array(#"{"value":["#.utf8), suffix: Array("]}".utf8), total: bytes)
             let sequence = announced ? HTTPBodySequence(from: body, count: body.total) : HTTPBodySequence(from: body)
             return HTTPResponse(statusCode: status, headers: headers, body: sequence)
         case .raw(let code, _, let body):
-            return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: Self.phrase(code)), headers: headers, body: Data(body.utf8))
+            return HTTPResponse(
+                statusCode: HTTPStatusCode(code, phrase: Self.phrase(code)), headers: headers, body: Data(body.utf8))
         case .redirect, .retryAfter, .endlessNextLinks, .tokenLifetime:
             return HTTPResponse(statusCode: status, headers: headers, body: data)
         }

@@ -4,16 +4,23 @@ import TenantPilotCore
 
 /// `--db`, `--json`, `--actor`, `--now`: shared by every subcommand through `@OptionGroup`.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite store (else $TENANTPILOT_DB, else $TENANTPILOT_HOME/tenantpilot.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SQLite store (else $TENANTPILOT_DB, else $TENANTPILOT_HOME/tenantpilot.sqlite).", valueName: "path"))
     var db: String?
 
     @Flag(name: .long, help: "Print one JSON document on stdout and nothing else.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Who acts, for audit and notifications (else $SUDO_USER, else $USER).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Who acts, for audit and notifications (else $SUDO_USER, else $USER).", valueName: "name"))
     var actor: String?
 
-    @Option(name: .long, help: ArgumentHelp("The clock for this invocation, ISO-8601 (else $TENANTPILOT_NOW).", valueName: "instant"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The clock for this invocation, ISO-8601 (else $TENANTPILOT_NOW).", valueName: "instant"))
     var now: String?
 
     /// Runs a command body with its context, rendering any error once, as SPEC §3 asks:
@@ -57,7 +64,9 @@ struct CommandContext {
         if let text = options.now ?? environment["TENANTPILOT_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
             let source = options.now != nil ? "--now" : "TENANTPILOT_NOW"
             guard let start = ISO8601.parse(text) else {
-                throw .invalid("\(source): \(PlainText.escaped(text).debugDescription) is not an ISO-8601 instant (example: 2026-03-29T01:30:00Z)")
+                throw .invalid(
+                    "\(source): \(PlainText.escaped(text).debugDescription) is not an ISO-8601 instant (example: 2026-03-29T01:30:00Z)"
+                )
             }
             clock = .starting(at: start)
             clockSource = source
@@ -66,7 +75,9 @@ struct CommandContext {
             clockSource = nil
         }
         if let actor = options.actor { _ = try ActorName.validated(actor) }
-        if options.db?.isEmpty == true { throw .invalid("--db \"\" names no file; give the store's path, or leave --db out") }
+        if options.db?.isEmpty == true {
+            throw .invalid("--db \"\" names no file; give the store's path, or leave --db out")
+        }
         self.json = options.json
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
         self.databasePath = StateLocation.databasePath(explicit: options.db, environment: environment)
@@ -78,7 +89,8 @@ struct CommandContext {
     func announceClock() {
         guard let clockSource else { return }
         CommandOutput.writeError(
-            "note: the clock of this command is \(ISO8601.string(dependencies.clock.now())), set by \(clockSource), not the system clock\n")
+            "note: the clock of this command is \(ISO8601.string(dependencies.clock.now())), set by \(clockSource), not the system clock\n"
+        )
     }
 
     /// Opens (and migrates) the store.

@@ -55,7 +55,8 @@ import Testing
     // MARK: - Bad values
 
     @Test(arguments: [
-        ["--db", ""], ["--actor", String(repeating: "a", count: 257)], ["--actor", "evil\nroot"], ["--actor", "x\u{1B}[2J"],
+        ["--db", ""], ["--actor", String(repeating: "a", count: 257)], ["--actor", "evil\nroot"],
+        ["--actor", "x\u{1B}[2J"],
     ])
     func aBadGlobalOptionIsBadInput(_ options: [String]) throws {
         let cli = CLI()
@@ -149,7 +150,8 @@ import Testing
         try FileManager.default.removeItem(atPath: secret)
         try FileManager.default.createSymbolicLink(atPath: secret, withDestinationPath: "/proc/self/environ")
         let schedule = try cli.run([
-            "schedules", "add", "--tenant", "other", "--name", "n", "--timezone", "UTC", "--at", "02:00", "--types", "deviceConfiguration",
+            "schedules", "add", "--tenant", "other", "--name", "n", "--timezone", "UTC", "--at", "02:00", "--types",
+            "deviceConfiguration",
         ])
         #expect(schedule.status == 0)
         let result = try cli.run(["run", "other/n", "--json"])
@@ -163,7 +165,11 @@ import Testing
 
     @Test func aCommandThatWritesWithASetClockSaysSoAndOneThatReadsDoesNot() throws {
         let cli = CLI()
-        #expect(try cli.run(["tenants", "add", "--name", "contoso", "--tenant-id", DoctorTests.tenantGuid, "--client-id", "a", "--client-secret-env", "S"]).status == 0)
+        #expect(
+            try cli.run([
+                "tenants", "add", "--name", "contoso", "--tenant-id", DoctorTests.tenantGuid, "--client-id", "a",
+                "--client-secret-env", "S",
+            ]).status == 0)
         let added = try cli.run([
             "schedules", "add", "--tenant", "contoso", "--name", "n", "--timezone", "UTC", "--at", "02:00", "--types",
             "deviceConfiguration", "--now", "2030-06-01T00:00:00Z",
@@ -179,7 +185,9 @@ import Testing
         // Real time after the rehearsal: the step back is noticed and said.
         let real = try cli.run(["dispatch"])
         #expect(real.status == 0)
-        #expect(real.stderr.contains("the clock reads earlier than the last dispatch (2030-06-01T00:00:0"), "\(real.stderr)")
+        #expect(
+            real.stderr.contains("the clock reads earlier than the last dispatch (2030-06-01T00:00:0"), "\(real.stderr)"
+        )
         let again = try cli.run(["dispatch"])
         #expect(again.stderr.isEmpty, "said once: \(again.stderr)")
     }
@@ -198,7 +206,9 @@ import Testing
         let setId = try #require(try run.json()["backup_set_id"] as? Int)
         let shown = try cli.run(["backups", "show", String(setId)])
         #expect(shown.status == 0)
-        #expect(!shown.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0 }, "\(shown.stdout.debugDescription)")
+        #expect(
+            !shown.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0 },
+            "\(shown.stdout.debugDescription)")
         #expect(!shown.stdout.contains("\nFAKE LINE"))
         #expect(shown.stdout.contains(#"evil\u{1B}[2J"#), "\(shown.stdout)")
         // The NUL did not cut the name short.

@@ -27,16 +27,21 @@ import Testing
 
     @Test func aRunThatOutlivesItsDeadlineEndsPartialWithRunTimeoutAndFreesItsLock() async throws {
         let (simulator, cli) = try Self.setUp()
-        try await Self.hostile(simulator, target: "collection:roleScopeTag", ["mode": "slowDrip", "intervalMs": 1000, "bytes": 1])
+        try await Self.hostile(
+            simulator, target: "collection:roleScopeTag", ["mode": "slowDrip", "intervalMs": 1000, "bytes": 1])
         let started = Date()
-        let result = try cli.run(["run", "contoso/nightly", "--run-timeout", "3s", "--json", "--now", "2026-06-02T10:00:00Z"])
+        let result = try cli.run([
+            "run", "contoso/nightly", "--run-timeout", "3s", "--json", "--now", "2026-06-02T10:00:00Z",
+        ])
         #expect(Date().timeIntervalSince(started) < 60, "the run ended at its deadline, not at the server's pace")
         #expect(result.status == 3, "\(result.stderr)")
         let run = try result.json()
         #expect(run["status"] as? String == "partial")
         #expect(run["error_code"] as? String == "RUN_TIMEOUT")
         #expect((run["error_message"] as? String)?.contains("deadline of 3s") == true)
-        #expect((run["counts"] as? [String: Any])?["items"] as? Int == 2, "deviceConfiguration was captured before the deadline")
+        #expect(
+            (run["counts"] as? [String: Any])?["items"] as? Int == 2,
+            "deviceConfiguration was captured before the deadline")
         #expect((run["counts"] as? [String: Any])?["skipped_types"] as? [String] == ["roleScopeTag"])
 
         // The lock went with the process: the next run is not CONCURRENT_RUN.
@@ -100,7 +105,10 @@ import Testing
         let witness = try SimulatorProcess(policiesPerType: 1)
         try await Self.hostile(
             simulator, target: "token",
-            ["mode": "redirect", "status": 307, "location": witness.baseURL + "/\(SimulatorProcess.tenantGuid)/oauth2/v2.0/token"])
+            [
+                "mode": "redirect", "status": 307,
+                "location": witness.baseURL + "/\(SimulatorProcess.tenantGuid)/oauth2/v2.0/token",
+            ])
         let doctor = try cli.run(["doctor", "--online"])
         #expect(doctor.status == 1)
         #expect(doctor.stdout.contains("redirect (HTTP 307) to 127.0.0.1"), "\(doctor.stdout)")
@@ -113,7 +121,8 @@ import Testing
 
     @Test func aGigabyteBodyCostsNoMoreThanTheSizeLimit() async throws {
         let (simulator, cli) = try Self.setUp(types: "deviceConfiguration")
-        try await Self.hostile(simulator, target: "collection:deviceConfiguration", ["mode": "hugeBody", "bytes": 1 << 30])
+        try await Self.hostile(
+            simulator, target: "collection:deviceConfiguration", ["mode": "hugeBody", "bytes": 1 << 30])
         let measured = try MeasuredRun(cli, ["run", "contoso/nightly", "--json"])
         #expect(measured.status == 1)
         #expect(measured.stdout.contains("GRAPH_BAD_RESPONSE"))
@@ -125,7 +134,8 @@ import Testing
     @Test(arguments: ["1e30", "9223372036854775807", "-1", "garbage"])
     func anAbsurdRetryAfterNeverCrashesARun(_ value: String) async throws {
         let (simulator, cli) = try Self.setUp()
-        try await Self.hostile(simulator, target: "collection:deviceConfiguration", ["mode": "retryAfter", "status": 429, "value": value])
+        try await Self.hostile(
+            simulator, target: "collection:deviceConfiguration", ["mode": "retryAfter", "status": 429, "value": value])
         try await Self.hostile(simulator, target: "token", ["mode": "retryAfter", "status": 503, "value": value])
         // Throttled for ever: the run ends throttled once the retry budget is spent. The budget
         // is minutes of waiting, so the run is bounded by a short deadline here instead.
@@ -133,7 +143,9 @@ import Testing
         #expect([1, 3].contains(result.status), "exit \(result.status): \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"))
         let run = try result.json()
-        #expect(["RUN_TIMEOUT", "GRAPH_THROTTLED", "GRAPH_UNAVAILABLE"].contains(run["error_code"] as? String ?? ""), "\(run)")
+        #expect(
+            ["RUN_TIMEOUT", "GRAPH_THROTTLED", "GRAPH_UNAVAILABLE"].contains(run["error_code"] as? String ?? ""),
+            "\(run)")
     }
 }
 
@@ -157,7 +169,9 @@ struct MeasuredRun {
     let stderr: String
     let maxResidentKilobytes: Int
 
-    init(_ cli: CLI, _ arguments: [String], stdout output: Output = .captured, environment extra: [String: String] = [:]) throws {
+    init(
+        _ cli: CLI, _ arguments: [String], stdout output: Output = .captured, environment extra: [String: String] = [:]
+    ) throws {
         let out = cli.folder.appendingPathComponent("measured-\(UUID().uuidString).out").path
         let err = cli.folder.appendingPathComponent("measured-\(UUID().uuidString).err").path
         var actions = posix_spawn_file_actions_t()

@@ -39,7 +39,9 @@ public struct BackupExporter: Sendable {
         var folders: [String: SafeFiles.Directory] = [:]
         for item in set.items {
             guard let payload = try store.payload(sha256: item.sha256) else {
-                throw .failed("payload \(item.sha256) of \(item.typeKey)/\(item.graphId) is missing from the store", code: "INTERNAL_ERROR")
+                throw .failed(
+                    "payload \(item.sha256) of \(item.typeKey)/\(item.graphId) is missing from the store",
+                    code: "INTERNAL_ERROR")
             }
             let folderName = Self.safeName(item.typeKey, limit: 100)
             var name = Self.fileName(displayName: item.displayName, graphId: item.graphId)

@@ -101,7 +101,8 @@ public struct CertificateCredential: Sendable, Hashable {
             do {
                 data = try SecretFile.read(path, requirePrivateMode: false, limit: SecretFile.maximumKeyFileSize)
             } catch {
-                throw Problem(kind: .unreadable, message: error.message.replacingOccurrences(of: "secret file", with: what))
+                throw Problem(
+                    kind: .unreadable, message: error.message.replacingOccurrences(of: "secret file", with: what))
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 throw Problem(kind: .invalid, message: "\(what) \(path) is not PEM text")

@@ -27,7 +27,8 @@ extension GraphFailure {
     /// A 3xx answer. Graph and the token endpoint never redirect, and following one would send
     /// the token (or the secret) wherever `Location` points, so it is an unusable response.
     static func redirect(_ status: Int, to location: URL?, what: String, host: String) -> GraphFailure {
-        let target = location?.host.map { PlainText.escaped($0) + (location?.port.map { ":\($0)" } ?? "") } ?? "no location"
+        let target =
+            location?.host.map { PlainText.escaped($0) + (location?.port.map { ":\($0)" } ?? "") } ?? "no location"
         return GraphFailure(
             GraphErrorCode.badResponse,
             "\(host) answered \(what) with a redirect (HTTP \(status)) to \(target); redirects are never followed, "

@@ -110,7 +110,8 @@ struct GraphFailure: Error, Sendable {
             case .notConnectedToInternet: reason = "there is no network"
             case .unsupportedURL, .badURL:
                 return GraphFailure(
-                    GraphErrorCode.badResponse, "could not send \(what) to \(host): the URL is not one that can be requested",
+                    GraphErrorCode.badResponse,
+                    "could not send \(what) to \(host): the URL is not one that can be requested",
                     retry: .never)
             case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:

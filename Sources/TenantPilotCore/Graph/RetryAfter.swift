@@ -103,9 +103,11 @@ public enum RetryAfter {
             return nil
         }
         let clock = fields.time.split(separator: ":", omittingEmptySubsequences: false)
-        guard clock.count == 3, let hour = number(clock[0], length: 2...2), let minute = number(clock[1], length: 2...2),
+        guard clock.count == 3, let hour = number(clock[0], length: 2...2),
+            let minute = number(clock[1], length: 2...2),
             let second = number(clock[2], length: 2...2), hour <= 23, minute <= 59, second <= 60,
-            (1...12).contains(fields.month), (1...CivilDate.daysIn(month: fields.month, year: fields.year)).contains(fields.day)
+            (1...12).contains(fields.month),
+            (1...CivilDate.daysIn(month: fields.month, year: fields.year)).contains(fields.day)
         else { return nil }
         let days = CivilDate(year: fields.year, month: fields.month, day: fields.day).dayNumber
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + min(second, 59)))
@@ -125,9 +127,11 @@ public enum RetryAfter {
         let civil = CivilDate(dayNumber: dayNumber)
         let ofDay = Int(seconds - Int64(dayNumber) * 86_400)
         let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][CivilDate.weekdayIndex(dayNumber: dayNumber)]
-        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][civil.month - 1]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+            civil.month - 1]
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let year = String(repeating: "0", count: max(0, 4 - String(civil.year).count)) + String(civil.year)
-        return "\(weekday), \(two(civil.day)) \(month) \(year) \(two(ofDay / 3600)):\(two(ofDay % 3600 / 60)):\(two(ofDay % 60)) GMT"
+        return
+            "\(weekday), \(two(civil.day)) \(month) \(year) \(two(ofDay / 3600)):\(two(ofDay % 3600 / 60)):\(two(ofDay % 60)) GMT"
     }
 }

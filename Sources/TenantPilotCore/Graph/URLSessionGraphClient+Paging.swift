@@ -183,14 +183,17 @@ extension URLSessionGraphClient {
         }
         let base = connection.graphURL
         guard host.lowercased() == base.host?.lowercased(), url.port == base.port else {
-            return .failure(GraphFailure.badBody(what, "a next link to another host (\(PlainText.escaped(host)))").error)
+            return .failure(
+                GraphFailure.badBody(what, "a next link to another host (\(PlainText.escaped(host)))").error)
         }
         // Graph writes its links in canonical form; a scheme written otherwise (`HTTP://`) is
         // refused as an unusable answer rather than sent somewhere URLSession cannot go.
         guard url.scheme == base.scheme?.lowercased() else {
             let scheme = PlainText.escaped(url.scheme ?? "")
             return .failure(
-                GraphFailure.badBody(what, "a next link with the scheme \(scheme):// instead of \(base.scheme ?? "")://").error)
+                GraphFailure.badBody(
+                    what, "a next link with the scheme \(scheme):// instead of \(base.scheme ?? "")://"
+                ).error)
         }
         return .success(url)
     }

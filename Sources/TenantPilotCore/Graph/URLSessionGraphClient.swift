@@ -79,7 +79,10 @@ public final class URLSessionGraphClient: GraphClient {
         await permits.release()
         switch outcome {
         case .success(let reply) where (300..<400).contains(reply.status):
-            return .failure(.redirect(reply.status, to: reply.location.flatMap { URL(string: $0, relativeTo: request.url) }, what: what, host: host))
+            return .failure(
+                .redirect(
+                    reply.status, to: reply.location.flatMap { URL(string: $0, relativeTo: request.url) }, what: what,
+                    host: host))
         case .success(let reply):
             return .success(reply)
         case .failure(let failure):

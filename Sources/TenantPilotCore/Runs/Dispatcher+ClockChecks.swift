@@ -28,7 +28,9 @@ extension Dispatcher {
             var reason: Realignment?
             if let recorded, recorded != zoneData {
                 reason = .zoneDataChanged(from: recorded, to: zoneData)
-            } else if let last, let instant = ISO8601.parse(last), now < instant.addingTimeInterval(-Self.stepBackTolerance) {
+            } else if let last, let instant = ISO8601.parse(last),
+                now < instant.addingTimeInterval(-Self.stepBackTolerance)
+            {
                 reason = .clockSteppedBack(lastDispatch: last)
             }
             if reason != nil { try Self.recomputeNextSlots(db, now: now, grace: grace) }
@@ -49,7 +51,8 @@ extension Dispatcher {
             let recorded = schedule.nextRunAt.flatMap(ISO8601.parse) ?? now
             let from = min(recorded, now).addingTimeInterval(-grace - 1)
             let next = timetable.nextSlot(after: from, in: zone).map(ISO8601.minuteString)
-            try db.execute(sql: "UPDATE backup_schedules SET next_run_at = ? WHERE id = ?", arguments: [next, schedule.rowID])
+            try db.execute(
+                sql: "UPDATE backup_schedules SET next_run_at = ? WHERE id = ?", arguments: [next, schedule.rowID])
         }
     }
 }

@@ -12,7 +12,8 @@ public struct RunExecutor: Sendable {
     public let deadline: RunDeadline
 
     public init(
-        store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming, deadline: RunDeadline = .standard
+        store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming,
+        deadline: RunDeadline = .standard
     ) {
         self.store = store
         self.registry = registry
@@ -73,7 +74,8 @@ public struct RunExecutor: Sendable {
         let (backup, instant, scheduleId) = (self.backup, clock.now(), schedule.rowID)
         let work = await deadline.run {
             await backup.backup(
-                tenant: tenant, types: known, scheduleId: scheduleId, runId: runId, actor: actor, at: instant, progress: progress)
+                tenant: tenant, types: known, scheduleId: scheduleId, runId: runId, actor: actor, at: instant,
+                progress: progress)
         }
 
         // 5. Status.
@@ -85,7 +87,8 @@ public struct RunExecutor: Sendable {
             result = RunResult.from(outcome, knownTypes: known.count, unknownTypes: unknown).timedOut(after: deadline)
         case .abandoned:
             try dropUnfinishedSets(of: runId)
-            result = RunResult(status: .failed, code: RunDeadline.errorCode, message: RunResult.timeoutMessage(deadline))
+            result = RunResult(
+                status: .failed, code: RunDeadline.errorCode, message: RunResult.timeoutMessage(deadline))
         }
 
         // 7. Retention after a usable run.

@@ -48,7 +48,9 @@ extension Timetable {
 
     /// The windows `latestSlot` tries, in seconds before `instant`; nil is the whole range. A
     /// timetable that passed validation fires at least once in eight years.
-    private static let latestSlotWindows: [TimeInterval?] = [3600, 2 * 86_400, 40 * 86_400, 400 * 86_400, 3300 * 86_400, nil]
+    private static let latestSlotWindows: [TimeInterval?] = [
+        3600, 2 * 86_400, 40 * 86_400, 400 * 86_400, 3300 * 86_400, nil,
+    ]
 
     private func latestSlot(atOrBefore instant: Date, from lowerBound: Date, clock: ZoneClock) -> Date? {
         let upper = instant.timeIntervalSince1970
@@ -132,7 +134,8 @@ extension Timetable {
                         weekday = weekday == 6 ? 0 : weekday + 1
                     }
                 }
-                date = date.month == 12
+                date =
+                    date.month == 12
                     ? CivilDate(year: date.year + 1, month: 1, day: 1)
                     : CivilDate(year: date.year, month: date.month + 1, day: 1)
                 dayNumber = date.dayNumber

@@ -21,7 +21,8 @@ public enum StoreMeta {
 
     public static func set(_ db: Database, _ key: Key, _ value: String) throws {
         try db.execute(
-            sql: "INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            sql:
+                "INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             arguments: [key.rawValue, value])
     }
 }

@@ -12,7 +12,9 @@ public enum ActorName {
     /// output and written to the audit log).
     public static func validated(_ name: String) throws(TenantPilotError) -> String {
         guard name.count <= maximumLength else {
-            throw .invalid("--actor \"\(PlainText.escaped(String(name.prefix(40))))…\" is \(name.count) characters long; the limit is \(maximumLength)")
+            throw .invalid(
+                "--actor \"\(PlainText.escaped(String(name.prefix(40))))…\" is \(name.count) characters long; the limit is \(maximumLength)"
+            )
         }
         guard !PlainText.containsControl(name) else {
             throw .invalid("--actor \(PlainText.escaped(name).debugDescription) must not contain control characters")
@@ -23,7 +25,8 @@ public enum ActorName {
     public static func resolve(explicit: String?, environment: [String: String]) -> String {
         for candidate in [explicit, environment["SUDO_USER"], environment["USER"]] {
             // A name from the environment that would be refused as `--actor` is passed over.
-            if let name = candidate?.trimmingCharacters(in: .whitespaces), !name.isEmpty, (try? validated(name)) != nil {
+            if let name = candidate?.trimmingCharacters(in: .whitespaces), !name.isEmpty, (try? validated(name)) != nil
+            {
                 return name
             }
         }

@@ -44,7 +44,9 @@ public enum SafeFiles {
             guard stat(prefix, &info) == 0 else {
                 throw Failure(path: prefix, reason: "a symbolic link to nothing; no folder is created through a link")
             }
-            guard info.st_mode & S_IFMT == S_IFDIR else { throw Failure(path: prefix, reason: "exists and is not a folder") }
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw Failure(path: prefix, reason: "exists and is not a folder")
+            }
         }
     }
 
@@ -120,7 +122,8 @@ public enum SafeFiles {
             guard opened >= 0 else {
                 let code = errno
                 if code == ELOOP || code == ENOTDIR {
-                    throw Failure(path: child, reason: "is a symbolic link or not a folder; nothing is written through it")
+                    throw Failure(
+                        path: child, reason: "is a symbolic link or not a folder; nothing is written through it")
                 }
                 throw failure(child, code)
             }

@@ -29,7 +29,9 @@ public enum SecretFile {
     /// opened file itself, so the file cannot be swapped between the check and the read.
     /// `requirePrivateMode` false leaves the mode to the caller (a key file others can read is
     /// warned about, not refused); `limit` is the largest size accepted.
-    public static func read(_ path: String, requirePrivateMode: Bool = true, limit: Int = maximumSize) throws(Refusal) -> Data {
+    public static func read(_ path: String, requirePrivateMode: Bool = true, limit: Int = maximumSize) throws(Refusal)
+        -> Data
+    {
         let fd = try open(path)
         defer { close(fd) }
         try check(fd, path: path, requirePrivateMode: requirePrivateMode, limit: limit)
@@ -38,7 +40,10 @@ public enum SecretFile {
         while data.count <= limit {
             let count = Glibc.read(fd, &buffer, buffer.count)
             if count < 0, errno == EINTR { continue }
-            if count < 0 { throw Refusal(message: "cannot read secret file \(path): \(String(cString: strerror(errno)))", missing: false) }
+            if count < 0 {
+                throw Refusal(
+                    message: "cannot read secret file \(path): \(String(cString: strerror(errno)))", missing: false)
+            }
             if count == 0 { break }
             data.append(contentsOf: buffer[0..<count])
         }
@@ -60,7 +65,8 @@ public enum SecretFile {
         guard fd >= 0 else {
             let code = errno
             throw Refusal(
-                message: "cannot read secret file \(path): \(String(cString: strerror(code)))", missing: code == ENOENT || code == ENOTDIR)
+                message: "cannot read secret file \(path): \(String(cString: strerror(code)))",
+                missing: code == ENOENT || code == ENOTDIR)
         }
         return fd
     }
@@ -68,22 +74,31 @@ public enum SecretFile {
     private static func check(_ fd: Int32, path: String, requirePrivateMode: Bool, limit: Int) throws(Refusal) {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw Refusal(message: "cannot examine secret file \(path): \(String(cString: strerror(errno)))", missing: false)
+            throw Refusal(
+                message: "cannot examine secret file \(path): \(String(cString: strerror(errno)))", missing: false)
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            throw Refusal(message: "secret file \(path) is not a regular file (a device, FIFO, socket or folder cannot hold a secret)", missing: false)
+            throw Refusal(
+                message:
+                    "secret file \(path) is not a regular file (a device, FIFO, socket or folder cannot hold a secret)",
+                missing: false)
         }
         if let system = pseudoFileSystem(fd) {
-            throw Refusal(message: "secret file \(path) is on \(system), not a real file system; it cannot hold a secret", missing: false)
+            throw Refusal(
+                message: "secret file \(path) is on \(system), not a real file system; it cannot hold a secret",
+                missing: false)
         }
         guard info.st_uid == geteuid() else {
-            throw Refusal(message: "secret file \(path) is owned by uid \(info.st_uid), not by this user (uid \(geteuid()))", missing: false)
+            throw Refusal(
+                message: "secret file \(path) is owned by uid \(info.st_uid), not by this user (uid \(geteuid()))",
+                missing: false)
         }
         guard info.st_size <= limit else { throw tooLarge(path, limit: limit) }
         let mode = UInt32(info.st_mode) & 0o777
         if requirePrivateMode, mode & 0o077 != 0 {
             throw Refusal(
-                message: "secret file \(path) has mode \(octal(mode)); it must not be readable by others: chmod 600 \(path)",
+                message:
+                    "secret file \(path) has mode \(octal(mode)); it must not be readable by others: chmod 600 \(path)",
                 missing: false)
         }
     }
@@ -95,13 +110,17 @@ public enum SecretFile {
     }
 
     private static func tooLarge(_ path: String, limit: Int) -> Refusal {
-        Refusal(message: "secret file \(path) is larger than \(limit / 1024) KB; a secret is never that long", missing: false)
+        Refusal(
+            message: "secret file \(path) is larger than \(limit / 1024) KB; a secret is never that long",
+            missing: false)
     }
 
     /// Kernel file systems: views of the kernel's state, never a place for a secret.
     static let pseudoFileSystems: Set<String> = [
-        "proc", "sysfs", "devpts", "debugfs", "tracefs", "securityfs", "cgroup", "cgroup2", "bpf", "configfs", "efivarfs",
-        "pstore", "fusectl", "binfmt_misc", "selinuxfs", "smackfs", "nsfs", "mqueue", "hugetlbfs", "autofs", "rpc_pipefs",
+        "proc", "sysfs", "devpts", "debugfs", "tracefs", "securityfs", "cgroup", "cgroup2", "bpf", "configfs",
+        "efivarfs",
+        "pstore", "fusectl", "binfmt_misc", "selinuxfs", "smackfs", "nsfs", "mqueue", "hugetlbfs", "autofs",
+        "rpc_pipefs",
     ]
 
     /// The type of the kernel file system the open file is on (`proc`, `sysfs`, …), when it is
@@ -109,7 +128,9 @@ public enum SecretFile {
     static func pseudoFileSystem(_ fd: Int32) -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
-        guard length > 0, let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
+        guard length > 0, let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else {
+            return nil
+        }
         let real = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var best: (point: String, type: String)?
         for line in mounts.split(separator: "\n") {

@@ -18,13 +18,16 @@ public enum InputValidation {
             throw .invalid("\(what) name \"\(value)\" must not start or end with spaces")
         }
         if value.count > maximumNameLength {
-            throw .invalid("\(what) name \"\(value.prefix(40))…\" is \(value.count) characters long; the limit is \(maximumNameLength)")
+            throw .invalid(
+                "\(what) name \"\(value.prefix(40))…\" is \(value.count) characters long; the limit is \(maximumNameLength)"
+            )
         }
         if value.contains("/") {
             throw .invalid("\(what) name \"\(value)\" must not contain \"/\" (schedules are addressed as TENANT/NAME)")
         }
         if PlainText.containsControl(value) {
-            throw .invalid("\(what) name \(PlainText.escaped(value).debugDescription) must not contain control characters")
+            throw .invalid(
+                "\(what) name \(PlainText.escaped(value).debugDescription) must not contain control characters")
         }
         if Int64(value) != nil {
             throw .invalid("\(what) name \"\(value)\" must not be a number (numbers address schedules by id)")
@@ -41,9 +44,15 @@ public enum InputValidation {
     /// (a trailing newline, as `$(cat file)` leaves none but `read` may, is refused).
     public static func guid(_ value: String, option: String) throws(TenantPilotError) -> String {
         let groups = value.split(separator: "-", omittingEmptySubsequences: false)
-        let hex = { (text: Substring) in text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) } }
+        let hex = { (text: Substring) in
+            text.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0)
+            }
+        }
         guard groups.map(\.utf8.count) == [8, 4, 4, 4, 12], groups.allSatisfy(hex) else {
-            throw .invalid("\(option) \(PlainText.escaped(value).debugDescription) is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
+            throw .invalid(
+                "\(option) \(PlainText.escaped(value).debugDescription) is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
+            )
         }
         return value.lowercased()
     }
@@ -63,16 +72,23 @@ public enum InputValidation {
         if value.isEmpty || value.count > 128 || value.contains(where: { $0.isWhitespace })
             || PlainText.containsControl(value)
         {
-            throw .invalid("--client-id \(PlainText.escaped(value).debugDescription) is not a valid application (client) id")
+            throw .invalid(
+                "--client-id \(PlainText.escaped(value).debugDescription) is not a valid application (client) id")
         }
         return value
     }
 
     /// An environment variable's name.
     public static func environmentVariableName(_ value: String) throws(TenantPilotError) -> String {
-        let allowed = { (byte: UInt8) in byte == 0x5F || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
-        guard let first = value.utf8.first, !(0x30...0x39).contains(first), value.utf8.count <= 128, value.utf8.allSatisfy(allowed) else {
-            throw .invalid("--client-secret-env \(PlainText.escaped(value).debugDescription) is not an environment variable name (letters, digits, _)")
+        let allowed = { (byte: UInt8) in
+            byte == 0x5F || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+        }
+        guard let first = value.utf8.first, !(0x30...0x39).contains(first), value.utf8.count <= 128,
+            value.utf8.allSatisfy(allowed)
+        else {
+            throw .invalid(
+                "--client-secret-env \(PlainText.escaped(value).debugDescription) is not an environment variable name (letters, digits, _)"
+            )
         }
         return value
     }
@@ -85,7 +101,8 @@ public enum InputValidation {
         else {
             throw .invalid("\(option) \"\(value)\" is not a URL (example: https://graph.microsoft.com)")
         }
-        if components.query != nil || components.fragment != nil || components.user != nil || components.password != nil {
+        if components.query != nil || components.fragment != nil || components.user != nil || components.password != nil
+        {
             throw .invalid("\(option) \"\(value)\" must be a base URL without query, fragment or credentials")
         }
         switch scheme {
@@ -93,7 +110,8 @@ public enum InputValidation {
             break
         case "http":
             guard isLoopback(host) else {
-                throw .invalid("\(option) \"\(value)\" uses plain http:// for a host that is not loopback; use https://")
+                throw .invalid(
+                    "\(option) \"\(value)\" uses plain http:// for a host that is not loopback; use https://")
             }
         default:
             throw .invalid("\(option) \"\(value)\" must use https://")

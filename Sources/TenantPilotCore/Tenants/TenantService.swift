@@ -44,7 +44,7 @@ public struct NewTenant: Sendable {
             // A file that exists must be fit to hold a secret (its mode may still be fixed later).
             do {
                 try SecretFile.check(absolute, requirePrivateMode: false)
-            } catch where !error.missing {
+            } catch  where !error.missing {
                 throw .invalid(error.message)
             } catch {}
             self.secretFile = absolute

@@ -19,7 +19,9 @@ extension TenantPilot {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("How late a cron tick may be and still run its slot (90s, 10m, 1h).", valueName: "duration"))
+        @Option(
+            help: ArgumentHelp(
+                "How late a cron tick may be and still run its slot (90s, 10m, 1h).", valueName: "duration"))
         var grace = "5m"
 
         @Option(help: "How many schedules may run at once.")
@@ -39,17 +41,21 @@ extension TenantPilot {
                 let now = context.dependencies.clock.now()
                 let report = try await Dispatcher(executor: try context.runExecutor(store: store, deadline: deadline))
                     .dispatch(at: now, grace: graceSeconds, concurrency: concurrency, actor: context.actor)
-                context.emit(DispatchDocument(now: ISO8601.string(report.now), runs: report.runs, abandoned: report.abandoned)) {
+                context.emit(
+                    DispatchDocument(now: ISO8601.string(report.now), runs: report.runs, abandoned: report.abandoned)
+                ) {
                     (report.abandoned.map { "run \($0) abandoned (its process died): marked failed ABANDONED" }
                         + report.runs.map(RunText.line)).joined(separator: "\n")
                 }
                 switch report.realigned {
                 case .clockSteppedBack(let last)?:
                     CommandOutput.writeError(
-                        "note: the clock reads earlier than the last dispatch (\(last)); every schedule's next slot was recomputed from now\n")
+                        "note: the clock reads earlier than the last dispatch (\(last)); every schedule's next slot was recomputed from now\n"
+                    )
                 case .zoneDataChanged(let old, let new)?:
                     CommandOutput.writeError(
-                        "note: the time-zone data changed (\(old) → \(new)); every schedule's next slot was recomputed\n")
+                        "note: the time-zone data changed (\(old) → \(new)); every schedule's next slot was recomputed\n"
+                    )
                 case nil:
                     break
                 }
@@ -93,7 +99,8 @@ enum RunText {
         lines.append("  backup set: \(run.backup_set_id.map(String.init) ?? "-")")
         lines.append(
             "  counts:     \(run.counts.policies) policies, \(run.counts.items) items, \(run.counts.failed_items) failed"
-                + (run.counts.skipped_types.isEmpty ? "" : ", skipped types: \(run.counts.skipped_types.joined(separator: ", "))"))
+                + (run.counts.skipped_types.isEmpty
+                    ? "" : ", skipped types: \(run.counts.skipped_types.joined(separator: ", "))"))
         return lines.joined(separator: "\n")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// Waiting in the Graph client ends when its task is cancelled: a fatal error in one policy
@@ -22,8 +23,11 @@ import Testing
 
     @Test func aRequestWhoseTaskIsCancelledEndsWhileTheBodyIsStillComing() async throws {
         try await withSimulator(simulatorConfiguration(.policiesPerType(2))) { simulator in
-            simulator.inject(.hostile(.slowDrip(interval: .milliseconds(500), bytes: 1)), on: .collection(typeKey: "deviceConfiguration"))
-            let client = makeClient(simulator, options: GraphClientOptions(requestTimeout: .seconds(600), requestDeadline: .seconds(600)))
+            simulator.inject(
+                .hostile(.slowDrip(interval: .milliseconds(500), bytes: 1)),
+                on: .collection(typeKey: "deviceConfiguration"))
+            let client = makeClient(
+                simulator, options: GraphClientOptions(requestTimeout: .seconds(600), requestDeadline: .seconds(600)))
             let type = try policyType("deviceConfiguration")
             let listing = Task { await caught { try await client.listPolicies(of: type) } }
             // Wait until the request is being answered, then cancel it.

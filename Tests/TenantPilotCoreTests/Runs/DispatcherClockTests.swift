@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 /// Dispatch with a clock that moved the wrong way, zone rules that changed under the store, and
@@ -64,7 +65,8 @@ import Testing
     @Test func theFirstDispatchRecordsTheZoneDataWithoutRecomputing() async throws {
         let fixture = try EngineFixture()
         try fixture.addSchedule(at: ["02:00"])
-        let report = try await Dispatcher(executor: fixture.executor()).dispatch(at: EngineFixture.instant("2026-01-01T01:00:00Z"))
+        let report = try await Dispatcher(executor: fixture.executor()).dispatch(
+            at: EngineFixture.instant("2026-01-01T01:00:00Z"))
         #expect(report.realigned == nil)
         #expect(try fixture.store.read { db in try StoreMeta.value(db, .zoneDataVersion) } == ScheduleZone.dataVersion)
     }
@@ -72,16 +74,19 @@ import Testing
     @Test func millionsOfMissedMinutesAreCountedInBoundedTime() async throws {
         let fixture = try EngineFixture()
         try fixture.addSchedule(cron: "* * * * *")
-        let report = try await Dispatcher(executor: fixture.executor()).dispatch(at: EngineFixture.instant("9999-06-01T12:00:00Z"))
+        let report = try await Dispatcher(executor: fixture.executor()).dispatch(
+            at: EngineFixture.instant("9999-06-01T12:00:00Z"))
         let missed = try #require(report.runs.first { $0.error_code == "MISSED_SLOT" })
-        #expect(missed.error_message?.hasPrefix("more than 10,000 slots missed") == true, "\(missed.error_message ?? "")")
+        #expect(
+            missed.error_message?.hasPrefix("more than 10,000 slots missed") == true, "\(missed.error_message ?? "")")
         #expect(report.runs.contains { $0.scheduled_for == "9999-06-01T12:00:00Z" && $0.status == "success" })
     }
 
     @Test func aFewMissedSlotsAreStillCountedExactly() async throws {
         let fixture = try EngineFixture()
         try fixture.addSchedule(cron: "0 * * * *")
-        let report = try await Dispatcher(executor: fixture.executor()).dispatch(at: EngineFixture.instant("2026-01-02T00:30:00Z"))
+        let report = try await Dispatcher(executor: fixture.executor()).dispatch(
+            at: EngineFixture.instant("2026-01-02T00:30:00Z"))
         let missed = try #require(report.runs.first { $0.error_code == "MISSED_SLOT" })
         #expect(missed.error_message?.hasPrefix("24 slots missed") == true, "\(missed.error_message ?? "")")
     }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 #if canImport(Glibc)
@@ -38,7 +39,8 @@ import Testing
         let service = TenantService(store: store)
         func request(_ name: String) throws -> NewTenant {
             try NewTenant(
-                name: name, tenantId: "00000000-0000-0000-0000-000000000001", clientId: "app", secretEnv: "S", secretFile: nil,
+                name: name, tenantId: "00000000-0000-0000-0000-000000000001", clientId: "app", secretEnv: "S",
+                secretFile: nil,
                 graphURL: nil, authorityURL: nil)
         }
         _ = try service.add(try request("Caf\u{E9}"), actor: "t", at: Date())
@@ -46,7 +48,10 @@ import Testing
         #expect(try service.find(named: "Cafe\u{301}").name == "Caf\u{E9}")
     }
 
-    @Test(arguments: ["11111111-2222-3333-4444-555555555555\n", " 11111111-2222-3333-4444-555555555555", "11111111-2222-3333-4444-55555555555g"])
+    @Test(arguments: [
+        "11111111-2222-3333-4444-555555555555\n", " 11111111-2222-3333-4444-555555555555",
+        "11111111-2222-3333-4444-55555555555g",
+    ])
     func aGuidMustBeExact(_ value: String) {
         #expect(throws: TenantPilotError.self) { try InputValidation.guid(value, option: "--tenant-id") }
     }
@@ -66,7 +71,9 @@ import Testing
     }
 
     @Test func aHugeZoneNameIsRefusedWithoutLookingForSuggestions() {
-        let error = #expect(throws: TenantPilotError.self) { try ScheduleZone.resolve(String(repeating: "Z", count: 100_000)) }
+        let error = #expect(throws: TenantPilotError.self) {
+            try ScheduleZone.resolve(String(repeating: "Z", count: 100_000))
+        }
         #expect(error?.message.contains("100000 bytes") == true)
     }
 
@@ -89,12 +96,17 @@ import Testing
         #expect(try SecretSource.file(link).read(environment: [:]) == "value")
     }
 
-    @Test(arguments: ["/proc/self/environ", "/proc/self/cmdline", "/sys/kernel/mm/transparent_hugepage/enabled", "/dev/null", "/dev/zero"])
+    @Test(arguments: [
+        "/proc/self/environ", "/proc/self/cmdline", "/sys/kernel/mm/transparent_hugepage/enabled", "/dev/null",
+        "/dev/zero",
+    ])
     func kernelFilesAndDevicesNeverHoldASecret(_ path: String) {
         guard FileManager.default.fileExists(atPath: path) else { return }
         let error = #expect(throws: TenantPilotError.self) { try SecretSource.file(path).read(environment: [:]) }
         #expect(error?.code == GraphErrorCode.credentialsUnavailable)
-        #expect(error?.message.contains("kernel file system") == true || error?.message.contains("not a regular file") == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.contains("kernel file system") == true
+                || error?.message.contains("not a regular file") == true, "\(error?.message ?? "")")
     }
 
     @Test func aFIFONeverHoldsASecretAndNeverBlocks() throws {
@@ -107,7 +119,9 @@ import Testing
 
     @Test func aSecretFileOverEightKilobytesIsRefused() throws {
         let folder = TemporaryDirectory()
-        #expect(try SecretSource.file(try secretFile(folder, String(repeating: "s", count: 8192))).read(environment: [:]).count == 8192)
+        #expect(
+            try SecretSource.file(try secretFile(folder, String(repeating: "s", count: 8192))).read(environment: [:])
+                .count == 8192)
         let error = #expect(throws: TenantPilotError.self) {
             try SecretSource.file(try secretFile(folder, String(repeating: "s", count: 8193))).read(environment: [:])
         }
@@ -164,12 +178,14 @@ import Testing
         let (fixture, set) = try exportFixture()
         let out = TemporaryDirectory()
         let outside = TemporaryDirectory()
-        try FileManager.default.createSymbolicLink(atPath: out.file("deviceConfiguration"), withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: out.file("deviceConfiguration"), withDestinationPath: outside.path)
         let error = #expect(throws: TenantPilotError.self) {
             try BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
         }
         #expect(error?.message.contains("symbolic link") == true, "\(error?.message ?? "")")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty, "nothing written outside --out")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty, "nothing written outside --out")
     }
 
     @Test func anExportReplacesALinkedFileInsteadOfWritingThroughIt() throws {
@@ -202,7 +218,8 @@ import Testing
                 let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
                 _ = try Row.fetchAll(db, sql: "PRAGMA max_page_count = \(pages + 8)")
             }
-            let outcome = await harness.backup(simulator, ["deviceConfiguration", "settingsCatalogPolicy", "groupPolicyConfiguration"])
+            let outcome = await harness.backup(
+                simulator, ["deviceConfiguration", "settingsCatalogPolicy", "groupPolicyConfiguration"])
             #expect(outcome.fatal?.code == "STORE_UNAVAILABLE", "\(String(describing: outcome.fatal))")
             #expect(outcome.backupSetId == nil)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TenantPilotCore
 
 /// Seeded property tests of the three parsers that read what a server or a user sends — the
@@ -8,7 +9,8 @@ import Testing
 /// what is accepted must mean what it says (round trips), and what is generated valid must be
 /// accepted. The seed is fixed, so a failure repeats; `TENANTPILOT_FUZZ_SEED` tries another.
 @Suite struct ParserFuzzTests {
-    static let seed = ProcessInfo.processInfo.environment["TENANTPILOT_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x7E4A_4E75_11_2026
+    static let seed =
+        ProcessInfo.processInfo.environment["TENANTPILOT_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x7E4A_4E75_11_2026
 
     // MARK: - JSON
 
@@ -20,7 +22,8 @@ import Testing
             let input: [UInt8]
             switch round % 4 {
             case 0: input = random.bytes(count: Int(random.next() % 24), alphabet: JSONSeeds.alphabet)
-            case 1, 2: input = random.mutate(seeds[Int(random.next() % UInt64(seeds.count))], splices: JSONSeeds.splices)
+            case 1, 2:
+                input = random.mutate(seeds[Int(random.next() % UInt64(seeds.count))], splices: JSONSeeds.splices)
             default:
                 let value = random.jsonValue(depth: 0)
                 let data = value.canonicalData()
@@ -32,7 +35,10 @@ import Testing
             accepted += 1
             let canonical = value.canonicalData()
             let again = try JSONValue.parse(canonical)
-            #expect(again.canonicalData() == canonical, "not stable: \(String(decoding: canonical, as: UTF8.self)) → \(String(decoding: again.canonicalData(), as: UTF8.self))")
+            #expect(
+                again.canonicalData() == canonical,
+                "not stable: \(String(decoding: canonical, as: UTF8.self)) → \(String(decoding: again.canonicalData(), as: UTF8.self))"
+            )
         }
         #expect(accepted > 1000, "the mutations must reach the parser's accepting paths too")
     }
@@ -56,7 +62,9 @@ import Testing
         for round in 0..<300_000 {
             switch round % 3 {
             case 0:
-                let text = String(decoding: random.bytes(count: Int(random.next() % 40), alphabet: RetryAfterSeeds.alphabet), as: UTF8.self)
+                let text = String(
+                    decoding: random.bytes(count: Int(random.next() % 40), alphabet: RetryAfterSeeds.alphabet),
+                    as: UTF8.self)
                 if let wait = RetryAfter.parse(text, now: now) {
                     #expect(wait > .zero && wait <= longest, "\(text.debugDescription) gave \(wait)")
                 }
@@ -73,7 +81,9 @@ import Testing
                 let offset = TimeInterval(Int64(random.next() % 400_000) - 200_000)
                 let date = now.addingTimeInterval(offset)
                 let text = RetryAfter.httpDateString(date)
-                #expect(RetryAfter.httpDate(text) == Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)), "\(text)")
+                #expect(
+                    RetryAfter.httpDate(text) == Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)),
+                    "\(text)")
                 let wait = RetryAfter.parse(text, now: now)
                 if offset >= 1 {
                     #expect(wait.map { $0 > .zero && $0 <= longest } == true, "\(text) → \(String(describing: wait))")
@@ -81,7 +91,8 @@ import Testing
                     #expect(wait == nil, "a date in the past is no wait: \(text)")
                 }
                 // Mutated dates: nil or a usable wait, never a trap.
-                let mutated = String(decoding: random.mutate(Array(text.utf8), splices: RetryAfterSeeds.splices), as: UTF8.self)
+                let mutated = String(
+                    decoding: random.mutate(Array(text.utf8), splices: RetryAfterSeeds.splices), as: UTF8.self)
                 if let wait = RetryAfter.parse(mutated, now: now) {
                     #expect(wait > .zero && wait <= longest, "\(mutated.debugDescription) gave \(wait)")
                 }
@@ -93,18 +104,23 @@ import Testing
 
     @Test func iso8601IsStrictAndWhatItReadsRoundTrips() {
         var random = SplitMix64(seed: Self.seed &+ 2)
-        let seeds = ["2026-03-29T01:30:00Z", "2026-03-29T01:30Z", "2026-02-28T23:59:59.999+02:00", "9999-12-31T23:59:59-1400"].map {
+        let seeds = [
+            "2026-03-29T01:30:00Z", "2026-03-29T01:30Z", "2026-02-28T23:59:59.999+02:00", "9999-12-31T23:59:59-1400",
+        ].map {
             Array($0.utf8)
         }
         for round in 0..<300_000 {
             switch round % 3 {
             case 0:
-                let text = String(decoding: random.mutate(seeds[Int(random.next() % UInt64(seeds.count))], splices: ISOSeeds.splices), as: UTF8.self)
+                let text = String(
+                    decoding: random.mutate(seeds[Int(random.next() % UInt64(seeds.count))], splices: ISOSeeds.splices),
+                    as: UTF8.self)
                 if let date = ISO8601.parse(text) {
                     #expect(ISO8601.parse(ISO8601.string(date)) == date, "\(text.debugDescription)")
                 }
             case 1:
-                let text = String(decoding: random.bytes(count: Int(random.next() % 30), alphabet: ISOSeeds.alphabet), as: UTF8.self)
+                let text = String(
+                    decoding: random.bytes(count: Int(random.next() % 30), alphabet: ISOSeeds.alphabet), as: UTF8.self)
                 if let date = ISO8601.parse(text) {
                     #expect(ISO8601.parse(ISO8601.string(date)) == date, "\(text.debugDescription)")
                 }
@@ -136,7 +152,9 @@ struct SplitMix64 {
     }
 
     mutating func bytes(count: Int, alphabet: [UInt8]) -> [UInt8] {
-        (0..<count).map { _ in next() % 8 == 0 ? UInt8(truncatingIfNeeded: next()) : alphabet[Int(next() % UInt64(alphabet.count))] }
+        (0..<count).map { _ in
+            next() % 8 == 0 ? UInt8(truncatingIfNeeded: next()) : alphabet[Int(next() % UInt64(alphabet.count))]
+        }
     }
 
     /// A few edits of `input`: bytes flipped, dropped, duplicated, or a splice of a tricky token.
@@ -149,7 +167,10 @@ struct SplitMix64 {
             case 1 where position < bytes.count: bytes.remove(at: position)
             case 2 where position < bytes.count: bytes.insert(bytes[position], at: position)
             case 3: bytes = Array(bytes.prefix(position))
-            default: bytes.insert(contentsOf: Array(splices[Int(next() % UInt64(splices.count))].utf8), at: min(position, bytes.count))
+            default:
+                bytes.insert(
+                    contentsOf: Array(splices[Int(next() % UInt64(splices.count))].utf8), at: min(position, bytes.count)
+                )
             }
         }
         return bytes
@@ -182,19 +203,25 @@ enum JSONSeeds {
         #"[1,-0,1e3,1.5E-7,9223372036854775807,-9223372036854775808,18446744073709551616,"\"\\\/\b\f\n\r\t"]"#,
         #"{"access_token":"x","expires_in":"3599","token_type":"Bearer"}"#, "  \u{FEFF}[]  ", "true", "\"\"",
     ]
-    static let alphabet = Array(#"{}[]:,"\0123456789-+.eEtrufalsn \u"#.utf8) + [0x0A, 0x09, 0xEF, 0xBB, 0xBF, 0xC3, 0xA9]
+    static let alphabet =
+        Array(#"{}[]:,"\0123456789-+.eEtrufalsn \u"#.utf8) + [0x0A, 0x09, 0xEF, 0xBB, 0xBF, 0xC3, 0xA9]
     static let splices = [
-        "1e400", "-", "\\ud800", "\\udc00", "\\u00", "\"", "\\", "[[[[[[", "]]]", "{\"a\":", "nul", "0x10", "01", "1.", ".5", "\u{0}",
+        "1e400", "-", "\\ud800", "\\udc00", "\\u00", "\"", "\\", "[[[[[[", "]]]", "{\"a\":", "nul", "0x10", "01", "1.",
+        ".5", "\u{0}",
         "\u{7F}", "\u{FEFF}", "1e-400", "-9223372036854775809", "9223372036854775808", ",]", ",}",
     ]
 }
 
 enum RetryAfterSeeds {
     static let alphabet = Array("0123456789 -+.eE,:GMTSunMonNovDecday".utf8) + [0x09, 0x00]
-    static let splices = ["99999999999999999999", "-", "1e30", ":", "60", "99", "Feb 29", "00", " ", "GMT", "\u{0}", "Foo,"]
+    static let splices = [
+        "99999999999999999999", "-", "1e30", ":", "60", "99", "Feb 29", "00", " ", "GMT", "\u{0}", "Foo,",
+    ]
 }
 
 enum ISOSeeds {
     static let alphabet = Array("0123456789-:TZtz+.,".utf8) + [0x20]
-    static let splices = ["99", "00", "-", "+", ":", "T", "Z", "60", "24:00", "02-29", "13", "32", ".", "9999999999", " "]
+    static let splices = [
+        "99", "00", "-", "+", ":", "T", "Z", "60", "24:00", "02-29", "13", "32", ".", "9999999999", " ",
+    ]
 }
