@@ -45,14 +45,11 @@ public struct RunDeadline: Sendable, Hashable {
         let race = FirstResult<Value?>()
         return await withCheckedContinuation { continuation in
             race.start(continuation)
-            let timer = Task {
-                try? await Task.sleep(for: limit)
-                race.finish(nil)
-            }
-            Task {
-                race.finish(await task.value)
-                timer.cancel()
-            }
+            // The timer runs on a dispatch queue, not in the cooperative pool, so that work
+            // blocking the pool's threads (a database write waiting for its lock) cannot hold
+            // the deadline back.
+            DispatchQueue.global().asyncAfter(deadline: .now() + GraphTransport.seconds(limit)) { race.finish(nil) }
+            Task { race.finish(await task.value) }
         }
     }
 
