@@ -12,7 +12,10 @@ public struct PolicyTypeSyncReport: Sendable, Equatable, Codable {
     public var failed: Int
     public var errorCode: String?
 
-    public init(type: String, found: Int = 0, new: Int = 0, updated: Int = 0, gone: Int = 0, failed: Int = 0, errorCode: String? = nil) {
+    public init(
+        type: String, found: Int = 0, new: Int = 0, updated: Int = 0, gone: Int = 0, failed: Int = 0,
+        errorCode: String? = nil
+    ) {
         self.type = type
         self.found = found
         self.new = new
@@ -33,7 +36,9 @@ public struct PolicySyncService: Sendable {
     }
 
     /// Records the listing of one type for one tenant, in one transaction.
-    public func record(tenantId: Int64, type: PolicyType, listed: [JSONValue], at instant: Date) throws(TenantPilotError) -> PolicyTypeSyncReport {
+    public func record(tenantId: Int64, type: PolicyType, listed: [JSONValue], at instant: Date)
+        throws(TenantPilotError) -> PolicyTypeSyncReport
+    {
         let stamp = ISO8601.string(instant)
         let entries = listed.compactMap { policy -> (id: String, name: String, hash: String)? in
             guard let id = PolicyIdentity.graphId(of: policy) else { return nil }
@@ -44,7 +49,8 @@ public struct PolicySyncService: Sendable {
         return try store.write { db in
             var report = PolicyTypeSyncReport(type: type.key, found: entries.count, failed: unidentified)
             let existing = try Row.fetchAll(
-                db, sql: "SELECT graph_id, summary_sha256, gone_at FROM policies WHERE tenant_id = ? AND policy_type = ?",
+                db,
+                sql: "SELECT graph_id, summary_sha256, gone_at FROM policies WHERE tenant_id = ? AND policy_type = ?",
                 arguments: [tenantId, type.key])
             var known: [String: (hash: String?, gone: Bool)] = [:]
             for row in existing {
@@ -84,12 +90,17 @@ public enum PolicyIdentity {
         policy["id"]?.stringValue
     }
 
-    /// `displayName`, else `name` (settings catalog uses it), else the id.
+    /// `displayName`, else `name` (settings catalog uses it), else the id. A NUL in it is kept
+    /// as the visible escape `\u{0}`: SQLite's text would end at the NUL and lose the rest.
     public static func displayName(of policy: JSONValue) -> String {
         for key in ["displayName", "name"] {
-            if let value = policy[key]?.stringValue, !value.isEmpty { return value }
+            if let value = policy[key]?.stringValue, !value.isEmpty { return withoutNUL(value) }
         }
-        return policy["id"]?.stringValue ?? "(unnamed)"
+        return withoutNUL(policy["id"]?.stringValue ?? "(unnamed)")
+    }
+
+    static func withoutNUL(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\\u{0}") : text
     }
 }
 

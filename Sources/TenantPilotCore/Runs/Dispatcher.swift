@@ -9,6 +9,8 @@ public struct Dispatcher: Sendable {
 
     /// Default grace window for late cron ticks.
     public static let defaultGrace: TimeInterval = 300
+    /// Missed slots are counted up to this many; past it the message says "more than".
+    static let missedSlotCountCap = 10_000
 
     public init(executor: RunExecutor) {
         self.executor = executor
@@ -21,6 +23,8 @@ public struct Dispatcher: Sendable {
         public var runs: [RunDocument]
         /// Runs found abandoned by dead processes and marked failed.
         public var abandoned: [Int64]
+        /// Why every next slot was recomputed first, if it was.
+        public var realigned: Realignment? = nil
     }
 
     /// A run this dispatch claimed and must execute.
@@ -30,8 +34,11 @@ public struct Dispatcher: Sendable {
         let tenant: Tenant
     }
 
-    public func dispatch(at now: Date, grace: TimeInterval = defaultGrace, concurrency: Int = 4, actor: String = ActorName.system) async throws(TenantPilotError) -> Report {
+    public func dispatch(
+        at now: Date, grace: TimeInterval = defaultGrace, concurrency: Int = 4, actor: String = ActorName.system
+    ) async throws(TenantPilotError) -> Report {
         let abandoned = try recoverAbandoned(at: now, actor: actor)
+        let realigned = try realignNextSlots(at: now, grace: grace)
         let (claimed, skipped) = try claimDueSlots(at: now, grace: grace)
 
         if !claimed.isEmpty || !skipped.isEmpty {
@@ -40,7 +47,8 @@ public struct Dispatcher: Sendable {
                     db, at: now, actor: actor, tenantId: nil, action: "backup_schedule.dispatched",
                     resourceType: "dispatch", resourceId: nil,
                     metadata: [
-                        "runs_created": .int(Int64(claimed.count + skipped.count)), "runs_to_execute": .int(Int64(claimed.count)),
+                        "runs_created": .int(Int64(claimed.count + skipped.count)),
+                        "runs_to_execute": .int(Int64(claimed.count)),
                         "missed_slots_recorded": .int(Int64(skipped.count)), "abandoned": .int(Int64(abandoned.count)),
                     ])
             }
@@ -50,7 +58,7 @@ public struct Dispatcher: Sendable {
         let documents = try store.read { db in
             try (skipped + finished).sorted { $0.rowID < $1.rowID }.map { try RunStore.document(db, $0) }
         }
-        return Report(now: now, runs: documents, abandoned: abandoned)
+        return Report(now: now, runs: documents, abandoned: abandoned, realigned: realigned)
     }
 
     /// Marks runs whose process died `failed`/`ABANDONED`, and drops their unfinished sets so
@@ -63,7 +71,8 @@ public struct Dispatcher: Sendable {
             var recovered: [Int64] = []
             for run in try RunStore.abandonedRuns(db) {
                 let stamp = ISO8601.string(now)
-                let message = "the process that was running it (\(run.process ?? "unknown")) ended before the run finished"
+                let message =
+                    "the process that was running it (\(run.process ?? "unknown")) ended before the run finished"
                 try db.execute(
                     sql: """
                         UPDATE backup_schedule_runs
@@ -94,7 +103,9 @@ public struct Dispatcher: Sendable {
     /// For every schedule whose `next_run_at` has come: claims the latest slot inside the grace
     /// window, records the latest missed slot before it, and advances `next_run_at` — all in one
     /// transaction per schedule, so any number of concurrent dispatchers create each run once.
-    func claimDueSlots(at now: Date, grace: TimeInterval) throws(TenantPilotError) -> (claimed: [ClaimedRun], skipped: [BackupRun]) {
+    func claimDueSlots(at now: Date, grace: TimeInterval) throws(TenantPilotError) -> (
+        claimed: [ClaimedRun], skipped: [BackupRun]
+    ) {
         let nowText = ISO8601.string(now)
         let dueIds = try store.read { db in
             try Int64.fetchAll(
@@ -116,7 +127,9 @@ public struct Dispatcher: Sendable {
         return (claimed, skipped)
     }
 
-    static func claim(_ db: Database, scheduleId: Int64, now: Date, grace: TimeInterval) throws -> (claimed: ClaimedRun?, missed: BackupRun?) {
+    static func claim(_ db: Database, scheduleId: Int64, now: Date, grace: TimeInterval) throws -> (
+        claimed: ClaimedRun?, missed: BackupRun?
+    ) {
         // Re-read inside the write transaction: another dispatcher may have advanced it.
         guard var schedule = try BackupSchedule.fetchOne(db, key: scheduleId), schedule.enabled, !schedule.isRemoved,
             let nextText = schedule.nextRunAt, let next = ISO8601.parse(nextText), next <= now,
@@ -133,16 +146,20 @@ public struct Dispatcher: Sendable {
         // Slots from next_run_at up to the window's start were missed: no catch-up, one record.
         var missedRun: BackupRun?
         if next <= windowStart {
-            let missedCount = timetable.countSlots(after: next.addingTimeInterval(-1), through: windowStart, in: zone, limit: 1_000_000)
+            // Counted up to a cap, so that a gap of years costs no more than a gap of a week.
+            let missedCount = timetable.countSlots(
+                after: next.addingTimeInterval(-1), through: windowStart, in: zone, limit: Self.missedSlotCountCap + 1)
             if missedCount > 0,
                 let latestMissed = timetable.latestSlot(atOrBefore: windowStart, notBefore: next, in: zone)
             {
+                let counted = missedCount > Self.missedSlotCountCap ? "more than 10,000" : "\(missedCount)"
                 let message =
                     missedCount == 1
                     ? "1 slot missed (\(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
-                    : "\(missedCount) slots missed (\(ISO8601.minuteString(next)) to \(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
+                    : "\(counted) slots missed (\(ISO8601.minuteString(next)) to \(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
                 missedRun = try RunStore.recordSkipped(
-                    db, scheduleId: schedule.rowID, tenantId: tenant.rowID, scheduledFor: ISO8601.minuteString(latestMissed),
+                    db, scheduleId: schedule.rowID, tenantId: tenant.rowID,
+                    scheduledFor: ISO8601.minuteString(latestMissed),
                     code: "MISSED_SLOT", message: message, at: now)
                 if missedRun != nil {
                     try db.execute(
@@ -165,7 +182,8 @@ public struct Dispatcher: Sendable {
 
         schedule.nextRunAt = timetable.nextSlot(after: now, in: zone).map(ISO8601.minuteString)
         try db.execute(
-            sql: "UPDATE backup_schedules SET next_run_at = ? WHERE id = ?", arguments: [schedule.nextRunAt, schedule.rowID])
+            sql: "UPDATE backup_schedules SET next_run_at = ? WHERE id = ?",
+            arguments: [schedule.nextRunAt, schedule.rowID])
         return (claimed, missedRun)
     }
 
@@ -180,7 +198,8 @@ public struct Dispatcher: Sendable {
                 guard let next = pending.popFirst() else { return }
                 group.addTask {
                     do throws(TenantPilotError) {
-                        return .success(try await executor.execute(next.run, schedule: next.schedule, tenant: next.tenant))
+                        return .success(
+                            try await executor.execute(next.run, schedule: next.schedule, tenant: next.tenant))
                     } catch {
                         return .failure(error)
                     }

@@ -8,12 +8,18 @@ public struct RunExecutor: Sendable {
     public let registry: PolicyTypeRegistry
     public let clock: Clock
     public let backup: any BackupPerforming
+    /// How long the Graph part of one run may take (`--run-timeout`).
+    public let deadline: RunDeadline
 
-    public init(store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming) {
+    public init(
+        store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming,
+        deadline: RunDeadline = .standard
+    ) {
         self.store = store
         self.registry = registry
         self.clock = clock
         self.backup = backup
+        self.deadline = deadline
     }
 
     /// Path of the per-schedule lock file.
@@ -72,13 +78,26 @@ public struct RunExecutor: Sendable {
                     skippedTypes: unknown))
         }
 
-        // 4. Sync, then backup.
-        let outcome = await backup.backup(
-            tenant: tenant, types: known, scheduleId: schedule.rowID, runId: runId, actor: actor, at: clock.now(),
-            progress: progress)
+        // 4. Sync, then backup — within the run's deadline.
+        let (backup, instant, scheduleId) = (self.backup, clock.now(), schedule.rowID)
+        let work = await deadline.run {
+            await backup.backup(
+                tenant: tenant, types: known, scheduleId: scheduleId, runId: runId, actor: actor, at: instant,
+                progress: progress)
+        }
 
         // 5. Status.
-        var result = RunResult.from(outcome, knownTypes: known.count, unknownTypes: unknown)
+        var result: RunResult
+        switch work {
+        case .finished(let outcome):
+            result = RunResult.from(outcome, knownTypes: known.count, unknownTypes: unknown)
+        case .timedOut(let outcome):
+            result = RunResult.from(outcome, knownTypes: known.count, unknownTypes: unknown).timedOut(after: deadline)
+        case .abandoned:
+            try dropUnfinishedSets(of: runId)
+            result = RunResult(
+                status: .failed, code: RunDeadline.errorCode, message: RunResult.timeoutMessage(deadline))
+        }
 
         // 7. Retention after a usable run.
         if result.status == .success || result.status == .partial {
@@ -93,6 +112,15 @@ public struct RunExecutor: Sendable {
 
         // 8. Bookkeeping, audit, notification.
         return try finish(runId, schedule: schedule, tenant: tenant, actor: actor, result: result)
+    }
+
+    /// Deletes the half-written set of a run whose work was abandoned at its deadline.
+    func dropUnfinishedSets(of runId: Int64) throws(TenantPilotError) {
+        try store.write { db in
+            let building = try Int64.fetchAll(
+                db, sql: "SELECT id FROM backup_sets WHERE run_id = ? AND status = 'building'", arguments: [runId])
+            _ = try BackupSetDeletion.delete(db, setIds: building)
+        }
     }
 
     /// Ends a run: its row, the schedule's last run, `run_completed`, and for an interactive
@@ -195,6 +223,21 @@ struct RunResult: Sendable {
             policies: outcome.policies, items: outcome.items, failedItems: outcome.failedItems,
             skippedTypes: unknownTypes + failedKeys)
         return result
+    }
+
+    /// The run passed its deadline: whatever was captured before it stays (`partial`), and the
+    /// code says why the rest is missing.
+    func timedOut(after deadline: RunDeadline) -> RunResult {
+        var result = self
+        result.status = backupSetId == nil ? .failed : .partial
+        result.code = RunDeadline.errorCode
+        result.message = Self.timeoutMessage(deadline)
+        if result.status == .failed { result.backupSetId = nil }
+        return result
+    }
+
+    static func timeoutMessage(_ deadline: RunDeadline) -> String {
+        "the run passed its deadline of \(deadline.description) (--run-timeout) and was stopped; what was not captured by then is missing"
     }
 
     private static func describe(_ failures: [(key: String, error: TenantPilotError)]) -> String {

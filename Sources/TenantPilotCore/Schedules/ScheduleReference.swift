@@ -15,7 +15,9 @@ public enum ScheduleReference: Sendable, Equatable, CustomStringConvertible {
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw .invalid("\"\(text)\" is not a schedule id or TENANT/NAME; see `tenantpilot schedules list`")
         }
-        self = .name(tenant: String(parts[0]), schedule: String(parts[1]))
+        self = .name(
+            tenant: InputValidation.normalized(String(parts[0])), schedule: InputValidation.normalized(String(parts[1]))
+        )
     }
 
     public var description: String {
@@ -36,8 +38,11 @@ public enum ScheduleReference: Sendable, Equatable, CustomStringConvertible {
             guard let tenant = try Tenant.filter(Column("name") == tenantName).fetchOne(db) else {
                 throw TenantPilotError.notFound("no tenant named \"\(tenantName)\"; see `tenantpilot tenants list`")
             }
-            schedule = try BackupSchedule
-                .filter(Column("tenant_id") == tenant.id && Column("name") == scheduleName && Column("removed_at") == nil)
+            schedule =
+                try BackupSchedule
+                .filter(
+                    Column("tenant_id") == tenant.id && Column("name") == scheduleName && Column("removed_at") == nil
+                )
                 .fetchOne(db)
         }
         guard let schedule, let tenant = try Tenant.fetchOne(db, key: schedule.tenantId) else {

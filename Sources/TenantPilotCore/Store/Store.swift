@@ -90,34 +90,36 @@ public final class Store: Sendable {
 
     func ensureLockDirectory() throws(TenantPilotError) {
         do {
-            try FileManager.default.createDirectory(
-                atPath: lockDirectory, withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700])
+            try SafeFiles.makeDirectories(lockDirectory, mode: 0o700)
         } catch {
-            throw .failed("cannot create the lock folder \(lockDirectory): \(error.localizedDescription)", code: "STORE_UNAVAILABLE")
+            throw .failed("cannot create the lock folder \(error.message)", code: "STORE_UNAVAILABLE")
         }
     }
 
-    /// Creates the folder (0700) and the file (0600) before SQLite does, so the file is never
-    /// readable by others, not even for a moment. SQLite gives `-wal`/`-shm` the file's mode.
+    /// Creates the folders (0700) and the file (0600) before SQLite does — exactly those modes
+    /// whatever the umask, and never through a symbolic link — so the file is never readable by
+    /// others, not even for a moment. SQLite gives `-wal`/`-shm` the file's mode.
     private static func prepareFile(at url: URL) throws(TenantPilotError) {
-        let directory = url.deletingLastPathComponent()
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: directory.path) {
-            do {
-                try manager.createDirectory(
-                    at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw .failed("cannot create the store folder \(directory.path): \(error.localizedDescription)", code: "STORE_UNAVAILABLE")
+        do {
+            try SafeFiles.makeDirectories(url.deletingLastPathComponent().path, mode: 0o700)
+            switch SafeFiles.entry(at: url.path) {
+            case .missing:
+                try SafeFiles.createFile(url.path, mode: 0o600)
+            case .danglingLink:
+                throw TenantPilotError.failed(
+                    "the store \(url.path) is a symbolic link to nothing; the store is never created through a link",
+                    code: "STORE_UNAVAILABLE")
+            case .directory, .other:
+                throw TenantPilotError.failed("the store \(url.path) is not a regular file", code: "STORE_UNAVAILABLE")
+            case .file, .link:
+                break
             }
-        }
-        if !manager.fileExists(atPath: url.path) {
-            let fd = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if fd >= 0 {
-                close(fd)
-            } else if errno != EEXIST {
-                throw .failed("cannot create the store \(url.path): \(String(cString: strerror(errno)))", code: "STORE_UNAVAILABLE")
-            }
+        } catch let error as SafeFiles.Failure {
+            throw .failed("cannot create the store \(error.message)", code: "STORE_UNAVAILABLE")
+        } catch let error as TenantPilotError {
+            throw error
+        } catch {
+            throw .failed("cannot create the store \(url.path): \(error)", code: "STORE_UNAVAILABLE")
         }
     }
 

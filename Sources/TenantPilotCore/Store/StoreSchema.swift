@@ -19,6 +19,10 @@ enum StoreSchema {
         migrator.registerMigration("v4_runs_without_schedule") { db in
             try db.execute(sql: v4RunsWithoutSchedule)
         }
+        // StoreMeta.swift.
+        migrator.registerMigration("v5_store_meta") { db in
+            try db.execute(sql: v5StoreMeta)
+        }
         // Rebuilds `tenants` (see StoreSchema+CertificateCredentials.swift).
         migrator.registerMigration(certificateCredentialsMigration, migrate: migrateToCertificateCredentials)
         return migrator

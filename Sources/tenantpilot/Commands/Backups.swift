@@ -26,13 +26,19 @@ extension TenantPilot.Backups {
 
         mutating func run() async throws {
             try await global.run { context in
-                let reference = try schedule.map { (text: String) throws(TenantPilotError) in try ScheduleReference(parsing: text) }
+                let reference = try schedule.map { (text: String) throws(TenantPilotError) in
+                    try ScheduleReference(parsing: text)
+                }
                 let store = try context.openStore()
-                let tenantId = try tenant.map { (name: String) throws(TenantPilotError) in try TenantService(store: store).find(named: name).rowID }
+                let tenantId = try tenant.map { (name: String) throws(TenantPilotError) in
+                    try TenantService(store: store).find(named: name).rowID
+                }
                 let scheduleId = try reference.map { (ref: ScheduleReference) throws(TenantPilotError) in
                     try ScheduleService(store: store).find(ref).schedule.rowID
                 }
-                let sets = try BackupSetStore(store: store).listSets(tenantId: tenantId, scheduleId: scheduleId).map { BackupSetDocument($0) }
+                let sets = try BackupSetStore(store: store).listSets(tenantId: tenantId, scheduleId: scheduleId).map {
+                    BackupSetDocument($0)
+                }
                 context.emit(["backup_sets": sets]) {
                     if sets.isEmpty { return "no backup sets" }
                     return TextTable(
@@ -73,7 +79,9 @@ extension TenantPilot.Backups {
                     lines.append(
                         TextTable(
                             header: ["TYPE", "GRAPH ID", "NAME", "SHA-256"],
-                            rows: (document.items ?? []).map { [$0.type, $0.graph_id, $0.display_name, String($0.sha256.prefix(12))] }
+                            rows: (document.items ?? []).map {
+                                [$0.type, $0.graph_id, $0.display_name, String($0.sha256.prefix(12))]
+                            }
                         ).render())
                     return lines.joined(separator: "\n")
                 }
@@ -93,8 +101,9 @@ extension TenantPilot.Backups {
 
         mutating func run() async throws {
             try await global.run { context in
-                let directory = URL(fileURLWithPath: out)
-                let files = try BackupExporter(store: BackupSetStore(store: try context.openStore())).export(setId: setId, to: directory)
+                let directory = try BackupExporter.outputFolder(out)
+                let files = try BackupExporter(store: BackupSetStore(store: try context.openStore())).export(
+                    setId: setId, to: directory)
                 context.emit(ExportDocument(set_id: setId, out: directory.path, files: files.map(\.path))) {
                     "exported \(files.count) items of backup set \(setId) to \(directory.path)"
                 }
@@ -115,9 +124,12 @@ extension TenantPilot.Backups {
         mutating func run() async throws {
             try await global.run { context in
                 let diff = try BackupDiff.compare(
-                    from: from, to: to, store: BackupSetStore(store: try context.openStore()), registry: try context.registry())
+                    from: from, to: to, store: BackupSetStore(store: try context.openStore()),
+                    registry: try context.registry())
                 context.emit(diff) {
-                    var lines = ["backup set \(from) → \(to): \(diff.added.count) added, \(diff.removed.count) removed, \(diff.changed.count) changed, \(diff.unchanged) unchanged"]
+                    var lines = [
+                        "backup set \(from) → \(to): \(diff.added.count) added, \(diff.removed.count) removed, \(diff.changed.count) changed, \(diff.unchanged) unchanged"
+                    ]
                     lines += diff.added.map { "+ \($0.type)  \($0.display_name)  (\($0.graph_id))" }
                     lines += diff.removed.map { "- \($0.type)  \($0.display_name)  (\($0.graph_id))" }
                     for entry in diff.changed {

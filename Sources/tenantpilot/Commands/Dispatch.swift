@@ -19,11 +19,15 @@ extension TenantPilot {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("How late a cron tick may be and still run its slot (90s, 10m, 1h).", valueName: "duration"))
+        @Option(
+            help: ArgumentHelp(
+                "How late a cron tick may be and still run its slot (90s, 10m, 1h).", valueName: "duration"))
         var grace = "5m"
 
         @Option(help: "How many schedules may run at once.")
         var concurrency = 4
+
+        @OptionGroup var timeout: RunTimeoutOption
 
         mutating func run() async throws {
             try await global.run { context in
@@ -31,13 +35,29 @@ extension TenantPilot {
                 guard (1...256).contains(concurrency) else {
                     throw TenantPilotError.invalid("--concurrency \(concurrency) must be between 1 and 256")
                 }
+                let deadline = try timeout.deadline()
+                context.announceClock()
                 let store = try context.openStore()
                 let now = context.dependencies.clock.now()
-                let report = try await Dispatcher(executor: try context.runExecutor(store: store))
+                let report = try await Dispatcher(executor: try context.runExecutor(store: store, deadline: deadline))
                     .dispatch(at: now, grace: graceSeconds, concurrency: concurrency, actor: context.actor)
-                context.emit(DispatchDocument(now: ISO8601.string(report.now), runs: report.runs, abandoned: report.abandoned)) {
+                context.emit(
+                    DispatchDocument(now: ISO8601.string(report.now), runs: report.runs, abandoned: report.abandoned)
+                ) {
                     (report.abandoned.map { "run \($0) abandoned (its process died): marked failed ABANDONED" }
                         + report.runs.map(RunText.line)).joined(separator: "\n")
+                }
+                switch report.realigned {
+                case .clockSteppedBack(let last)?:
+                    CommandOutput.writeError(
+                        "note: the clock reads earlier than the last dispatch (\(last)); every schedule's next slot was recomputed from now\n"
+                    )
+                case .zoneDataChanged(let old, let new)?:
+                    CommandOutput.writeError(
+                        "note: the time-zone data changed (\(old) → \(new)); every schedule's next slot was recomputed\n"
+                    )
+                case nil:
+                    break
                 }
                 let statuses = Set(report.runs.map(\.status))
                 if statuses.contains("failed") { throw ExitCode(1) }
@@ -95,7 +115,8 @@ enum RunText {
         }
         lines.append(
             "  counts:     \(run.counts.policies) policies, \(run.counts.items) items, \(run.counts.failed_items) failed"
-                + (run.counts.skipped_types.isEmpty ? "" : ", skipped types: \(run.counts.skipped_types.joined(separator: ", "))"))
+                + (run.counts.skipped_types.isEmpty
+                    ? "" : ", skipped types: \(run.counts.skipped_types.joined(separator: ", "))"))
         return lines.joined(separator: "\n")
     }
 

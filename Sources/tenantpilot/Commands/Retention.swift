@@ -36,7 +36,10 @@ extension TenantPilot.Retention {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: ArgumentHelp("Only this schedule (id or TENANT/NAME, see `tenantpilot schedules list`).", valueName: "schedule"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Only this schedule (id or TENANT/NAME, see `tenantpilot schedules list`).", valueName: "schedule"))
         var schedule: String?
 
         @Flag(name: .long, help: "Show what would be deleted; delete nothing and write no audit entry.")
@@ -46,7 +49,10 @@ extension TenantPilot.Retention {
             let scheduleText = schedule
             let dryRun = dryRun
             try await global.run { context in
-                let reference = try scheduleText.map { (text: String) throws(TenantPilotError) in try ScheduleReference(parsing: text) }
+                let reference = try scheduleText.map { (text: String) throws(TenantPilotError) in
+                    try ScheduleReference(parsing: text)
+                }
+                if !dryRun { context.announceClock() }
                 let store = try context.openStore()
                 let scheduleId = try reference.map { (reference: ScheduleReference) throws(TenantPilotError) -> Int64 in
                     // An id is taken as it is (a removed schedule's sets can still be reported);

@@ -21,13 +21,16 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var timeout: RunTimeoutOption
         @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
 
         mutating func run() async throws {
             try await global.run { context in
                 let reference = try ScheduleReference(parsing: schedule)
+                let deadline = try timeout.deadline()
+                context.announceClock()
                 let store = try context.openStore()
-                let runs = ManualRuns(executor: try context.runExecutor(store: store))
+                let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
                 let finished = try await runs.runNow(
                     reference, actor: context.actor, at: context.dependencies.clock.now(),
                     progress: ProgressLine.make(context))
@@ -51,12 +54,15 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var timeout: RunTimeoutOption
         @Argument(help: "The run to retry.") var runId: Int64
 
         mutating func run() async throws {
             try await global.run { context in
+                let deadline = try timeout.deadline()
+                context.announceClock()
                 let store = try context.openStore()
-                let runs = ManualRuns(executor: try context.runExecutor(store: store))
+                let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
                 let finished = try await runs.retry(
                     runId: runId, actor: context.actor, at: context.dependencies.clock.now(),
                     progress: ProgressLine.make(context))
@@ -89,12 +95,12 @@ enum ProgressLine {
                     1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
                 text += ", waiting \(seconds) s for Graph's request budget"
             }
-            FileHandle.standardError.write(Data(text.utf8))
+            CommandOutput.writeError(text)
         }
     }
 
     static func clear(_ context: CommandContext) {
         guard !context.json, isatty(STDERR_FILENO) == 1 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        CommandOutput.writeError("\r\u{1B}[K")
     }
 }

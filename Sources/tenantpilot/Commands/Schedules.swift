@@ -8,20 +8,30 @@ extension TenantPilot {
         static let configuration = CommandConfiguration(
             commandName: "schedules",
             abstract: "Manage backup schedules.",
-            subcommands: [Add.self, List.self, Show.self, Update.self, Enable.self, Disable.self, Remove.self, Next.self]
+            subcommands: [
+                Add.self, List.self, Show.self, Update.self, Enable.self, Disable.self, Remove.self, Next.self,
+            ]
         )
     }
 }
 
 /// Timetable options shared by `schedules add` and `schedules update`.
 struct TimetableOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Local time HH:MM in the schedule's zone (repeatable, or comma-separated).", valueName: "HH:MM"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Local time HH:MM in the schedule's zone (repeatable, or comma-separated).", valueName: "HH:MM"))
     var at: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Weekdays for --at: mon,tue,… or mon-fri (default every day).", valueName: "days"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Weekdays for --at: mon,tue,… or mon-fri (default every day).", valueName: "days"))
     var days: String?
 
-    @Option(name: .long, help: ArgumentHelp("5-field cron expression read in the schedule's zone, e.g. \"0 2 * * 1-5\".", valueName: "expr"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "5-field cron expression read in the schedule's zone, e.g. \"0 2 * * 1-5\".", valueName: "expr"))
     var cron: String?
 }
 
@@ -43,7 +53,9 @@ extension TenantPilot.Schedules {
         @Option(help: "Schedule name, unique within the tenant.") var name: String
         @Option(help: ArgumentHelp("IANA time zone, e.g. Europe/Berlin.", valueName: "zone")) var timezone: String
         @OptionGroup var timetable: TimetableOptions
-        @Option(help: ArgumentHelp("Policy-type keys, comma-separated (see `tenantpilot policy-types list`).", valueName: "k1,k2"))
+        @Option(
+            help: ArgumentHelp(
+                "Policy-type keys, comma-separated (see `tenantpilot policy-types list`).", valueName: "k1,k2"))
         var types: [String] = []
         @Option(name: .customLong("keep-last"), help: "Backup sets to keep (default 30).") var keepLast: Int?
         @Flag(help: "Create the schedule disabled.") var disabled = false
@@ -55,7 +67,9 @@ extension TenantPilot.Schedules {
                     tenantName: tenant, name: name, timezone: timezone, at: timetable.at, days: timetable.days,
                     cron: timetable.cron, types: types, keepLast: keepLast, enabled: !disabled,
                     registry: try context.registry(), now: now)
-                let entry = try ScheduleService(store: try context.openStore()).add(draft, actor: context.actor, at: now)
+                context.announceClock()
+                let entry = try ScheduleService(store: try context.openStore()).add(
+                    draft, actor: context.actor, at: now)
                 context.emit(entry.document) { ScheduleText.detail(entry.document) }
             }
         }
@@ -80,7 +94,8 @@ extension TenantPilot.Schedules {
                         header: ["ID", "TENANT/NAME", "ENABLED", "TIMETABLE", "ZONE", "NEXT RUN (UTC)", "LAST RUN"],
                         rows: documents.map { document in
                             [
-                                String(document.id), "\(document.tenant)/\(document.name)", document.enabled ? "yes" : "no",
+                                String(document.id), "\(document.tenant)/\(document.name)",
+                                document.enabled ? "yes" : "no",
                                 document.timetable_summary, document.timezone, document.next_run_at ?? "-",
                                 document.last_run_at.map { "\($0) \(document.last_run_status ?? "")" } ?? "-",
                             ]
@@ -124,7 +139,8 @@ extension TenantPilot.Schedules {
         @Option(help: "New name.") var name: String?
         @Option(help: ArgumentHelp("New IANA time zone.", valueName: "zone")) var timezone: String?
         @OptionGroup var timetable: TimetableOptions
-        @Option(help: ArgumentHelp("New policy-type keys, comma-separated.", valueName: "k1,k2")) var types: [String] = []
+        @Option(help: ArgumentHelp("New policy-type keys, comma-separated.", valueName: "k1,k2")) var types: [String] =
+            []
         @Option(name: .customLong("keep-last"), help: "New number of sets to keep.") var keepLast: Int?
 
         mutating func run() async throws {
@@ -133,6 +149,7 @@ extension TenantPilot.Schedules {
                 let changes = try ScheduleChanges(
                     name: name, timezone: timezone, at: timetable.at, days: timetable.days, cron: timetable.cron,
                     types: types, keepLast: keepLast, registry: try context.registry())
+                context.announceClock()
                 let entry = try ScheduleService(store: try context.openStore())
                     .update(reference, changes: changes, actor: context.actor, at: context.dependencies.clock.now())
                 context.emit(entry.document) { ScheduleText.detail(entry.document) }
@@ -151,6 +168,7 @@ extension TenantPilot.Schedules {
 
         mutating func run() async throws {
             try await global.run { context in
+                context.announceClock()
                 try ScheduleText.toggle(schedule, enabled: true, context: context)
             }
         }
@@ -202,16 +220,20 @@ extension TenantPilot.Schedules {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
         @Option(help: "How many slots (1–1000).") var count = 5
-        @Option(help: ArgumentHelp("Count from this instant instead of now (ISO-8601).", valueName: "instant")) var after: String?
+        @Option(help: ArgumentHelp("Count from this instant instead of now (ISO-8601).", valueName: "instant"))
+        var after: String?
 
         mutating func run() async throws {
             try await global.run { context in
                 let reference = try ScheduleReference(parsing: schedule)
-                guard (1...1000).contains(count) else { throw TenantPilotError.invalid("--count \(count) must be between 1 and 1000") }
+                guard (1...1000).contains(count) else {
+                    throw TenantPilotError.invalid("--count \(count) must be between 1 and 1000")
+                }
                 var start = context.dependencies.clock.now()
                 if let after {
                     guard let instant = ISO8601.parse(after) else {
-                        throw TenantPilotError.invalid("--after \"\(after)\" is not an ISO-8601 instant (example: 2026-03-29T00:00:00Z)")
+                        throw TenantPilotError.invalid(
+                            "--after \"\(after)\" is not an ISO-8601 instant (example: 2026-03-29T00:00:00Z)")
                     }
                     start = instant
                 }
@@ -222,7 +244,8 @@ extension TenantPilot.Schedules {
                     let header = "next slots of \(entry.tenant.name)/\(entry.schedule.name) (\(zone.identifier))"
                     return header + "\n"
                         + TextTable(
-                            header: ["UTC", "LOCAL", "OFFSET"], rows: documents.map { [$0.utc, $0.local, $0.utc_offset] }
+                            header: ["UTC", "LOCAL", "OFFSET"],
+                            rows: documents.map { [$0.utc, $0.local, $0.utc_offset] }
                         ).render()
                 }
             }
@@ -241,7 +264,8 @@ enum ScheduleText {
             "  keep last:   \(document.keep_last)",
         ]
         if let next = document.next_run_at {
-            lines.append("  next run:    \(next) UTC = \(document.next_run_local ?? "?") \(document.next_run_utc_offset ?? "")")
+            lines.append(
+                "  next run:    \(next) UTC = \(document.next_run_local ?? "?") \(document.next_run_utc_offset ?? "")")
         } else {
             lines.append("  next run:    - \(document.enabled ? "" : "(disabled)")")
         }
@@ -255,7 +279,10 @@ enum ScheduleText {
             .setEnabled(reference, enabled, actor: context.actor, at: context.dependencies.clock.now())
         context.emit(entry.document) {
             let state = enabled ? "enabled" : "disabled"
-            let prefix = changed ? "schedule \(entry.tenant.name)/\(entry.schedule.name) \(state)" : "schedule \(entry.tenant.name)/\(entry.schedule.name) was already \(state)"
+            let prefix =
+                changed
+                ? "schedule \(entry.tenant.name)/\(entry.schedule.name) \(state)"
+                : "schedule \(entry.tenant.name)/\(entry.schedule.name) was already \(state)"
             return prefix + (entry.schedule.nextRunAt.map { "; next run \($0) UTC" } ?? "")
         }
     }

@@ -83,7 +83,7 @@ extension TenantPilot.Tenants {
                 let tenant = try TenantService(store: try context.openStore())
                     .add(request, actor: context.actor, at: context.dependencies.clock.now())
                 for warning in request.certificate?.warnings ?? [] {
-                    FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                    CommandOutput.writeError("warning: " + CommandOutput.visible(warning) + "\n")
                 }
                 context.emit(TenantDocument(tenant)) {
                     if let certificate = request.certificate {
