@@ -26,7 +26,7 @@ struct RetentionBenchmark: AsyncParsableCommand {
         let items = (0..<policies).map(SyntheticTenant.item)
         let payloadBytes = items.map { $0.payload.canonicalData().count }
 
-        let (tenantId, scheduleId) = try Self.prepare(path: path, keepLast: keepLast)
+        let (tenantId, scheduleId) = try await Self.prepare(path: path, keepLast: keepLast)
         let emptySize = Self.fileSize(path)
         var sizes: [Int] = []
         var backupTimes: [Duration] = []
@@ -36,7 +36,7 @@ struct RetentionBenchmark: AsyncParsableCommand {
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         for day in 0..<days {
             let at = start.addingTimeInterval(Double(day) * 86_400)
-            let result = try Self.oneDay(
+            let result = try await Self.oneDay(
                 path: path, tenantId: tenantId, scheduleId: scheduleId, items: items, at: at, clock: clock)
             backupTimes.append(result.backup)
             retentionTimes.append(result.retention)
@@ -83,9 +83,8 @@ struct RetentionBenchmark: AsyncParsableCommand {
     // MARK: - Helpers
 
     /// Creates the store with one tenant and one schedule.
-    static func prepare(path: String, keepLast: Int) throws -> (tenant: Int64, schedule: Int64) {
-        let store = try Store.open(path: path)
-        return try store.writer.write { db in
+    static func prepare(path: String, keepLast: Int) async throws -> (tenant: Int64, schedule: Int64) {
+        try await BenchStore.seed(path: path) { db in
             try db.execute(
                 sql: """
                     INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
@@ -107,21 +106,19 @@ struct RetentionBenchmark: AsyncParsableCommand {
     /// One day as cron would run it: open the store, back up, apply retention, close.
     static func oneDay(
         path: String, tenantId: Int64, scheduleId: Int64, items: [NewBackupItem], at: Date, clock: ContinuousClock
-    ) throws -> (backup: Duration, retention: Duration, setsDeleted: Int) {
-        let store = try Store.open(path: path)
+    ) async throws -> (backup: Duration, retention: Duration, setsDeleted: Int) {
+        let store = try await Store.open(path: path)
         let backups = BackupSetStore(store: store)
-        let backupTime = try clock.measure {
-            let id = try backups.beginSet(tenantId: tenantId, scheduleId: scheduleId, runId: nil, at: at)
-            try backups.addItems(setId: id, items: items)
-            try backups.completeSet(setId: id, status: .complete, at: at.addingTimeInterval(120))
-        }
-        var deleted = 0
-        let retentionTime = try clock.measure {
-            deleted = try RetentionService(store: store).apply(
-                scheduleId: scheduleId, dryRun: false, actor: "bench", at: at.addingTimeInterval(121)
-            ).setsDeleted
-        }
-        return (backupTime, retentionTime, deleted)
+        let backupStart = clock.now
+        let id = try await backups.beginSet(tenantId: tenantId, scheduleId: scheduleId, runId: nil, at: at)
+        try await backups.addItems(setId: id, items: items)
+        try await backups.completeSet(setId: id, status: .complete, at: at.addingTimeInterval(120))
+        let backupTime = clock.now - backupStart
+        let retentionStart = clock.now
+        let deleted = try await RetentionService(store: store).apply(
+            scheduleId: scheduleId, dryRun: false, actor: "bench", at: at.addingTimeInterval(121)
+        ).setsDeleted
+        return (backupTime, clock.now - retentionStart, deleted)
     }
 
     static func fileSize(_ path: String) -> Int {

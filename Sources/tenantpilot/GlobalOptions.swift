@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TenantPilotCore
 
-/// `--db`, `--json`, `--actor`, `--now`: shared by every subcommand through `@OptionGroup`.
+/// `--db`, `--json`, `--actor`, `--now` and the diagnostics: shared by every subcommand through
+/// `@OptionGroup`.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("SQLite store (else $TENANTPILOT_DB, else $TENANTPILOT_HOME/tenantpilot.sqlite).", valueName: "path"))
     var db: String?
@@ -15,6 +17,17 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("The clock for this invocation, ISO-8601 (else $TENANTPILOT_NOW).", valueName: "instant"))
     var now: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp("Diagnostics on stderr from this level up (default warning).", valueName: "level"))
+    var logLevel: Logger.Level?
+
+    @Flag(name: .long, help: "Diagnostics on stderr from level debug up (as --log-level debug).")
+    var verbose = false
+
+    /// The level of the diagnostic stream: `--log-level`, else debug with `--verbose`, else warning.
+    var diagnosticLevel: Logger.Level { logLevel ?? (verbose ? .debug : .warning) }
 
     /// Runs a command body with its context, rendering any error once, as SPEC §3 asks:
     /// a message on stderr, with `--json` also `{"error": {...}}` on stdout, and the exit code.
@@ -42,6 +55,25 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// A subcommand of `tenantpilot`: it maps its flags to a service call in `run(in:)`; opening the
+/// context and rendering errors (once, with the exit code of SPEC §3) is done here for all.
+protocol TenantPilotCommand: AsyncParsableCommand {
+    var global: GlobalOptions { get }
+
+    /// The command's work. Throws `TenantPilotError` for failures and `ExitCode` for a
+    /// non-zero exit after its output.
+    func run(in context: CommandContext) async throws
+}
+
+extension TenantPilotCommand {
+    mutating func run() async throws {
+        let command = self
+        try await global.run { context in try await command.run(in: context) }
+    }
+}
+
 /// What a command body works with: the resolved options and the injected dependencies.
 struct CommandContext {
     let json: Bool
@@ -64,12 +96,16 @@ struct CommandContext {
         self.json = options.json
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
         self.databasePath = StateLocation.databasePath(explicit: options.db, environment: environment)
-        self.dependencies = Dependencies(clock: clock, environment: environment)
+        self.dependencies = Dependencies(
+            clock: clock, environment: environment, logger: Diagnostics.logger(level: options.diagnosticLevel))
     }
 
+    /// The invocation's clock, read now.
+    var now: Date { dependencies.clock.now() }
+
     /// Opens (and migrates) the store.
-    func openStore() throws(TenantPilotError) -> Store {
-        try Store.open(path: databasePath)
+    func openStore() async throws(TenantPilotError) -> Store {
+        try await Store.open(path: databasePath, logger: dependencies.logger)
     }
 
     /// The policy-type registry of this invocation.
@@ -86,13 +122,16 @@ struct CommandContext {
             if !text.isEmpty { CommandOutput.printLine(text) }
         }
     }
-}
 
-extension CommandContext {
+    /// Ends the command with `status` (SPEC §3) after its output; returns for 0.
+    func exit(with status: Int32) throws {
+        if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
     /// The run pipeline for this invocation, backed by the real Graph client.
     func runExecutor(store: Store) throws(TenantPilotError) -> RunExecutor {
         RunExecutor(
             store: store, registry: try registry(), clock: dependencies.clock,
-            backup: BackupService(store: store, dependencies: dependencies))
+            backup: BackupService(store: store, dependencies: dependencies), logger: dependencies.logger)
     }
 }

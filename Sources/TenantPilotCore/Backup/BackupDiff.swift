@@ -6,10 +6,11 @@ import Foundation
 public struct BackupDiff: Encodable, Sendable {
     public struct Entry: Encodable, Sendable, Equatable {
         public let type: String
-        public let graph_id: String
-        public let display_name: String
-        /// For a changed policy: the top-level properties whose content differs.
-        public let changed_fields: [String]?
+        public let graphId: String
+        public let displayName: String
+        /// For a changed policy: the top-level properties whose content differs (absent for
+        /// added and removed policies).
+        public let changedFields: [String]?
     }
 
     public let from: Int64
@@ -20,9 +21,11 @@ public struct BackupDiff: Encodable, Sendable {
     public let unchanged: Int
 
     /// Compares set `from` with set `to`.
-    public static func compare(from: Int64, to: Int64, store: BackupSetStore, registry: PolicyTypeRegistry) throws(TenantPilotError) -> BackupDiff {
-        guard let old = try store.set(id: from) else { throw .notFound("no backup set with id \(from); see `tenantpilot backups list`") }
-        guard let new = try store.set(id: to) else { throw .notFound("no backup set with id \(to); see `tenantpilot backups list`") }
+    public static func compare(
+        from: Int64, to: Int64, store: BackupSetStore, registry: PolicyTypeRegistry
+    ) async throws(TenantPilotError) -> BackupDiff {
+        guard let old = try await store.set(id: from) else { throw .notFound("no backup set with id \(from); see `tenantpilot backups list`") }
+        guard let new = try await store.set(id: to) else { throw .notFound("no backup set with id \(to); see `tenantpilot backups list`") }
         func key(_ item: BackupItemRecord) -> String { item.typeKey + "\u{1F}" + item.graphId }
         let oldItems = Dictionary(old.items.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         let newItems = Dictionary(new.items.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
@@ -32,10 +35,10 @@ public struct BackupDiff: Encodable, Sendable {
         var changed: [Entry] = []
         var unchanged = 0
         for (itemKey, item) in newItems where oldItems[itemKey] == nil {
-            added.append(Entry(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName, changed_fields: nil))
+            added.append(Entry(type: item.typeKey, graphId: item.graphId, displayName: item.displayName, changedFields: nil))
         }
         for (itemKey, item) in oldItems where newItems[itemKey] == nil {
-            removed.append(Entry(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName, changed_fields: nil))
+            removed.append(Entry(type: item.typeKey, graphId: item.graphId, displayName: item.displayName, changedFields: nil))
         }
         for (itemKey, newItem) in newItems {
             guard let oldItem = oldItems[itemKey] else { continue }
@@ -44,16 +47,16 @@ public struct BackupDiff: Encodable, Sendable {
                 continue
             }
             let volatile = registry.type(forKey: newItem.typeKey)?.volatileFields ?? []
-            let before = normalized(try store.payload(sha256: oldItem.sha256) ?? .null, volatile: volatile)
-            let after = normalized(try store.payload(sha256: newItem.sha256) ?? .null, volatile: volatile)
+            let before = normalized(try await store.payload(sha256: oldItem.sha256) ?? .null, volatile: volatile)
+            let after = normalized(try await store.payload(sha256: newItem.sha256) ?? .null, volatile: volatile)
             let fields = differingFields(before, after)
             if fields.isEmpty {
                 unchanged += 1
             } else {
-                changed.append(Entry(type: newItem.typeKey, graph_id: newItem.graphId, display_name: newItem.displayName, changed_fields: fields))
+                changed.append(Entry(type: newItem.typeKey, graphId: newItem.graphId, displayName: newItem.displayName, changedFields: fields))
             }
         }
-        let order: (Entry, Entry) -> Bool = { ($0.type, $0.display_name, $0.graph_id) < ($1.type, $1.display_name, $1.graph_id) }
+        let order: (Entry, Entry) -> Bool = { ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId) }
         return BackupDiff(
             from: from, to: to, added: added.sorted(by: order), removed: removed.sorted(by: order),
             changed: changed.sorted(by: order), unchanged: unchanged)
@@ -83,16 +86,4 @@ public struct BackupDiff: Encodable, Sendable {
         }
         return Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(from, forKey: .from)
-        try container.encode(to, forKey: .to)
-        try container.encode(added, forKey: .added)
-        try container.encode(removed, forKey: .removed)
-        try container.encode(changed, forKey: .changed)
-        try container.encode(unchanged, forKey: .unchanged)
-    }
-
-    enum CodingKeys: String, CodingKey { case from, to, added, removed, changed, unchanged }
 }

@@ -2,20 +2,20 @@
 public struct PolicyTypeDocument: Encodable, Sendable {
     public let key: String
     public let label: String
-    public let graph_version: String
-    public let collection_path: String
-    public let fetch_by_id: Bool
+    public let graphVersion: String
+    public let collectionPath: String
+    public let fetchById: Bool
     public let subresources: [String]
-    public let volatile_fields: [String]
+    public let volatileFields: [String]
 
     public init(_ type: PolicyType) {
         key = type.key
         label = type.label
-        graph_version = type.graphVersion
-        collection_path = type.collectionPath
-        fetch_by_id = type.fetchById
+        graphVersion = type.graphVersion
+        collectionPath = type.collectionPath
+        fetchById = type.fetchById
         subresources = type.subresources.flatMap { Self.names($0, prefix: "") }
-        volatile_fields = type.volatileFields
+        volatileFields = type.volatileFields
     }
 
     private static func names(_ subresource: Subresource, prefix: String) -> [String] {

@@ -1,19 +1,25 @@
 import Foundation
-import GRDB
+import Logging
 
 /// The run pipeline of SPEC §6, shared by scheduled, manual and retry runs: lock, type check,
-/// sync and backup, status, retention, bookkeeping, audit and notification.
+/// sync and capture, status, then one transaction that completes the set, applies retention,
+/// and writes the run's end, the schedule's last run, the audit entries and the notification.
 public struct RunExecutor: Sendable {
     public let store: Store
     public let registry: PolicyTypeRegistry
     public let clock: Clock
     public let backup: any BackupPerforming
+    /// Diagnostics (`--log-level`); never a secret.
+    public let logger: Logger
 
-    public init(store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming) {
+    public init(
+        store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming, logger: Logger = .disabled
+    ) {
         self.store = store
         self.registry = registry
         self.clock = clock
         self.backup = backup
+        self.logger = logger
     }
 
     /// Path of the per-schedule lock file.
@@ -28,117 +34,184 @@ public struct RunExecutor: Sendable {
     ) async throws(TenantPilotError) -> BackupRun {
         let runId = claimed.rowID
         let actor = claimed.actor ?? ActorName.system
+        var logger = self.logger
+        logger[metadataKey: "run"] = "\(runId)"
+        logger[metadataKey: "schedule"] = "\(tenant.name)/\(schedule.name)"
+        let ending = RunEnding(executor: self, schedule: schedule, tenant: tenant, actor: actor, logger: logger)
 
         // 1. Lock: one execution per schedule at a time.
         try store.ensureLockDirectory()
         guard let lock = try FileLock.tryAcquire(path: lockPath(scheduleId: schedule.rowID)) else {
-            return try finish(
-                runId, schedule: schedule, tenant: tenant, actor: actor,
+            logger.info("the schedule's lock is held: skipping")
+            return try await ending.finish(
+                claimed,
                 result: RunResult(
-                    status: .skipped, code: "CONCURRENT_RUN",
+                    status: .skipped, code: .concurrentRun,
                     message: "schedule \(tenant.name)/\(schedule.name) was already running; this run was skipped"))
         }
         defer { lock.release() }
 
-        let started = try RunStore(store: store).start(runId, at: clock.now())
-        try store.write { db in
-            try AuditLog.record(
-                db, at: clock.now(), actor: actor, tenantId: tenant.id, action: "backup_schedule.run_started",
-                resourceType: "backup_schedule_run", resourceId: String(runId),
+        // 2. Running, and its audit entry, in one transaction.
+        let startedAt = clock.now()
+        let started = try await store.write { tx in
+            let started = try tx.runs.start(claimed, process: ProcessIdentity.current, at: Instant(startedAt))
+            try tx.audit.record(
+                at: startedAt, actor: actor, tenantId: tenant.id, action: .runStarted, resource: .run,
+                resourceId: String(runId),
                 metadata: [
-                    "schedule_id": .int(schedule.rowID), "scheduled_for": .string(started.scheduledFor),
+                    "schedule_id": .int(schedule.rowID), "scheduled_for": .string(started.scheduledFor.text),
                     "trigger": .string(started.trigger.rawValue),
                 ])
+            return started
         }
+        logger.debug("run started")
 
         // 3. Types: keys the registry no longer knows are skipped.
-        let keys = schedule.policyTypeKeys
+        let keys = schedule.policyTypes
         let known = keys.compactMap { registry.type(forKey: $0) }
         let unknown = keys.filter { registry.type(forKey: $0) == nil }
         if known.isEmpty {
-            return try finish(
-                runId, schedule: schedule, tenant: tenant, actor: actor,
+            return try await ending.finish(
+                started,
                 result: RunResult(
-                    status: .skipped, code: "UNKNOWN_POLICY_TYPE",
+                    status: .skipped, code: .unknownPolicyType,
                     message: "no known policy type to back up (unknown: \(unknown.joined(separator: ", ")))",
                     skippedTypes: unknown))
         }
 
-        // 4. Sync, then backup.
-        let outcome = await backup.backup(
+        // 4. Sync, then capture into a set left `building`.
+        let outcome = await backup.capture(
             tenant: tenant, types: known, scheduleId: schedule.rowID, runId: runId, actor: actor, at: clock.now(),
             progress: progress)
+        logger.debug(
+            "captured",
+            metadata: [
+                "items": "\(outcome.items)", "failed_items": "\(outcome.failedItems)",
+                "failed_types": "\(outcome.failedTypes.map(\.key))", "fatal": "\(outcome.fatal?.code.rawValue ?? "-")",
+            ])
 
-        // 5. Status.
-        var result = RunResult.from(outcome, knownTypes: known.count, unknownTypes: unknown)
+        // 5–8. Status, set, retention, bookkeeping, audit, notification: one transaction.
+        return try await ending.finish(started, outcome: outcome, knownTypes: known.count, unknownTypes: unknown)
+    }
+}
 
-        // 7. Retention after a usable run.
-        if result.status == .success || result.status == .partial {
-            do {
-                _ = try RetentionService(store: store).apply(scheduleId: schedule.rowID, dryRun: false, actor: actor, at: clock.now())
-            } catch {
-                result.message = [result.message, "retention could not be applied: \(error.message)"]
-                    .compactMap { $0 }.joined(separator: "; ")
-            }
+/// How a run ends (SPEC §6 steps 5–8), in one write transaction: the set completed with its
+/// `backup.created`, retention after a usable run (its failure does not fail the run), the run
+/// row, the schedule's last run, `run_completed`, and for an interactive run a notification.
+/// A process killed before the commit leaves the run unfinished and its set `building` (the
+/// next dispatch marks it ABANDONED and drops the set); after it, everything.
+struct RunEnding: Sendable {
+    let executor: RunExecutor
+    let schedule: BackupSchedule
+    let tenant: Tenant
+    let actor: String
+    let logger: Logger
+
+    var store: Store { executor.store }
+
+    /// Ends a run that captured nothing (skipped before the backup).
+    func finish(_ run: BackupRun, result: RunResult) async throws(TenantPilotError) -> BackupRun {
+        let instant = executor.clock.now()
+        let ending = self
+        return try await store.write { tx in
+            try ending.write(tx, run: run, result: result, at: instant)
         }
-
-        // 8. Bookkeeping, audit, notification.
-        return try finish(runId, schedule: schedule, tenant: tenant, actor: actor, result: result)
     }
 
-    /// Ends a run: its row, the schedule's last run, `run_completed`, and for an interactive
-    /// run a notification to its actor — in one transaction.
-    func finish(_ runId: Int64, schedule: BackupSchedule, tenant: Tenant, actor: String, result: RunResult) throws(TenantPilotError) -> BackupRun {
-        let instant = clock.now()
-        return try store.write { db in
-            guard var run = try BackupRun.fetchOne(db, key: runId) else {
-                throw TenantPilotError.failed("run \(runId) vanished", code: "INTERNAL_ERROR")
+    /// Ends a run after its backup: completes its set, applies retention, writes its end.
+    func finish(_ run: BackupRun, outcome: BackupOutcome, knownTypes: Int, unknownTypes: [String]) async throws(TenantPilotError) -> BackupRun {
+        let retentionAt = executor.clock.now()
+        let instant = executor.clock.now()
+        let ending = self
+        let (finished, setsDeleted) = try await store.write { tx -> (BackupRun, Int) in
+            var outcome = outcome
+            if let completion = outcome.completion {
+                do {
+                    try tx.savepoint { try completion.record(in: tx) }
+                } catch {
+                    // The set was closed under the run (discarded), or could not be written:
+                    // nothing usable is stored.
+                    outcome.fatal =
+                        error as? TenantPilotError
+                        ?? .failed(
+                            "cannot complete backup set \(completion.setId): \(ending.store.describe(error))",
+                            code: .storeUnavailable)
+                    outcome.backupSetId = nil
+                }
             }
-            let stamp = ISO8601.string(instant)
-            run.status = result.status
-            run.errorCode = result.code
-            run.errorMessage = result.message
-            run.backupSetId = result.backupSetId
-            run.policiesCount = result.counts.policies
-            run.itemsCount = result.counts.items
-            run.failedItemsCount = result.counts.failed_items
-            run.skippedTypes = BackupSchedule.encodeTypes(result.counts.skipped_types)
-            if run.startedAt == nil { run.startedAt = stamp }
-            run.finishedAt = stamp
-            try run.update(db)
-            try db.execute(
-                sql: "UPDATE backup_schedules SET last_run_at = ?, last_run_status = ? WHERE id = ?",
-                arguments: [stamp, result.status.rawValue, schedule.rowID])
-            try AuditLog.record(
-                db, at: instant, actor: actor, tenantId: tenant.id, action: "backup_schedule.run_completed",
-                resourceType: "backup_schedule_run", resourceId: String(runId),
-                status: result.status.rawValue,
-                metadata: [
-                    "schedule_id": .int(schedule.rowID), "scheduled_for": .string(run.scheduledFor),
-                    "trigger": .string(run.trigger.rawValue), "status": .string(result.status.rawValue),
-                    "error_code": result.code.map(JSONValue.string) ?? .null,
-                    "backup_set_id": result.backupSetId.map(JSONValue.int) ?? .null,
-                    "policies": .int(Int64(result.counts.policies)), "items": .int(Int64(result.counts.items)),
-                    "failed_items": .int(Int64(result.counts.failed_items)),
-                    "skipped_types": .array(result.counts.skipped_types.map(JSONValue.string)),
-                ])
-            if run.trigger != .scheduled {
-                try Notifier.notify(db, run: run, scheduleName: "\(tenant.name)/\(schedule.name)", actor: actor, at: instant)
+            var result = RunResult.from(outcome, knownTypes: knownTypes, unknownTypes: unknownTypes)
+            var setsDeleted = 0
+            if result.status == .success || result.status == .partial {
+                do {
+                    setsDeleted = try tx.savepoint {
+                        try RetentionService.applyOne(tx, scheduleId: ending.schedule.rowID, actor: ending.actor, at: retentionAt)
+                    }.setsDeleted
+                } catch {
+                    let reason =
+                        (error as? TenantPilotError)?.message
+                        ?? "cannot apply retention to schedule \(ending.schedule.rowID): \(ending.store.describe(error))"
+                    result.message = [result.message, "retention could not be applied: \(reason)"]
+                        .compactMap { $0 }.joined(separator: "; ")
+                }
             }
-            return run
+            return (try ending.write(tx, run: run, result: result, at: instant), setsDeleted)
         }
+        // Space freed by retention goes back in short steps of their own, after the run's end.
+        if setsDeleted > 0 {
+            do {
+                _ = try await RetentionService(store: store).reclaimSpace()
+            } catch {
+                logger.warning("could not give the space of deleted backup sets back to the file system", metadata: ["error": "\(error.message)"])
+            }
+        }
+        return finished
+    }
+
+    /// The run row, the schedule's last run, `run_completed` and the notification.
+    private func write(_ tx: any StoreTransaction, run: BackupRun, result: RunResult, at now: Date) throws -> BackupRun {
+        let stamp = Instant(now)
+        var run = run
+        run.status = result.status
+        run.errorCode = result.code
+        run.errorMessage = result.message
+        run.backupSetId = result.backupSetId
+        run.policiesCount = result.counts.policies
+        run.itemsCount = result.counts.items
+        run.failedItemsCount = result.counts.failedItems
+        run.skippedTypes = result.counts.skippedTypes
+        if run.startedAt == nil { run.startedAt = stamp }
+        run.finishedAt = stamp
+        try tx.runs.finish(run)
+        try tx.schedules.recordLastRun(schedule.rowID, status: result.status, at: stamp)
+        try tx.audit.record(
+            at: now, actor: actor, tenantId: tenant.id, action: .runCompleted, resource: .run, resourceId: String(run.rowID),
+            status: result.status.rawValue,
+            metadata: [
+                "schedule_id": .int(schedule.rowID), "scheduled_for": .string(run.scheduledFor.text),
+                "trigger": .string(run.trigger.rawValue), "status": .string(result.status.rawValue),
+                "error_code": result.code.map { .string($0.rawValue) } ?? .null,
+                "backup_set_id": result.backupSetId.map(JSONValue.int) ?? .null,
+                "policies": .int(Int64(result.counts.policies)), "items": .int(Int64(result.counts.items)),
+                "failed_items": .int(Int64(result.counts.failedItems)),
+                "skipped_types": .array(result.counts.skippedTypes.map(JSONValue.string)),
+            ])
+        if run.trigger != .scheduled {
+            try Notifier.notify(tx, run: run, scheduleName: "\(tenant.name)/\(schedule.name)", actor: actor, at: now)
+        }
+        logger.debug("run finished", metadata: ["status": "\(result.status.rawValue)", "code": "\(result.code?.rawValue ?? "-")"])
+        return run
     }
 }
 
 /// The end state of a run, before it is written.
 struct RunResult: Sendable {
     var status: BackupRun.Status
-    var code: String?
+    var code: ErrorCode?
     var message: String?
     var backupSetId: Int64?
     var counts: RunCounts
 
-    init(status: BackupRun.Status, code: String?, message: String?, backupSetId: Int64? = nil, skippedTypes: [String] = []) {
+    init(status: BackupRun.Status, code: ErrorCode?, message: String?, backupSetId: Int64? = nil, skippedTypes: [String] = []) {
         self.status = status
         self.code = code
         self.message = message
@@ -160,16 +233,16 @@ struct RunResult: Sendable {
             result = RunResult(status: .partial, code: first.error.code, message: Self.describe(outcome.failedTypes))
         } else if outcome.failedItems > 0 {
             result = RunResult(
-                status: .partial, code: "GRAPH_BAD_RESPONSE",
+                status: .partial, code: .graphBadResponse,
                 message: "\(outcome.failedItems) polic\(outcome.failedItems == 1 ? "y" : "ies") could not be captured")
         } else if !unknownTypes.isEmpty {
             result = RunResult(
-                status: .partial, code: "UNKNOWN_POLICY_TYPE",
+                status: .partial, code: .unknownPolicyType,
                 message: "skipped unknown policy types: \(unknownTypes.joined(separator: ", "))")
         } else {
             result = RunResult(status: .success, code: nil, message: nil)
         }
-        if result.status == .partial, !unknownTypes.isEmpty, result.code != "UNKNOWN_POLICY_TYPE" {
+        if result.status == .partial, !unknownTypes.isEmpty, result.code != .unknownPolicyType {
             result.message = (result.message ?? "") + "; skipped unknown policy types: \(unknownTypes.joined(separator: ", "))"
         }
         result.backupSetId = result.status == .failed ? nil : outcome.backupSetId

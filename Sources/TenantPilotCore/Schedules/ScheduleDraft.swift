@@ -136,12 +136,10 @@ public struct ScheduleChanges: Sendable {
         if let cron { return try Timetable.cron(parsing: cron) }
         if !times.isEmpty { return try Timetable.localTimes(parsing: times, days: ScheduleInput.days(days)) }
         if let days {
-            let currentTimes = (try? JSONValue.parse(Data(BackupSchedule.encodeTimetable(current).utf8)))?["at"]?
-                .arrayValue?.compactMap(\.stringValue) ?? []
-            guard case .localTimes = current, !currentTimes.isEmpty else {
+            guard case .localTimes(let currentTimes, _) = current, !currentTimes.isEmpty else {
                 throw .invalid("--days applies to an --at timetable; this schedule uses cron: give --at with --days, or a new --cron")
             }
-            return try Timetable.localTimes(parsing: currentTimes, days: ScheduleInput.days(days))
+            return try Timetable.localTimes(parsing: currentTimes.sorted().map(\.description), days: ScheduleInput.days(days))
         }
         return current
     }

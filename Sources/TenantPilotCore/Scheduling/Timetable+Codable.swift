@@ -41,6 +41,16 @@ extension Timetable: Codable {
     }
 }
 
+extension Timetable {
+    /// The stored form: keys sorted, times and weekdays in order, slashes as they are. Two
+    /// timetables with the same canonical JSON fire at the same slots.
+    public var canonicalJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
 extension CronExpression: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

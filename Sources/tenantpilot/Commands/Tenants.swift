@@ -14,7 +14,7 @@ extension TenantPilot {
 }
 
 extension TenantPilot.Tenants {
-    struct Add: AsyncParsableCommand {
+    struct Add: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Register a tenant (the client secret itself is never stored, only where to read it).",
@@ -50,21 +50,18 @@ extension TenantPilot.Tenants {
         @Option(name: .customLong("authority-url"), help: "Login authority base URL.")
         var authorityURL: String?
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let request = try NewTenant(
-                    name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
-                    secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL)
-                let tenant = try TenantService(store: try context.openStore())
-                    .add(request, actor: context.actor, at: context.dependencies.clock.now())
-                context.emit(TenantDocument(tenant)) {
-                    "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
-                }
+        func run(in context: CommandContext) async throws {
+            let request = try NewTenant(
+                name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
+                secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL)
+            let tenant = try await TenantService(store: try await context.openStore()).add(request, actor: context.actor, at: context.now)
+            context.emit(TenantDocument(tenant)) {
+                "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
             }
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List tenants (never showing a secret).",
@@ -72,18 +69,16 @@ extension TenantPilot.Tenants {
 
         @OptionGroup var global: GlobalOptions
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let tenants = try TenantService(store: try context.openStore()).list()
-                context.emit(["tenants": tenants.map(TenantDocument.init)]) {
-                    if tenants.isEmpty { return "no tenants; add one with `tenantpilot tenants add`" }
-                    return TextTable(
-                        header: ["ID", "NAME", "TENANT ID", "CLIENT ID", "SECRET FROM", "GRAPH"],
-                        rows: tenants.map {
-                            [String($0.rowID), $0.name, $0.tenantGuid, $0.clientId, $0.secretSourceDescription, $0.graphURL]
-                        }
-                    ).render()
-                }
+        func run(in context: CommandContext) async throws {
+            let tenants = try await TenantService(store: try await context.openStore()).list()
+            context.emit(["tenants": tenants.map(TenantDocument.init)]) {
+                if tenants.isEmpty { return "no tenants; add one with `tenantpilot tenants add`" }
+                return TextTable(
+                    header: ["ID", "NAME", "TENANT ID", "CLIENT ID", "SECRET FROM", "GRAPH"],
+                    rows: tenants.map {
+                        [String($0.rowID), $0.name, $0.tenantGuid, $0.clientId, $0.secretSourceDescription, $0.graphURL]
+                    }
+                ).render()
             }
         }
     }

@@ -13,13 +13,13 @@ import Testing
         let tenant: Tenant
         let registry: PolicyTypeRegistry
 
-        init() throws {
-            store = try Store.open(path: folder.file("tp.sqlite"))
+        init() async throws {
+            store = try await Store.open(path: folder.file("tp.sqlite"))
             registry = try PolicyTypeRegistry.load(environment: [:])
             let request = try NewTenant(
                 name: "sim", tenantId: simulatedTenant, clientId: "client-app", secretEnv: "TP_TEST_SECRET", secretFile: nil,
                 graphURL: "http://127.0.0.1:1", authorityURL: "http://127.0.0.1:1")
-            tenant = try TenantService(store: store).add(request, actor: "admin", at: Date())
+            tenant = try await TenantService(store: store).add(request, actor: "admin", at: Date())
         }
 
         func types(_ keys: [String]) -> [PolicyType] { keys.compactMap { registry.type(forKey: $0) } }
@@ -30,11 +30,11 @@ import Testing
                 tenant: tenant, types: types(keys), scheduleId: nil, runId: nil, actor: "admin", at: Date(), progress: nil)
         }
 
-        func payloads(_ setId: Int64) throws -> [String: JSONValue] {
+        func payloads(_ setId: Int64) async throws -> [String: JSONValue] {
             let sets = BackupSetStore(store: store)
-            let detail = try #require(try sets.set(id: setId))
+            let detail = try #require(try await sets.set(id: setId))
             var result: [String: JSONValue] = [:]
-            for item in detail.items { result[item.typeKey + "/" + item.graphId] = try sets.payload(sha256: item.sha256) }
+            for item in detail.items { result[item.typeKey + "/" + item.graphId] = try await sets.payload(sha256: item.sha256) }
             return result
         }
 
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func aSetHoldsEveryPageOfEverySubResourceAndWhatOnlyAGetByIdReturns() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         let spec = SimulatedTenantSpec(
             counts: ["settingsCatalogPolicy": 1, "groupPolicyConfiguration": 1, "deviceManagementScript": 1],
             settingsPerPolicy: 60, assignmentsPerPolicy: 12)
@@ -63,7 +63,7 @@ import Testing
             #expect(outcome.fatal == nil)
             #expect(outcome.failedTypes.isEmpty)
             let setId = try #require(outcome.backupSetId)
-            let payloads = try harness.payloads(setId)
+            let payloads = try await harness.payloads(setId)
             #expect(payloads.count == 3)
             let settings = try #require(payloads.first { $0.key.hasPrefix("settingsCatalogPolicy/") }?.value)
             #expect(settings["settings"]?.arrayValue?.count == 60)
@@ -81,15 +81,15 @@ import Testing
     }
 
     @Test func syncReportsNewUpdatedAndGonePoliciesAndDiffShowsExactlyTheChanges() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         let keys = ["deviceConfiguration", "deviceCompliancePolicy", "assignmentFilter"]
         try await withSimulator(simulatorConfiguration(.counts(Dictionary(uniqueKeysWithValues: keys.map { ($0, 6) })), pageSize: 4)) { simulator in
             let first = try #require(await harness.backup(simulator, keys).backupSetId)
             let mutation = try simulator.mutate(tenant: simulatedTenant, changed: 3, added: 2, deleted: 1)
             let second = try #require(await harness.backup(simulator, keys).backupSetId)
 
-            let diff = try BackupDiff.compare(from: first, to: second, store: BackupSetStore(store: harness.store), registry: harness.registry)
-            func ids(_ entries: [BackupDiff.Entry]) -> Set<String> { Set(entries.map { $0.type + "/" + $0.graph_id }) }
+            let diff = try await BackupDiff.compare(from: first, to: second, store: BackupSetStore(store: harness.store), registry: harness.registry)
+            func ids(_ entries: [BackupDiff.Entry]) -> Set<String> { Set(entries.map { $0.type + "/" + $0.graphId }) }
             func ids(_ policies: [SimulatedMutation.Policy]) -> Set<String> {
                 Set(policies.filter { keys.contains($0.type) }.map { $0.type + "/" + $0.id })
             }
@@ -103,7 +103,7 @@ import Testing
 
             // A third backup of the unchanged tenant differs from the second in nothing.
             let third = try #require(await harness.backup(simulator, keys).backupSetId)
-            let none = try BackupDiff.compare(from: second, to: third, store: BackupSetStore(store: harness.store), registry: harness.registry)
+            let none = try await BackupDiff.compare(from: second, to: third, store: BackupSetStore(store: harness.store), registry: harness.registry)
             #expect(none.added.isEmpty && none.removed.isEmpty && none.changed.isEmpty)
         }
     }
@@ -127,7 +127,7 @@ import Testing
     }
 
     @Test func aSecondBackupOfAnUnchangedTenantAddsAlmostNothing() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         let keys = ["settingsCatalogPolicy", "deviceConfiguration", "groupPolicyConfiguration"]
         try await withSimulator(simulatorConfiguration(.counts(Dictionary(uniqueKeysWithValues: keys.map { ($0, 20) })))) { simulator in
             _ = try #require(await harness.backup(simulator, keys).backupSetId)
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func exportWritesFileSafeNamesForAnyDisplayName() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await withSimulator(simulatorConfiguration(.counts(["deviceConfiguration": 4]))) { simulator in
             let ids = simulator.policyIDs(tenant: simulatedTenant, type: "deviceConfiguration")
             let names = ["Win/10: baseline", "Ünïcødé ✓ 設定", String(repeating: "long name ", count: 30), "../../etc/passwd"]
@@ -152,7 +152,7 @@ import Testing
             }
             let setId = try #require(await harness.backup(simulator, ["deviceConfiguration"]).backupSetId)
             let out = harness.folder.url.appendingPathComponent("export")
-            let files = try BackupExporter(store: BackupSetStore(store: harness.store)).export(setId: setId, to: out)
+            let files = try await BackupExporter(store: BackupSetStore(store: harness.store)).export(setId: setId, to: out)
             #expect(files.count == 4)
             for file in files {
                 #expect(file.deletingLastPathComponent().lastPathComponent == "deviceConfiguration")
@@ -190,7 +190,7 @@ import Testing
     }
 
     @Test func aPolicyDeletedDuringCaptureIsGoneNotFailedAndAMissingCollectionIsABadResponse() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         let service = BackupService(store: harness.store) { _ in VanishingGraph() }
         let outcome = await service.backup(
             tenant: harness.tenant, types: harness.types(["deviceConfiguration", "roleScopeTag"]), scheduleId: nil, runId: nil,
@@ -200,6 +200,6 @@ import Testing
         #expect(outcome.failedTypes.map(\.key) == ["roleScopeTag"])
         #expect(outcome.failedTypes.first?.error.code == "GRAPH_BAD_RESPONSE")
         let setId = try #require(outcome.backupSetId)
-        #expect(try harness.payloads(setId).keys.sorted() == ["deviceConfiguration/a", "deviceConfiguration/c"])
+        #expect(try await harness.payloads(setId).keys.sorted() == ["deviceConfiguration/a", "deviceConfiguration/c"])
     }
 }

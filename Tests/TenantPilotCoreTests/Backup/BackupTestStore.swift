@@ -11,10 +11,10 @@ final class BackupTestStore: Sendable {
     var path: String { store.path }
     var backups: BackupSetStore { BackupSetStore(store: store) }
 
-    init() throws {
+    init() async throws {
         folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("tenantpilot-tests-\(UUID().uuidString)", isDirectory: true)
-        store = try Store.open(path: folder.appendingPathComponent("tenantpilot.sqlite").path)
+        store = try await Store.open(path: folder.appendingPathComponent("tenantpilot.sqlite").path)
     }
 
     deinit {
@@ -59,12 +59,12 @@ final class BackupTestStore: Sendable {
     func makeSet(
         tenantId: Int64, scheduleId: Int64?, items: [NewBackupItem], status: BackupSetOutcome? = .complete,
         day: Int = 0, runId: Int64? = nil
-    ) throws -> Int64 {
+    ) async throws -> Int64 {
         let at = Self.t0.addingTimeInterval(Double(day) * 86_400)
-        let id = try backups.beginSet(tenantId: tenantId, scheduleId: scheduleId, runId: runId, at: at)
-        try backups.addItems(setId: id, items: items)
+        let id = try await backups.beginSet(tenantId: tenantId, scheduleId: scheduleId, runId: runId, at: at)
+        try await backups.addItems(setId: id, items: items)
         if let status {
-            try backups.completeSet(setId: id, status: status, at: at.addingTimeInterval(60))
+            try await backups.completeSet(setId: id, status: status, at: at.addingTimeInterval(60))
         }
         return id
     }

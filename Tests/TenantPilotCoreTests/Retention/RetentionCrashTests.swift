@@ -19,14 +19,14 @@ import Testing
     /// (keep_last) of the two schedules.
     static let keepLast = [2, 3]
 
-    @Test func aKilledRetentionLeavesTheOldOrTheNewStateAndNothingDangling() throws {
+    @Test func aKilledRetentionLeavesTheOldOrTheNewStateAndNothingDangling() async throws {
         let binary = try #require(Self.tenantpilotBinary(), "build the tenantpilot product first (swift build)")
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("tenantpilot-crash-\(UUID().uuidString)", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let template = folder.appendingPathComponent("template.sqlite").path
-        try Self.buildBigStore(at: template)
+        try await Self.buildBigStore(at: template)
 
         // A complete run first: how long the work takes, and what the new state is.
         let full = try Self.copy(template, to: folder, name: "full")
@@ -35,7 +35,7 @@ import Testing
         completed.waitUntilExitWithoutSpinning()
         let duration = ContinuousClock.now - started
         #expect(completed.terminationStatus == 0)
-        let finalState = try Self.checkConsistent(full)
+        let finalState = try await Self.checkConsistent(full)
         #expect(finalState.setsPerSchedule == Self.keepLast)
         #expect(finalState.auditEntries == 2)
 
@@ -50,7 +50,7 @@ import Testing
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExitWithoutSpinning()
             if process.terminationReason == .uncaughtSignal { killed += 1 }
-            let state = try Self.checkConsistent(db)
+            let state = try await Self.checkConsistent(db)
             outcomes.append(state.setsPerSchedule)
             // Per schedule: all of its old sets, or exactly keep_last.
             for (index, count) in state.setsPerSchedule.enumerated() {
@@ -73,8 +73,8 @@ import Testing
 
     /// Opens the store as the next command would (recovering the WAL) and checks every invariant
     /// a crash could break.
-    static func checkConsistent(_ path: String) throws -> State {
-        let store = try Store.open(path: path)
+    static func checkConsistent(_ path: String) async throws -> State {
+        let store = try await Store.open(path: path)
         return try store.writer.read { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             #expect(integrity == ["ok"])
@@ -123,8 +123,8 @@ import Testing
 
     /// Two schedules of 8 sets × 1,000 items; 30 % of each set's payloads shared by every
     /// set of its schedule, the rest its own (so retention has payloads to remove).
-    static func buildBigStore(at path: String) throws {
-        let store = try Store.open(path: path)
+    static func buildBigStore(at path: String) async throws {
+        let store = try await Store.open(path: path)
         try store.writer.write { db in
             try db.execute(
                 sql: """

@@ -5,12 +5,12 @@ import Testing
 
 @Suite struct ManualRunsTests {
     @Test func runNowTakesTheCurrentMinuteAndASecondRunInThatMinuteIsRefused() async throws {
-        let fixture = try EngineFixture()
-        try fixture.addSchedule(at: ["02:00"])
+        let fixture = try await EngineFixture()
+        try await fixture.addSchedule(at: ["02:00"])
         let runs = ManualRuns(executor: fixture.executor())
         let now = EngineFixture.instant("2026-01-01T10:15:42Z")
         let run = try await runs.runNow(.name(tenant: "contoso", schedule: "nightly"), actor: "alice", at: now)
-        #expect(run.scheduledFor == "2026-01-01T10:15:00Z")
+        #expect(run.scheduledFor.text == "2026-01-01T10:15:00Z")
         #expect(run.trigger == .manual)
         #expect(run.status == .success)
         do {
@@ -26,8 +26,8 @@ import Testing
     }
 
     @Test func retryIsOnlyForFailedPartialOrSkippedRuns() async throws {
-        let fixture = try EngineFixture()
-        try fixture.addSchedule(at: ["02:00"])
+        let fixture = try await EngineFixture()
+        try await fixture.addSchedule(at: ["02:00"])
         let failing = ManualRuns(executor: fixture.executor(FakeBackup { _ in BackupOutcome(fatal: .failed("down", code: "GRAPH_UNAVAILABLE")) }))
         let failed = try await failing.runNow(.id(1), actor: "alice", at: EngineFixture.instant("2026-01-01T10:00:00Z"))
         #expect(failed.status == .failed)
@@ -48,10 +48,10 @@ import Testing
     }
 
     @Test func aHeldScheduleLockSkipsTheRunWithConcurrentRun() async throws {
-        let fixture = try EngineFixture()
-        try fixture.addSchedule(at: ["02:00"])
+        let fixture = try await EngineFixture()
+        try await fixture.addSchedule(at: ["02:00"])
         let executor = fixture.executor()
-        try fixture.store.ensureLockDirectory()
+        try await fixture.store.ensureLockDirectory()
         let held = try #require(try FileLock.tryAcquire(path: executor.lockPath(scheduleId: 1)))
         defer { held.release() }
         let run = try await ManualRuns(executor: executor).runNow(.id(1), actor: "alice", at: EngineFixture.instant("2026-01-01T10:00:00Z"))
