@@ -118,7 +118,9 @@ struct RetentionBenchmark: AsyncParsableCommand {
         let deleted = try await RetentionService(store: store).apply(
             scheduleId: scheduleId, dryRun: false, actor: "bench", at: at.addingTimeInterval(121)
         ).setsDeleted
-        return (backupTime, clock.now - retentionStart, deleted)
+        let retentionTime = clock.now - retentionStart
+        try await store.close()
+        return (backupTime, retentionTime, deleted)
     }
 
     static func fileSize(_ path: String) -> Int {

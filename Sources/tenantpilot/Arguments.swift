@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TenantPilotCore
 
 /// How command-line values parse into the core's types (ArgumentParser names the bad value and
@@ -38,4 +39,18 @@ struct InstantArgument: ExpressibleByArgument, Sendable {
         guard let date = ISO8601.parse(argument) else { return nil }
         self.date = date
     }
+}
+
+/// `--log-level`: trace, debug, info, notice, warning, error or critical.
+struct LogLevelArgument: ExpressibleByArgument, Sendable {
+    let level: Logger.Level
+
+    init?(argument: String) {
+        guard let level = Logger.Level(rawValue: argument.lowercased()) else { return nil }
+        self.level = level
+    }
+
+    static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+
+    var defaultValueDescription: String { level.rawValue }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TenantPilotCore
 
 /// The doorway: parses, runs, and renders
 /// usage errors with exit code 2 as SPEC §3 asks (ArgumentParser's own default is 64).
@@ -20,9 +21,9 @@ enum Entrypoint {
                 let message = TenantPilot.fullMessage(for: error)
                 FileHandle.standardError.write(Data((message + "\n").utf8))
                 if CommandLine.arguments.contains("--json") {
-                    CommandOutput.printJSONError(code: "INVALID_INPUT", message: TenantPilot.message(for: error))
+                    CommandOutput.printJSONError(code: .invalidInput, message: TenantPilot.message(for: error))
                 }
-                exit(2)
+                exit(ExitStatus.usage)
             }
             TenantPilot.exit(withError: error)
         }

@@ -21,20 +21,26 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .customLong("log-level"),
         help: ArgumentHelp("Diagnostics on stderr from this level up (default warning).", valueName: "level"))
-    var logLevel: Logger.Level?
+    var logLevel: LogLevelArgument?
 
     @Flag(name: .long, help: "Diagnostics on stderr from level debug up (as --log-level debug).")
     var verbose = false
 
     /// The level of the diagnostic stream: `--log-level`, else debug with `--verbose`, else warning.
-    var diagnosticLevel: Logger.Level { logLevel ?? (verbose ? .debug : .warning) }
+    var diagnosticLevel: Logger.Level { logLevel?.level ?? (verbose ? .debug : .warning) }
 
     /// Runs a command body with its context, rendering any error once, as SPEC §3 asks:
     /// a message on stderr, with `--json` also `{"error": {...}}` on stdout, and the exit code.
     func run(_ body: (CommandContext) async throws -> Void) async throws {
         do {
             let context = try CommandContext(options: self)
-            try await body(context)
+            do {
+                try await body(context)
+            } catch {
+                await context.closeStores()
+                throw error
+            }
+            await context.closeStores()
         } catch let error as TenantPilotError {
             render(error)
             throw ExitCode(error.exitCode)
@@ -54,8 +60,6 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// A subcommand of `tenantpilot`: it maps its flags to a service call in `run(in:)`; opening the
 /// context and rendering errors (once, with the exit code of SPEC §3) is done here for all.
@@ -80,6 +84,8 @@ struct CommandContext {
     let actor: String
     let databasePath: String
     let dependencies: Dependencies
+    /// The stores this command opened, closed when it ends.
+    private let opened = OpenedStores()
 
     init(options: GlobalOptions) throws(TenantPilotError) {
         let environment = ProcessInfo.processInfo.environment
@@ -103,9 +109,23 @@ struct CommandContext {
     /// The invocation's clock, read now.
     var now: Date { dependencies.clock.now() }
 
-    /// Opens (and migrates) the store.
+    /// Opens (and migrates) the store; it is closed when the command ends.
     func openStore() async throws(TenantPilotError) -> Store {
-        try await Store.open(path: databasePath, logger: dependencies.logger)
+        let store = try await Store.open(path: databasePath, logger: dependencies.logger)
+        opened.add(store)
+        return store
+    }
+
+    /// Closes the stores this command opened. A failure to close is only worth a warning: the
+    /// command's work is committed.
+    func closeStores() async {
+        for store in opened.removeAll() {
+            do {
+                try await store.close()
+            } catch {
+                dependencies.logger.warning("could not close the store", metadata: ["error": "\(error.message)"])
+            }
+        }
     }
 
     /// The policy-type registry of this invocation.
@@ -133,5 +153,22 @@ struct CommandContext {
         RunExecutor(
             store: store, registry: try registry(), clock: dependencies.clock,
             backup: BackupService(store: store, dependencies: dependencies), logger: dependencies.logger)
+    }
+}
+
+/// The stores a command opened.
+final class OpenedStores: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stores: [Store] = []
+
+    func add(_ store: Store) {
+        lock.withLock { stores.append(store) }
+    }
+
+    func removeAll() -> [Store] {
+        lock.withLock {
+            defer { stores.removeAll() }
+            return stores
+        }
     }
 }

@@ -64,6 +64,13 @@ public final class Store: Sendable {
             verb: "write")
     }
 
+    /// Closes the store once every access in flight has ended; nothing may use it afterwards.
+    /// A command's store is closed when the command ends (for SQLite this also checkpoints the
+    /// WAL at once, rather than whenever the last reference goes).
+    public func close() async throws(TenantPilotError) {
+        try boundary(await backend.close(), action: "close the store", verb: "write")
+    }
+
     /// What `doctor` reports about the store itself.
     public func health() async throws(TenantPilotError) -> StoreHealth {
         try boundary(await backend.health(), action: "check the store", verb: "read")

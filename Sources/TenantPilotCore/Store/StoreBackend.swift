@@ -17,6 +17,9 @@ protocol StoreBackend: Sendable {
     /// The store's own state, for `doctor`.
     func health() async -> Result<StoreHealth, any Error>
 
+    /// Closes the connections once every access in flight has ended.
+    func close() async -> Result<Void, any Error>
+
     /// A failure of this database as one line.
     func describe(_ error: any Error) -> String
 }

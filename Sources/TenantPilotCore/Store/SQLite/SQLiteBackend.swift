@@ -147,6 +147,12 @@ final class SQLiteBackend: StoreBackend {
         }
     }
 
+    func close() async -> Result<Void, any Error> {
+        await withCheckedContinuation { continuation in
+            Self.openQueue.async { continuation.resume(returning: Result { try self.pool.close() }) }
+        }
+    }
+
     func describe(_ error: any Error) -> String {
         Self.describe(error)
     }
@@ -232,7 +238,7 @@ final class SQLiteBackend: StoreBackend {
         if !manager.fileExists(atPath: url.path) {
             let fd = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             if fd >= 0 {
-                close(fd)
+                Glibc.close(fd)
             } else if errno != EEXIST {
                 throw .failed("cannot create the store \(url.path): \(String(cString: strerror(errno)))", code: .storeUnavailable)
             }
