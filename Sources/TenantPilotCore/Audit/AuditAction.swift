@@ -1,21 +1,11 @@
 /// What an audit entry records (SPEC §8). Every action the tool writes is a static member here.
-public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct AuditAction: StringConstant {
     public let rawValue: String
 
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
 
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     public static let tenantCreated = AuditAction(rawValue: "tenant.created")
     public static let scheduleCreated = AuditAction(rawValue: "backup_schedule.created")
@@ -34,23 +24,13 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
 }
 
 /// What kind of thing an audit entry is about (`resource_type`).
-public struct AuditResource: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct AuditResource: StringConstant {
     public let rawValue: String
 
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
 
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     public static let tenant = AuditResource(rawValue: "tenant")
     public static let schedule = AuditResource(rawValue: "backup_schedule")

@@ -1,15 +1,9 @@
 /// One row of `notifications` (SPEC §9): what an interactive run or retry tells its actor.
 public struct UserNotification: Sendable, Equatable {
     /// What the notification is about.
-    public struct Kind: RawRepresentable, Hashable, Sendable, Encodable, CustomStringConvertible {
+    public struct Kind: StringConstant {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
 
         public static let runCompleted = Kind(rawValue: "backup_schedule.run_completed")
         public static let retryCompleted = Kind(rawValue: "backup_schedule.retry_completed")

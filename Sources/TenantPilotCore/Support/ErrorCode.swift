@@ -2,23 +2,13 @@
 /// records as its `error_code`. Every code the tool produces is a static member here, so a
 /// reader finds them all in one place and no code is spelled twice (postgres-nio's
 /// `PSQLError.Code` is the model).
-public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct ErrorCode: StringConstant {
     public let rawValue: String
 
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
 
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     // MARK: - Input and usage (exit 2)
 
