@@ -6,8 +6,8 @@ import Testing
 @Suite struct BackupSetStoreTests {
     @Test func aSetBeingWrittenIsListedOnlyOnceCompleted() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant)
         let store = fixture.backups
         let id = try await store.beginSet(tenantId: tenant, scheduleId: schedule, runId: 7, at: BackupTestStore.t0)
         try await store.addItems(setId: id, items: SamplePolicies.items(3))
@@ -28,7 +28,7 @@ import Testing
 
     @Test func detailListsItemsWithTheHashOfTheirPayload() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
+        let tenant = try fixture.addTenant()
         let items = SamplePolicies.items(2)
         let id = try await fixture.makeSet(tenantId: tenant, scheduleId: nil, items: items)
 
@@ -44,7 +44,7 @@ import Testing
 
     @Test func equalPayloadsAreStoredOnceWhateverTheirKeyOrder() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
+        let tenant = try fixture.addTenant()
         let first: JSONValue = .object(["a": .int(1), "b": .array([.string("x"), .null])])
         let sameContent = try JSONValue.parse(Data(#"{"b":["x",null],"a":1}"#.utf8))
         try await fixture.makeSet(
@@ -63,8 +63,8 @@ import Testing
     /// with these payloads (about 5.8 KB on average) that is under 1 % of the first set.
     @Test func aSecondUnchangedBackupAddsNoPayloadBytes() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant)
         try fixture.checkpoint()
         let empty = try fixture.databaseBytes()
         let policies = SamplePolicies.items(300)
@@ -89,10 +89,10 @@ import Testing
 
     @Test func listingFiltersByTenantAndScheduleNewestFirstAndNamesRemovedSchedules() async throws {
         let fixture = try await BackupTestStore()
-        let contoso = try await fixture.addTenant("contoso")
-        let fabrikam = try await fixture.addTenant("fabrikam")
-        let nightly = try await fixture.addSchedule(tenantId: contoso, name: "nightly")
-        let weekly = try await fixture.addSchedule(tenantId: contoso, name: "weekly")
+        let contoso = try fixture.addTenant("contoso")
+        let fabrikam = try fixture.addTenant("fabrikam")
+        let nightly = try fixture.addSchedule(tenantId: contoso, name: "nightly")
+        let weekly = try fixture.addSchedule(tenantId: contoso, name: "weekly")
         let items = SamplePolicies.items(1)
         let a = try await fixture.makeSet(tenantId: contoso, scheduleId: nightly, items: items)
         let b = try await fixture.makeSet(tenantId: contoso, scheduleId: weekly, items: items)
@@ -113,7 +113,7 @@ import Testing
 
     @Test func itemsAreWrittenInBatchesAndOnlyIntoASetBeingWritten() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
+        let tenant = try fixture.addTenant()
         let store = BackupSetStore(store: fixture.store, batchSize: 2)
         let id = try await store.beginSet(tenantId: tenant, scheduleId: nil, runId: nil, at: BackupTestStore.t0)
         try await store.addItems(setId: id, items: SamplePolicies.items(5))
@@ -140,7 +140,7 @@ import Testing
 
     @Test func aDuplicateItemIsReportedAndItsBatchIsNotWritten() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
+        let tenant = try fixture.addTenant()
         let store = fixture.backups
         let id = try await store.beginSet(tenantId: tenant, scheduleId: nil, runId: nil, at: BackupTestStore.t0)
         do {
@@ -155,7 +155,7 @@ import Testing
 
     @Test func aPolicyIsUniqueInASetWhateverItsDisplayNameOrPayload() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
+        let tenant = try fixture.addTenant()
         let id = try await fixture.backups.beginSet(tenantId: tenant, scheduleId: nil, runId: nil, at: BackupTestStore.t0)
         var renamed = SamplePolicies.item(1, revision: 1)
         renamed.displayName += " (renamed)"
@@ -175,8 +175,8 @@ import Testing
     /// it captured, and deleting the older set removes only what nothing else references.
     @Test func eachSetKeepsItsOwnDisplayNameAndPayloadOfAPolicy() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant)
         let before = SamplePolicies.items(2)
         var after = [SamplePolicies.item(0), SamplePolicies.item(1, revision: 1)]
         after[0].displayName = "Renamed"
@@ -206,8 +206,8 @@ import Testing
 
     @Test func abandonedSetsAreDiscardedWithTheirOrphanPayloadsOnly() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant)
         let shared = SamplePolicies.items(2)
         let kept = try await fixture.makeSet(tenantId: tenant, scheduleId: schedule, items: shared, runId: 1)
         let abandoned = try await fixture.makeSet(

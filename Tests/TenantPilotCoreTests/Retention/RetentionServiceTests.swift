@@ -23,8 +23,8 @@ import Testing
 
     @Test func keepLastThreeOverFiveSetsLeavesTheNewestThree() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant, keepLast: 3)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant, keepLast: 3)
         let ids = try await fiveSets(fixture, tenant: tenant, schedule: schedule)
 
         let report = try await RetentionService(store: fixture.store).apply(
@@ -65,11 +65,11 @@ import Testing
 
     @Test func otherSchedulesAndHandMadeSetsAreNeverTouched() async throws {
         let fixture = try await BackupTestStore()
-        let contoso = try await fixture.addTenant("contoso")
-        let fabrikam = try await fixture.addTenant("fabrikam")
-        let pruned = try await fixture.addSchedule(tenantId: contoso, name: "nightly", keepLast: 1)
-        let other = try await fixture.addSchedule(tenantId: contoso, name: "weekly", keepLast: 5)
-        let elsewhere = try await fixture.addSchedule(tenantId: fabrikam, name: "nightly", keepLast: 1)
+        let contoso = try fixture.addTenant("contoso")
+        let fabrikam = try fixture.addTenant("fabrikam")
+        let pruned = try fixture.addSchedule(tenantId: contoso, name: "nightly", keepLast: 1)
+        let other = try fixture.addSchedule(tenantId: contoso, name: "weekly", keepLast: 5)
+        let elsewhere = try fixture.addSchedule(tenantId: fabrikam, name: "nightly", keepLast: 1)
         // The hand-made and other-schedule sets are the OLDEST sets of the tenant.
         let handMade = try await (0..<3).asyncMap { day in
             try await fixture.makeSet(tenantId: contoso, scheduleId: nil, items: [SamplePolicies.item(day)], day: day)
@@ -101,9 +101,9 @@ import Testing
 
     @Test func aDryRunChangesNothingAndWritesNoAudit() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let first = try await fixture.addSchedule(tenantId: tenant, name: "a", keepLast: 2)
-        let second = try await fixture.addSchedule(tenantId: tenant, name: "b", keepLast: 1)
+        let tenant = try fixture.addTenant()
+        let first = try fixture.addSchedule(tenantId: tenant, name: "a", keepLast: 2)
+        let second = try fixture.addSchedule(tenantId: tenant, name: "b", keepLast: 1)
         _ = try await fiveSets(fixture, tenant: tenant, schedule: first)
         // The second schedule's old set shares a payload with one of the first's old sets only:
         // it becomes an orphan when the second schedule is applied, after the first.
@@ -133,8 +133,8 @@ import Testing
 
     @Test func theNewestCompleteSetSurvivesBehindNewerPartialSets() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant, keepLast: 3)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant, keepLast: 3)
         let ids = try await fiveSets(
             fixture, tenant: tenant, schedule: schedule, statuses: [.complete, .complete, .partial, .partial, .partial])
 
@@ -150,8 +150,8 @@ import Testing
 
     @Test func setsBeingWrittenAreNeverTouchedNorReported() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant, keepLast: 1)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant, keepLast: 1)
         let oldBuilding = try await fixture.makeSet(
             tenantId: tenant, scheduleId: schedule, items: [SamplePolicies.item(1)], status: nil, day: 0)
         let finished = try await fiveSets(fixture, tenant: tenant, schedule: schedule)
@@ -175,8 +175,8 @@ import Testing
 
     @Test func payloadsSharedWithKeptSetsAreKept() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant, keepLast: 1)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant, keepLast: 1)
         let handMadeSchedule: Int64? = nil
         let old = try await fixture.makeSet(
             tenantId: tenant, scheduleId: schedule,
@@ -212,8 +212,8 @@ import Testing
 
     @Test func aRemovedScheduleKeepsEverySet() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant, keepLast: 1)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant, keepLast: 1)
         _ = try await fiveSets(fixture, tenant: tenant, schedule: schedule)
         try fixture.removeSchedule(schedule)
 
@@ -229,8 +229,8 @@ import Testing
 
     @Test func deletingGivesSpaceBackToTheFile() async throws {
         let fixture = try await BackupTestStore()
-        let tenant = try await fixture.addTenant()
-        let schedule = try await fixture.addSchedule(tenantId: tenant, keepLast: 1)
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant, keepLast: 1)
         #expect(try fixture.count("PRAGMA auto_vacuum") == 2)
         for day in 0..<4 {
             try await fixture.makeSet(
