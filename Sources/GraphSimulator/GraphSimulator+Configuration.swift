@@ -22,7 +22,8 @@ extension GraphSimulator {
         public var registry: PolicyTypeRegistry?
 
         public init(
-            seed: UInt64 = 1, tenants: [String: SimulatedTenantSpec] = [:], pageSize: Int = 100, latency: Duration = .zero,
+            seed: UInt64 = 1, tenants: [String: SimulatedTenantSpec] = [:], pageSize: Int = 100,
+            latency: Duration = .zero,
             clientSecret: String = "simulator-secret", clientID: String? = nil, tokenLifetime: Int = 3599,
             registry: PolicyTypeRegistry? = nil
         ) {

@@ -15,12 +15,14 @@ struct PayloadGenerator: Sendable {
         let created = Date(timeIntervalSince1970: 1_672_531_200 + Double(random.next() % 40_000_000))
         var fields: [String: JSONValue] = [
             "createdDateTime": .string(ISO8601.string(created)),
-            "lastModifiedDateTime": .string(ISO8601.string(created.addingTimeInterval(Double(random.next() % 5_000_000)))),
+            "lastModifiedDateTime": .string(
+                ISO8601.string(created.addingTimeInterval(Double(random.next() % 5_000_000)))),
             "roleScopeTagIds": .array([.string("0")]),
         ]
         let nameKey = ["settingsCatalogPolicy", "endpointSecurityIntent"].contains(type.key) ? "name" : "displayName"
         fields[nameKey] = .string(name)
-        fields["description"] = .string("Simulated \(type.label.lowercased()) #\(index + 1) of tenant \(tenant.prefix(8))")
+        fields["description"] = .string(
+            "Simulated \(type.label.lowercased()) #\(index + 1) of tenant \(tenant.prefix(8))")
         fields.merge(typeFields(type.key, index: index, random: &random)) { _, specific in specific }
         let detail = detailFields(type, index: index, random: &random)
         var subresources: [String: [SimulatedElement]] = [:]
@@ -40,8 +42,10 @@ struct PayloadGenerator: Sendable {
         switch key {
         case "deviceConfiguration":
             return [
-                "@odata.type": .string("#microsoft.graph.windows10GeneralConfiguration"), "version": .int(Int64(1 + index % 7)),
-                "passwordRequired": .bool(random.next() % 2 == 0), "passwordMinimumLength": .int(Int64(6 + random.next() % 10)),
+                "@odata.type": .string("#microsoft.graph.windows10GeneralConfiguration"),
+                "version": .int(Int64(1 + index % 7)),
+                "passwordRequired": .bool(random.next() % 2 == 0),
+                "passwordMinimumLength": .int(Int64(6 + random.next() % 10)),
                 "defenderMonitorFileActivity": .string("monitorAllFiles"), "bluetoothBlocked": .bool(false),
             ]
         case "settingsCatalogPolicy":
@@ -54,7 +58,8 @@ struct PayloadGenerator: Sendable {
             ]
         case "deviceCompliancePolicy":
             return [
-                "@odata.type": .string("#microsoft.graph.windows10CompliancePolicy"), "version": .int(Int64(1 + index % 4)),
+                "@odata.type": .string("#microsoft.graph.windows10CompliancePolicy"),
+                "version": .int(Int64(1 + index % 4)),
                 "passwordRequired": .bool(true), "osMinimumVersion": .string("10.0.19045"),
                 "bitLockerEnabled": .bool(true), "secureBootEnabled": .bool(true),
             ]
@@ -64,13 +69,15 @@ struct PayloadGenerator: Sendable {
             return ["templateId": .string("e044e60e-5901-41ef-a6d8-df4e0ba1e9ee"), "isAssigned": .bool(true)]
         case "deviceManagementScript":
             return [
-                "runAsAccount": .string("system"), "enforceSignatureCheck": .bool(false), "fileName": .string("script\(index + 1).ps1"),
+                "runAsAccount": .string("system"), "enforceSignatureCheck": .bool(false),
+                "fileName": .string("script\(index + 1).ps1"),
                 "runAs32Bit": .bool(false),
             ]
         case "deviceShellScript":
             return [
                 "runAsAccount": .string("user"), "fileName": .string("script\(index + 1).sh"),
-                "executionFrequency": .string("PT0S"), "retryCount": .int(3), "blockExecutionNotifications": .bool(false),
+                "executionFrequency": .string("PT0S"), "retryCount": .int(3),
+                "blockExecutionNotifications": .bool(false),
             ]
         case "deviceHealthScript":
             return [
@@ -87,13 +94,16 @@ struct PayloadGenerator: Sendable {
                 "@odata.type": .string("#microsoft.graph.iosMobileAppConfiguration"), "version": .int(1),
                 "targetedMobileApps": .array([.string(random.guid())]),
                 "settings": .array([
-                    .object(["appConfigKey": .string("IntuneMAMUPN"), "appConfigKeyType": .string("stringType"),
-                             "appConfigKeyValue": .string("{{userprincipalname}}")])
+                    .object([
+                        "appConfigKey": .string("IntuneMAMUPN"), "appConfigKeyType": .string("stringType"),
+                        "appConfigKeyValue": .string("{{userprincipalname}}"),
+                    ])
                 ]),
             ]
         case "windowsAutopilotDeploymentProfile":
             return [
-                "@odata.type": .string("#microsoft.graph.azureADWindowsAutopilotDeploymentProfile"), "language": .string("os-default"),
+                "@odata.type": .string("#microsoft.graph.azureADWindowsAutopilotDeploymentProfile"),
+                "language": .string("os-default"),
                 "deviceNameTemplate": .string("CONTOSO-%SERIAL%"), "deviceType": .string("windowsPc"),
                 "outOfBoxExperienceSettings": .object([
                     "hidePrivacySettings": .bool(true), "hideEULA": .bool(true), "userType": .string("standard"),
@@ -106,11 +116,17 @@ struct PayloadGenerator: Sendable {
                 "installProgressTimeoutInMinutes": .int(60),
             ]
         case "windowsFeatureUpdateProfile":
-            return ["featureUpdateVersion": .string("Windows 11, version 23H2"), "endOfSupportDate": .string("2026-11-10T00:00:00Z")]
+            return [
+                "featureUpdateVersion": .string("Windows 11, version 23H2"),
+                "endOfSupportDate": .string("2026-11-10T00:00:00Z"),
+            ]
         case "windowsQualityUpdateProfile":
-            return ["releaseDateDisplayText": .string("January 2025"), "expeditedUpdateSettings": .object([
-                "qualityUpdateRelease": .string("2025-01-14T00:00:00Z"), "daysUntilForcedReboot": .int(1),
-            ])]
+            return [
+                "releaseDateDisplayText": .string("January 2025"),
+                "expeditedUpdateSettings": .object([
+                    "qualityUpdateRelease": .string("2025-01-14T00:00:00Z"), "daysUntilForcedReboot": .int(1),
+                ]),
+            ]
         case "assignmentFilter":
             return [
                 "platform": .string("windows10AndLater"), "assignmentFilterManagementType": .string("devices"),
@@ -120,15 +136,23 @@ struct PayloadGenerator: Sendable {
             return ["isBuiltIn": .bool(false)]
         case "roleDefinition":
             return [
-                "@odata.type": .string("#microsoft.graph.deviceAndAppManagementRoleDefinition"), "isBuiltIn": .bool(false),
+                "@odata.type": .string("#microsoft.graph.deviceAndAppManagementRoleDefinition"),
+                "isBuiltIn": .bool(false),
                 "rolePermissions": .array([
-                    .object(["resourceActions": .array([
-                        .object(["allowedResourceActions": .array([.string("Microsoft.Intune_DeviceConfigurations_Read")])])
-                    ])])
+                    .object([
+                        "resourceActions": .array([
+                            .object([
+                                "allowedResourceActions": .array([.string("Microsoft.Intune_DeviceConfigurations_Read")]
+                                )
+                            ])
+                        ])
+                    ])
                 ]),
             ]
         case "notificationMessageTemplate":
-            return ["brandingOptions": .string("includeCompanyLogo,includeCompanyName"), "defaultLocale": .string("en-us")]
+            return [
+                "brandingOptions": .string("includeCompanyLogo,includeCompanyName"), "defaultLocale": .string("en-us"),
+            ]
         case "conditionalAccessPolicy":
             return [
                 "state": .string("enabledForReportingButNotEnforced"), "modifiedDateTime": .null,
@@ -140,7 +164,9 @@ struct PayloadGenerator: Sendable {
                 "grantControls": .object(["operator": .string("OR"), "builtInControls": .array([.string("mfa")])]),
             ]
         case "policySet":
-            return ["status": .string("notAssigned"), "errorCode": .string("noError"), "guidedDeploymentTags": .array([])]
+            return [
+                "status": .string("notAssigned"), "errorCode": .string("noError"), "guidedDeploymentTags": .array([]),
+            ]
         default:
             return ["@odata.type": .string("#microsoft.graph.\(key)")]
         }
@@ -151,20 +177,34 @@ struct PayloadGenerator: Sendable {
         guard type.fetchById else { return [:] }
         switch type.key {
         case "deviceManagementScript":
-            return ["scriptContent": base64("Write-Output \"Simulated script \(index + 1)\"\r\nSet-ItemProperty -Path HKLM:\\Software\\Contoso -Name Level -Value \(random.next() % 100)\r\n")]
+            return [
+                "scriptContent": base64(
+                    "Write-Output \"Simulated script \(index + 1)\"\r\nSet-ItemProperty -Path HKLM:\\Software\\Contoso -Name Level -Value \(random.next() % 100)\r\n"
+                )
+            ]
         case "deviceShellScript":
-            return ["scriptContent": base64("#!/bin/zsh\necho \"Simulated script \(index + 1)\"\ndefaults write com.contoso level -int \(random.next() % 100)\n")]
+            return [
+                "scriptContent": base64(
+                    "#!/bin/zsh\necho \"Simulated script \(index + 1)\"\ndefaults write com.contoso level -int \(random.next() % 100)\n"
+                )
+            ]
         case "deviceHealthScript":
             return [
-                "detectionScriptContent": base64("if (Test-Path C:\\contoso\\\(index).flag) { exit 0 } else { exit 1 }\r\n"),
+                "detectionScriptContent": base64(
+                    "if (Test-Path C:\\contoso\\\(index).flag) { exit 0 } else { exit 1 }\r\n"),
                 "remediationScriptContent": base64("New-Item -ItemType File C:\\contoso\\\(index).flag\r\n"),
                 "detectionScriptParameters": .array([]),
             ]
         case "appProtectionPolicy":
             return [
-                "minimumRequiredAppVersion": .string("1.\(index % 10)"), "allowedDataStorageLocations": .array([.string("oneDriveForBusiness")]),
-                "apps": .array([.object(["id": .string("com.microsoft.office.outlook.android"),
-                                         "mobileAppIdentifier": .object(["packageId": .string("com.microsoft.office.outlook")])])]),
+                "minimumRequiredAppVersion": .string("1.\(index % 10)"),
+                "allowedDataStorageLocations": .array([.string("oneDriveForBusiness")]),
+                "apps": .array([
+                    .object([
+                        "id": .string("com.microsoft.office.outlook.android"),
+                        "mobileAppIdentifier": .object(["packageId": .string("com.microsoft.office.outlook")]),
+                    ])
+                ]),
             ]
         default:
             return ["detailOnlyOnGet": .string("detail \(index + 1)")]
@@ -207,7 +247,10 @@ struct PayloadGenerator: Sendable {
             return SimulatedElement(fields: [
                 "id": .string("\(policyID)_\(group)"),
                 "target": .object([
-                    "@odata.type": .string(excluded ? "#microsoft.graph.exclusionGroupAssignmentTarget" : "#microsoft.graph.groupAssignmentTarget"),
+                    "@odata.type": .string(
+                        excluded
+                            ? "#microsoft.graph.exclusionGroupAssignmentTarget"
+                            : "#microsoft.graph.groupAssignmentTarget"),
                     "groupId": .string(group), "deviceAndAppManagementAssignmentFilterId": .null,
                     "deviceAndAppManagementAssignmentFilterType": .string("none"),
                 ]),
@@ -222,7 +265,8 @@ struct PayloadGenerator: Sendable {
             return SimulatedElement(fields: [
                 "@odata.type": .string("#microsoft.graph.deviceManagementBooleanSettingInstance"),
                 "id": .string(random.guid()),
-                "definitionId": .string("deviceConfiguration--windows10EndpointProtectionConfiguration_setting\(position)"),
+                "definitionId": .string(
+                    "deviceConfiguration--windows10EndpointProtectionConfiguration_setting\(position)"),
                 "valueJson": .string(flag ? "true" : "false"), "value": .bool(flag),
             ])
         case (_, "definitionValues"):
@@ -234,7 +278,8 @@ struct PayloadGenerator: Sendable {
                     fields: [
                         "@odata.type": .string("#microsoft.graph.groupPolicyPresentationValueText"),
                         "id": .string(random.guid()), "value": .string("value \(position).\(item)"),
-                        "createdDateTime": .string("2024-05-01T10:00:00Z"), "lastModifiedDateTime": .string("2024-05-01T10:00:00Z"),
+                        "createdDateTime": .string("2024-05-01T10:00:00Z"),
+                        "lastModifiedDateTime": .string("2024-05-01T10:00:00Z"),
                     ],
                     expansions: [
                         "presentation": .object([
@@ -246,8 +291,10 @@ struct PayloadGenerator: Sendable {
             }
             return SimulatedElement(
                 fields: [
-                    "id": .string(random.guid()), "enabled": .bool(random.next() % 4 != 0), "configurationType": .string("policy"),
-                    "createdDateTime": .string("2024-05-01T10:00:00Z"), "lastModifiedDateTime": .string("2024-05-01T10:00:00Z"),
+                    "id": .string(random.guid()), "enabled": .bool(random.next() % 4 != 0),
+                    "configurationType": .string("policy"),
+                    "createdDateTime": .string("2024-05-01T10:00:00Z"),
+                    "lastModifiedDateTime": .string("2024-05-01T10:00:00Z"),
                 ],
                 expansions: [
                     "definition": .object([
@@ -272,7 +319,8 @@ struct PayloadGenerator: Sendable {
                 ])
         case (_, "roleAssignments"):
             return SimulatedElement(fields: [
-                "id": .string(random.guid()), "displayName": .string("Helpdesk \(position)"), "description": .string(""),
+                "id": .string(random.guid()), "displayName": .string("Helpdesk \(position)"),
+                "description": .string(""),
                 "resourceScopes": .array([.string(random.guid())]), "scopeType": .string("resourceScope"),
             ])
         case (_, "localizedNotificationMessages"):
@@ -284,12 +332,17 @@ struct PayloadGenerator: Sendable {
             ])
         case (_, "items"):
             return SimulatedElement(fields: [
-                "@odata.type": .string("#microsoft.graph.deviceConfigurationPolicySetItem"), "id": .string(random.guid()),
-                "payloadId": .string(random.guid()), "itemType": .string("#microsoft.graph.windows10GeneralConfiguration"),
-                "displayName": .string("Item \(position)"), "status": .string("validating"), "errorCode": .string("noError"),
+                "@odata.type": .string("#microsoft.graph.deviceConfigurationPolicySetItem"),
+                "id": .string(random.guid()),
+                "payloadId": .string(random.guid()),
+                "itemType": .string("#microsoft.graph.windows10GeneralConfiguration"),
+                "displayName": .string("Item \(position)"), "status": .string("validating"),
+                "errorCode": .string("noError"),
             ])
         default:
-            return SimulatedElement(fields: ["id": .string(random.guid()), "displayName": .string("\(subresource.property) \(position)")])
+            return SimulatedElement(fields: [
+                "id": .string(random.guid()), "displayName": .string("\(subresource.property) \(position)"),
+            ])
         }
     }
 
@@ -323,10 +376,12 @@ struct PayloadGenerator: Sendable {
                     .object([
                         "children": .array([
                             .object([
-                                "@odata.type": .string("#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance"),
+                                "@odata.type": .string(
+                                    "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance"),
                                 "settingDefinitionId": .string("\(definition)_item"),
                                 "simpleSettingValue": .object([
-                                    "@odata.type": .string("#microsoft.graph.deviceManagementConfigurationStringSettingValue"),
+                                    "@odata.type": .string(
+                                        "#microsoft.graph.deviceManagementConfigurationStringSettingValue"),
                                     "value": .string("contoso-\(random.next() % 100)"),
                                 ]),
                             ])

@@ -43,7 +43,9 @@ public struct SimulatedElement: Sendable, Hashable {
     /// Nested sub-resources, keyed by path (`presentationValues`).
     public var children: [String: [SimulatedElement]]
 
-    public init(fields: [String: JSONValue], expansions: [String: JSONValue] = [:], children: [String: [SimulatedElement]] = [:]) {
+    public init(
+        fields: [String: JSONValue], expansions: [String: JSONValue] = [:], children: [String: [SimulatedElement]] = [:]
+    ) {
         self.fields = fields
         self.expansions = expansions
         self.children = children

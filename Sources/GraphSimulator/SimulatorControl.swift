@@ -39,14 +39,19 @@ struct SimulatorControl {
                 return reply(200, .object(["cleared": .bool(true)]))
             } else if method == .POST, count == 3, segments[0] == "tenants", segments[2] == "mutate" {
                 let report = try state.mutate(
-                    tenant: tenant, changed: int(body["changed"]), added: int(body["added"]), deleted: int(body["deleted"]))
+                    tenant: tenant, changed: int(body["changed"]), added: int(body["added"]),
+                    deleted: int(body["deleted"]))
                 func list(_ policies: [SimulatedMutation.Policy]) -> JSON {
                     .array(policies.map { .object(["type": .string($0.type), "id": .string($0.id)]) })
                 }
                 return reply(
-                    200, .object(["changed": list(report.changed), "added": list(report.added), "deleted": list(report.deleted)]))
+                    200,
+                    .object([
+                        "changed": list(report.changed), "added": list(report.added), "deleted": list(report.deleted),
+                    ]))
             } else if count == 4, segments[0] == "tenants", segments[2] == "policies", method == .GET {
-                return reply(200, .object(["ids": .array(state.policyIDs(tenant: tenant, type: type).map { .string($0) })]))
+                return reply(
+                    200, .object(["ids": .array(state.policyIDs(tenant: tenant, type: type).map { .string($0) })]))
             } else if count == 4, segments[0] == "tenants", segments[2] == "policies", method == .POST {
                 let id = try state.addPolicy(tenant: tenant, type: type, fields: body.objectValue ?? [:])
                 return reply(201, .object(["id": .string(id)]))
@@ -76,7 +81,8 @@ struct SimulatorControl {
         let counts = state.requestCounts
         return .object([
             "http": .int(Int64(counts.http)), "token": .int(Int64(counts.token)), "batch": .int(Int64(counts.batch)),
-            "graph": .int(Int64(counts.graph)), "list": .int(Int64(counts.list)), "get_by_id": .int(Int64(counts.getByID)),
+            "graph": .int(Int64(counts.graph)), "list": .int(Int64(counts.list)),
+            "get_by_id": .int(Int64(counts.getByID)),
             "subresource": .int(Int64(counts.subresource)), "faults": .int(Int64(counts.faults)),
         ])
     }
@@ -84,7 +90,9 @@ struct SimulatorControl {
     private func parseFault(_ body: JSON) throws -> (SimulatedFault, FaultTarget) {
         let seconds = int(body["retryAfter"])
         let hint: RetryAfterHint =
-            body["retryAfter"] == nil ? .none : (body["retryAfterForm"]?.stringValue == "date" ? .httpDate(secondsFromNow: seconds) : .seconds(seconds))
+            body["retryAfter"] == nil
+            ? .none
+            : (body["retryAfterForm"]?.stringValue == "date" ? .httpDate(secondsFromNow: seconds) : .seconds(seconds))
         let fault: SimulatedFault
         switch body["fault"]?.stringValue {
         case "throttle": fault = .throttle(hint)

@@ -27,7 +27,9 @@ struct SimulatorHandler: HTTPHandler {
         }
         state.count { $0.http += 1 }
         let segments = path.split(separator: "/").map(String.init)
-        if request.method == .POST, segments.count == 4, segments[1] == "oauth2", segments[2] == "v2.0", segments[3] == "token" {
+        if request.method == .POST, segments.count == 4, segments[1] == "oauth2", segments[2] == "v2.0",
+            segments[3] == "token"
+        {
             return render(await token(tenant: segments[0], request: request))
         }
         if request.method == .POST, segments.count == 2, segments[1] == "$batch" {
@@ -59,13 +61,15 @@ struct SimulatorHandler: HTTPHandler {
             form[parts[0]] = value
         }
         guard form["grant_type"] == "client_credentials" else {
-            return Self.oauthError(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.")
+            return Self.oauthError(
+                400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.")
         }
         guard state.hasTenant(tenant) else {
             return Self.oauthError(400, "invalid_request", "AADSTS90002: Tenant '\(tenant)' not found.")
         }
         if let expected = state.configuration.clientID, form["client_id"] != expected {
-            return Self.oauthError(400, "unauthorized_client", "AADSTS700016: Application with identifier was not found in the directory.")
+            return Self.oauthError(
+                400, "unauthorized_client", "AADSTS700016: Application with identifier was not found in the directory.")
         }
         guard form["client_secret"] == state.configuration.clientSecret else {
             return Self.oauthError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
@@ -151,7 +155,8 @@ struct SimulatorHandler: HTTPHandler {
         if let fault {
             var reply = faultReply(fault, tokenEndpoint: false)
             if reply.bodyFault != nil {
-                reply.body = resolved.map { answer($0.0, tenant: tenant, path: path, query: query).body ?? .null } ?? .null
+                reply.body =
+                    resolved.map { answer($0.0, tenant: tenant, path: path, query: query).body ?? .null } ?? .null
             }
             return reply
         }
@@ -172,12 +177,14 @@ struct SimulatorHandler: HTTPHandler {
             }
             var body = policy.detailed
             if case .object(var object) = body {
-                object["@odata.context"] = .string("\(state.baseURL)/\(type.graphVersion)/$metadata#\(type.collectionPath)/$entity")
+                object["@odata.context"] = .string(
+                    "\(state.baseURL)/\(type.graphVersion)/$metadata#\(type.collectionPath)/$entity")
                 body = .object(object)
             }
             return Reply(status: 200, body: body)
         case .subresource(let type, let policyID, let trail):
-            guard let policy = state.policies(tenant: tenant, type: type.key)?.first(where: { $0.id == policyID }) else {
+            guard let policy = state.policies(tenant: tenant, type: type.key)?.first(where: { $0.id == policyID })
+            else {
                 return Self.error(404, "ResourceNotFound", "Resource not found: \(policyID)")
             }
             var elements: [SimulatedElement]? = policy.subresources[trail[0].path]
@@ -202,7 +209,8 @@ struct SimulatorHandler: HTTPHandler {
         let skip = max(0, Int(query["$skiptoken"] ?? "") ?? 0)
         let slice = skip < items.count ? Array(items[skip..<min(skip + size, items.count)]) : []
         var object: [String: JSON] = [
-            "@odata.context": .string("\(state.baseURL)\(path.split(separator: "/").prefix(1).map { "/\($0)" }.joined())/$metadata"),
+            "@odata.context": .string(
+                "\(state.baseURL)\(path.split(separator: "/").prefix(1).map { "/\($0)" }.joined())/$metadata"),
             "value": .array(slice),
         ]
         if skip + size < items.count {
@@ -240,21 +248,32 @@ struct SimulatorHandler: HTTPHandler {
         for item in requests {
             let id = item["id"]?.stringValue ?? ""
             guard item["method"]?.stringValue?.uppercased() == "GET", let url = item["url"]?.stringValue else {
-                responses.append(.object(["id": .string(id), "status": .int(400), "body": Self.error(400, "BadRequest", "Only GET is simulated in a batch.").body ?? .null]))
+                responses.append(
+                    .object([
+                        "id": .string(id), "status": .int(400),
+                        "body": Self.error(400, "BadRequest", "Only GET is simulated in a batch.").body ?? .null,
+                    ]))
                 continue
             }
             let relative = url.hasPrefix("/") ? String(url.dropFirst()) : url
             let parts = relative.split(separator: "?", maxSplits: 1).map(String.init)
             var query: [String: String] = [:]
             if parts.count == 2 {
-                for item in URLComponents(string: "?" + parts[1])?.queryItems ?? [] { query[item.name] = item.value ?? "" }
+                for item in URLComponents(string: "?" + parts[1])?.queryItems ?? [] {
+                    query[item.name] = item.value ?? ""
+                }
             }
-            let segments = [version] + parts[0].split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+            let segments =
+                [version] + parts[0].split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
             let reply = graph(tenant: tenant, segments: segments, query: query)
             if let fault = reply.bodyFault { spoiled = spoiled ?? fault }
             var headers: [String: JSON] = ["Content-Type": .string("application/json")]
             for (name, value) in reply.headers { headers[name] = .string(value) }
-            responses.append(.object(["id": .string(id), "status": .int(Int64(reply.status)), "headers": .object(headers), "body": reply.body ?? .null]))
+            responses.append(
+                .object([
+                    "id": .string(id), "status": .int(Int64(reply.status)), "headers": .object(headers),
+                    "body": reply.body ?? .null,
+                ]))
         }
         return Reply(status: 200, body: .object(["responses": .array(responses)]), bodyFault: spoiled)
     }
@@ -292,7 +311,8 @@ struct SimulatorHandler: HTTPHandler {
                 ? Self.oauthError(400, "unauthorized_client", "AADSTS700016: The application is disabled.")
                 : Self.error(
                     403, "Forbidden",
-                    "Application is not authorized to perform this operation. Application must have one of the following scopes: DeviceManagementConfiguration.Read.All")
+                    "Application is not authorized to perform this operation. Application must have one of the following scopes: DeviceManagementConfiguration.Read.All"
+                )
         case .malformedBody, .cutOffBody, .dropConnection:
             return Reply(status: 200, body: .object(["value": .array([])]), bodyFault: fault)
         }
@@ -306,11 +326,14 @@ struct SimulatorHandler: HTTPHandler {
         let data = (reply.body ?? .null).canonicalData()
         switch reply.bodyFault {
         case .malformedBody?:
-            return HTTPResponse(statusCode: status, headers: headers, body: Data("<html><body>Upstream error</body></html>".utf8))
+            return HTTPResponse(
+                statusCode: status, headers: headers, body: Data("<html><body>Upstream error</body></html>".utf8))
         case .cutOffBody?:
             return HTTPResponse(statusCode: status, headers: headers, body: Data(data.prefix(max(1, data.count / 2))))
         case .dropConnection?:
-            return HTTPResponse(statusCode: status, headers: headers, body: HTTPBodySequence(from: DroppedBody(), count: max(data.count, 64)))
+            return HTTPResponse(
+                statusCode: status, headers: headers,
+                body: HTTPBodySequence(from: DroppedBody(), count: max(data.count, 64)))
         default:
             return HTTPResponse(statusCode: status, headers: headers, body: data)
         }
@@ -322,7 +345,9 @@ struct SimulatorHandler: HTTPHandler {
             body: .object([
                 "error": .object([
                     "code": .string(code), "message": .string(message),
-                    "innerError": .object(["request-id": .string(UUID().uuidString.lowercased()), "date": .string(ISO8601.string(Date()))]),
+                    "innerError": .object([
+                        "request-id": .string(UUID().uuidString.lowercased()), "date": .string(ISO8601.string(Date())),
+                    ]),
                 ])
             ]))
     }
@@ -332,7 +357,9 @@ struct SimulatorHandler: HTTPHandler {
             status: status,
             body: .object([
                 "error": .string(code),
-                "error_description": .string("\(description)\r\nTrace ID: \(UUID().uuidString.lowercased())\r\nTimestamp: \(ISO8601.string(Date()))"),
+                "error_description": .string(
+                    "\(description)\r\nTrace ID: \(UUID().uuidString.lowercased())\r\nTimestamp: \(ISO8601.string(Date()))"
+                ),
                 "error_codes": .array([]),
             ]))
     }

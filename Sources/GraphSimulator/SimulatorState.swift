@@ -62,7 +62,9 @@ final class SimulatorState: @unchecked Sendable {
     func withPolicies<T>(
         tenant: String, type key: String, _ body: (inout [SimulatedPolicy], PolicyType, SimulatedTenantSpec) throws -> T
     ) throws -> T {
-        guard let type = type(forKey: key) else { throw GraphSimulatorError("no policy type \(key) in the simulator's registry") }
+        guard let type = type(forKey: key) else {
+            throw GraphSimulatorError("no policy type \(key) in the simulator's registry")
+        }
         return try locked {
             let tenantKey = tenant.lowercased()
             guard var byType = tenants[tenantKey], let spec = specs[tenantKey] else {
@@ -77,9 +79,19 @@ final class SimulatorState: @unchecked Sendable {
     }
 
     /// A new index for policies added after generation, so their ids differ from generated ones.
-    func nextAddedIndex() -> Int { locked { added += 1; return 1_000_000 + added } }
+    func nextAddedIndex() -> Int {
+        locked {
+            added += 1
+            return 1_000_000 + added
+        }
+    }
 
-    func nextMutation() -> Int { locked { mutations += 1; return mutations } }
+    func nextMutation() -> Int {
+        locked {
+            mutations += 1
+            return mutations
+        }
+    }
 
     // MARK: - Tokens
 
@@ -110,7 +122,9 @@ final class SimulatorState: @unchecked Sendable {
     /// The first pending fault that applies to a request, consuming one of its times.
     func takeFault(_ matches: (FaultTarget) -> Bool) -> SimulatedFault? {
         locked {
-            guard let index = faults.firstIndex(where: { ($0.remaining ?? 1) > 0 && matches($0.target) }) else { return nil }
+            guard let index = faults.firstIndex(where: { ($0.remaining ?? 1) > 0 && matches($0.target) }) else {
+                return nil
+            }
             let fault = faults[index].fault
             if let remaining = faults[index].remaining { faults[index].remaining = remaining - 1 }
             counts.faults += 1

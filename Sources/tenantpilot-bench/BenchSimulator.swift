@@ -41,13 +41,15 @@ final class BenchSimulator: @unchecked Sendable {
                     seed: 1, tenants: [tenant: .counts(counts)], pageSize: pageSize, latency: .milliseconds(latencyMs),
                     clientSecret: secret))
             return BenchSimulator(
-                baseURL: simulator.baseURL, whereItRuns: "in the benchmark process (its memory and CPU are counted too)",
+                baseURL: simulator.baseURL,
+                whereItRuns: "in the benchmark process (its memory and CPU are counted too)",
                 process: nil, inProcess: simulator)
         }
         let (process, url) = try SimulatorExecutable.launch(
             executable,
             arguments: [
-                "--port", "0", "--seed", "1", "--tenant", tenant, "--policies", String(policies), "--page-size", String(pageSize),
+                "--port", "0", "--seed", "1", "--tenant", tenant, "--policies", String(policies), "--page-size",
+                String(pageSize),
                 "--latency-ms", String(latencyMs), "--client-secret", secret,
             ],
             standardError: FileHandle.standardError)

@@ -9,7 +9,8 @@ import TenantPilotCore
 struct GraphCaptureBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph-capture",
-        abstract: "Capture a simulated tenant (5,000 policies, 20 ms per request) and report time, requests and memory.")
+        abstract: "Capture a simulated tenant (5,000 policies, 20 ms per request) and report time, requests and memory."
+    )
 
     @Option(help: "Policies in the tenant, spread over the registry's types.")
     var policies: Int = 5_000
@@ -38,7 +39,8 @@ struct GraphCaptureBenchmark: AsyncParsableCommand {
         // TENANTPILOT_SIMULATOR_BIN; a release build has it next to this one), so that its
         // generated tenant and its CPU do not count against the client's memory and time.
         let server = try await BenchSimulator.start(
-            tenant: tenant, counts: counts, policies: policies, pageSize: pageSize, latencyMs: latencyMs, secret: secret)
+            tenant: tenant, counts: counts, policies: policies, pageSize: pageSize, latencyMs: latencyMs, secret: secret
+        )
         defer { server.stop() }
         let client = URLSessionGraphClient(
             connection: GraphConnection(

@@ -11,7 +11,9 @@ struct RetentionBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retention",
         abstract: "Store growth and retention time over daily backups of an unchanged tenant.",
-        discussion: "Prints a Markdown section for docs/performance.md.\n\nExample:\n  tenantpilot-bench retention --days 60 --policies 1000 --keep-last 30")
+        discussion:
+            "Prints a Markdown section for docs/performance.md.\n\nExample:\n  tenantpilot-bench retention --days 60 --policies 1000 --keep-last 30"
+    )
 
     @Option(help: "Daily backups to write.") var days = 60
     @Option(help: "Policies in the tenant.") var policies = 1_000
@@ -146,16 +148,20 @@ struct RetentionBenchmark: AsyncParsableCommand {
 /// Intune-like policies of 2–4 KB canonical JSON: a settings-catalog shape with assignments.
 enum SyntheticTenant {
     static func item(_ index: Int) -> NewBackupItem {
-        let id = String(format: "%08x-%04x-4%03x-8%03x-%012x", index &* 2_654_435_761 & 0xffff_ffff, index % 0xffff, index % 0xfff, (index * 7) % 0xfff, index * 104_729)
+        let id = String(
+            format: "%08x-%04x-4%03x-8%03x-%012x", index &* 2_654_435_761 & 0xffff_ffff, index % 0xffff, index % 0xfff,
+            (index * 7) % 0xfff, index * 104_729)
         let settingCount = 4 + (index * 37) % 10
         let settings: [JSONValue] = (0..<settingCount).map { number in
             .object([
                 "id": .string("\(number)"),
                 "settingInstance": .object([
                     "@odata.type": .string("#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance"),
-                    "settingDefinitionId": .string("device_vendor_msft_policy_config_area\(index % 40)_setting\(number)"),
+                    "settingDefinitionId": .string(
+                        "device_vendor_msft_policy_config_area\(index % 40)_setting\(number)"),
                     "choiceSettingValue": .object([
-                        "value": .string("device_vendor_msft_policy_config_area\(index % 40)_setting\(number)_\(number % 3)"),
+                        "value": .string(
+                            "device_vendor_msft_policy_config_area\(index % 40)_setting\(number)_\(number % 3)"),
                         "children": .array([]),
                     ]),
                 ]),
@@ -165,7 +171,8 @@ enum SyntheticTenant {
             "@odata.type": .string("#microsoft.graph.deviceManagementConfigurationPolicy"),
             "id": .string(id),
             "name": .string("Baseline \(index)"),
-            "description": .string("Security baseline \(index) for managed Windows devices, owned by the workplace team."),
+            "description": .string(
+                "Security baseline \(index) for managed Windows devices, owned by the workplace team."),
             "platforms": .string("windows10"),
             "technologies": .string("mdm"),
             "createdDateTime": .string("2025-11-03T09:14:22Z"),
@@ -183,7 +190,7 @@ enum SyntheticTenant {
                         "@odata.type": .string("#microsoft.graph.groupAssignmentTarget"),
                         "groupId": .string(id), "deviceAndAppManagementAssignmentFilterType": .string("none"),
                     ]),
-                ]),
+                ])
             ]),
         ])
         return NewBackupItem(

@@ -62,7 +62,8 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
         for tenant in tenants { specs[tenant] = spec }
         let simulator = try await GraphSimulator.start(
             GraphSimulator.Configuration(
-                seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs), clientSecret: clientSecret,
+                seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs),
+                clientSecret: clientSecret,
                 clientID: clientId),
             port: port)
         // Unbuffered, so a parent reading the pipe sees the line at once.

@@ -6,16 +6,23 @@ import TenantPilotCore
 /// `--db`, `--json`, `--actor`, `--now` and the diagnostics: shared by every subcommand through
 /// `@OptionGroup`.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite store (else $TENANTPILOT_DB, else $TENANTPILOT_HOME/tenantpilot.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SQLite store (else $TENANTPILOT_DB, else $TENANTPILOT_HOME/tenantpilot.sqlite).", valueName: "path"))
     var db: String?
 
     @Flag(name: .long, help: "Print one JSON document on stdout and nothing else.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Who acts, for audit and notifications (else $SUDO_USER, else $USER).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Who acts, for audit and notifications (else $SUDO_USER, else $USER).", valueName: "name"))
     var actor: String?
 
-    @Option(name: .long, help: ArgumentHelp("The clock for this invocation, ISO-8601 (else $TENANTPILOT_NOW).", valueName: "instant"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The clock for this invocation, ISO-8601 (else $TENANTPILOT_NOW).", valueName: "instant"))
     var now: String?
 
     @Option(

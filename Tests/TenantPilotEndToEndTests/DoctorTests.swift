@@ -18,7 +18,8 @@ import Testing
         let doctor = try cli.run(["doctor"], environment: ["CONTOSO_SECRET": "s3cr3t-value"])
         #expect(doctor.status == 0, "\(doctor.stdout)\n\(doctor.stderr)")
         let lines = doctor.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.hasPrefix("ok   store: \(cli.databasePath) (WAL, ") && $0.hasSuffix("integrity ok)") })
+        #expect(
+            lines.contains { $0.hasPrefix("ok   store: \(cli.databasePath) (WAL, ") && $0.hasSuffix("integrity ok)") })
         #expect(lines.contains { $0.hasPrefix("ok   store file mode: 0600") })
         #expect(lines.contains { $0.hasPrefix("ok   lock folder: \(cli.databasePath).locks") })
         #expect(lines.contains { $0.hasPrefix("ok   registry: ") && $0.contains("policy types") })
@@ -51,7 +52,8 @@ import Testing
         let exposed = try cli.run(["doctor"])
         #expect(exposed.status == 1)
         #expect(
-            exposed.stdout.contains("FAIL secret of tenant contoso: file \(secretFile.path) is readable by group or others (0644)"),
+            exposed.stdout.contains(
+                "FAIL secret of tenant contoso: file \(secretFile.path) is readable by group or others (0644)"),
             "\(exposed.stdout)")
         #expect(!exposed.stdout.contains("file-secret-value"))
 
@@ -72,7 +74,8 @@ import Testing
         let checks = try #require(document["checks"] as? [[String: Any]])
         #expect(checks.allSatisfy { ["ok", "fail", "warn", "skipped"].contains($0["status"] as? String ?? "") })
         #expect(checks.allSatisfy { $0["name"] is String && $0["detail"] is String })
-        let byName = Dictionary(checks.map { ($0["name"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        let byName = Dictionary(
+            checks.map { ($0["name"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
         #expect(byName["store"]?["status"] as? String == "ok")
         #expect(byName["secret of tenant contoso"]?["status"] as? String == "ok")
         #expect(byName["secret of tenant fabrikam"]?["status"] as? String == "fail")
@@ -87,7 +90,8 @@ import Testing
         #expect(doctor.status == 0, "\(doctor.stdout)\n\(doctor.stderr)")
         #expect(doctor.stdout.contains("ok   token of tenant contoso: token issued by 127.0.0.1"), "\(doctor.stdout)")
         #expect(
-            doctor.stdout.contains("ok   graph read of tenant contoso: deviceConfiguration: 2 policies on the first page"),
+            doctor.stdout.contains(
+                "ok   graph read of tenant contoso: deviceConfiguration: 2 policies on the first page"),
             "\(doctor.stdout)")
         let stats = try await simulator.control("GET", "stats")
         #expect(stats["token"] as? Int == 1, "\(stats)")
@@ -114,7 +118,9 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: cli.databasePath)
         let doctor = try cli.run(["doctor"], environment: ["CONTOSO_SECRET": "x"])
         #expect(doctor.status == 1)
-        #expect(doctor.stdout.contains("FAIL store file mode: group or others can access \(cli.databasePath) (0644)"), "\(doctor.stdout)")
+        #expect(
+            doctor.stdout.contains("FAIL store file mode: group or others can access \(cli.databasePath) (0644)"),
+            "\(doctor.stdout)")
     }
 
     @Test func noStoreYetIsAWarningAndCreatesNothing() throws {
@@ -129,7 +135,8 @@ import Testing
         let cli = CLI()
         try Self.addTenant(cli, secretArguments: ["--client-secret-env", "CONTOSO_SECRET"])
         let added = try cli.run([
-            "schedules", "add", "--tenant", "contoso", "--name", "nightly", "--timezone", "Europe/Berlin", "--at", "02:00",
+            "schedules", "add", "--tenant", "contoso", "--name", "nightly", "--timezone", "Europe/Berlin", "--at",
+            "02:00",
             "--types", "deviceConfiguration", "--now", "2026-04-01T12:00:00Z",
         ])
         #expect(added.status == 0, "\(added.stderr)")
@@ -138,7 +145,8 @@ import Testing
         let late = try cli.run(["doctor", "--now", "2026-04-02T03:00:00Z"], environment: ["CONTOSO_SECRET": "x"])
         #expect(late.status == 0)
         #expect(
-            late.stdout.contains("WARN dispatch: the slot 2026-04-02T00:00:00Z of contoso/nightly passed 180 minutes ago"),
+            late.stdout.contains(
+                "WARN dispatch: the slot 2026-04-02T00:00:00Z of contoso/nightly passed 180 minutes ago"),
             "\(late.stdout)")
     }
 }

@@ -31,7 +31,8 @@ import Testing
             let cli = try Self.prepare(simulator)
             let victim = try Self.launch(cli)
             let delay = duration * fraction
-            usleep(UInt32(max(1, delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000)))
+            usleep(
+                UInt32(max(1, delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000)))
             kill(victim.processIdentifier, SIGKILL)
             victim.waitUntilExitWithoutSpinning()
             let recovered = try cli.run(["dispatch", "--now", "2026-06-02T10:05:00Z", "--json"])
@@ -76,7 +77,9 @@ import Testing
             #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
             // Nothing is left half-done.
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_sets WHERE status = 'building'") == 0)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_schedule_runs WHERE status IN ('pending', 'running')") == 0)
+            #expect(
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM backup_schedule_runs WHERE status IN ('pending', 'running')") == 0)
             // Every listed set belongs to a run that ended with it.
             let orphanedSets = try Int.fetchOne(
                 db,
@@ -88,9 +91,11 @@ import Testing
                     """)
             #expect(orphanedSets == 0, "a listed set under a run that did not end with it")
             let sets = try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_sets") ?? -1
-            let created = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_logs WHERE action = 'backup.created'") ?? -1
+            let created =
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_logs WHERE action = 'backup.created'") ?? -1
             #expect(created == sets, "backup.created entries \(created), sets \(sets)")
-            let run = try Row.fetchOne(db, sql: "SELECT status, error_code, backup_set_id FROM backup_schedule_runs WHERE id = 1")
+            let run = try Row.fetchOne(
+                db, sql: "SELECT status, error_code, backup_set_id FROM backup_schedule_runs WHERE id = 1")
             let status: String? = run?["status"]
             let code: String? = run?["error_code"]
             let setId: Int64? = run?["backup_set_id"]

@@ -6,7 +6,6 @@ public struct AuditAction: StringConstant {
         self.rawValue = rawValue
     }
 
-
     public static let tenantCreated = AuditAction(rawValue: "tenant.created")
     public static let scheduleCreated = AuditAction(rawValue: "backup_schedule.created")
     public static let scheduleUpdated = AuditAction(rawValue: "backup_schedule.updated")
@@ -30,7 +29,6 @@ public struct AuditResource: StringConstant {
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
-
 
     public static let tenant = AuditResource(rawValue: "tenant")
     public static let schedule = AuditResource(rawValue: "backup_schedule")

@@ -19,16 +19,19 @@ public struct AuditEntry: Sendable, Equatable {
     public var metadata: JSONValue
 
     public init(
-        id: Int64? = nil, at instant: Date, actor: String, tenantId: Int64?, action: AuditAction, resourceType: AuditResource,
+        id: Int64? = nil, at instant: Date, actor: String, tenantId: Int64?, action: AuditAction,
+        resourceType: AuditResource,
         resourceId: String?, status: String = AuditEntry.success, metadata: [String: JSONValue] = [:]
     ) {
         self.init(
-            id: id, createdAt: Instant(instant), actor: actor, tenantId: tenantId, action: action, resourceType: resourceType,
+            id: id, createdAt: Instant(instant), actor: actor, tenantId: tenantId, action: action,
+            resourceType: resourceType,
             resourceId: resourceId, status: status, metadata: .object(metadata))
     }
 
     public init(
-        id: Int64?, createdAt: Instant, actor: String, tenantId: Int64?, action: AuditAction, resourceType: AuditResource,
+        id: Int64?, createdAt: Instant, actor: String, tenantId: Int64?, action: AuditAction,
+        resourceType: AuditResource,
         resourceId: String?, status: String, metadata: JSONValue
     ) {
         self.id = id

@@ -6,7 +6,9 @@ public struct AuditQuery: Sendable {
         self.store = store
     }
 
-    public func list(tenantName: String?, action: String?, limit: Int) async throws(TenantPilotError) -> [AuditEntryDocument] {
+    public func list(tenantName: String?, action: String?, limit: Int) async throws(TenantPilotError)
+        -> [AuditEntryDocument]
+    {
         try await store.read { tx in
             let tenants = try tx.tenants.all()
             var tenantId: Int64?
@@ -17,8 +19,10 @@ public struct AuditQuery: Sendable {
                 tenantId = tenant.id
             }
             let names = Dictionary(uniqueKeysWithValues: tenants.map { ($0.rowID, $0.name) })
-            return try tx.audit.list(tenantId: tenantId, action: action.map(AuditActionFilter.init(parsing:)), limit: limit)
-                .map { entry in AuditEntryDocument(entry, tenantName: entry.tenantId.flatMap { names[$0] }) }
+            return try tx.audit.list(
+                tenantId: tenantId, action: action.map(AuditActionFilter.init(parsing:)), limit: limit
+            )
+            .map { entry in AuditEntryDocument(entry, tenantName: entry.tenantId.flatMap { names[$0] }) }
         }
     }
 }

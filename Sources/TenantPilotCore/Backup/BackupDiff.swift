@@ -24,8 +24,12 @@ public struct BackupDiff: Encodable, Sendable {
     public static func compare(
         from: Int64, to: Int64, store: BackupSetStore, registry: PolicyTypeRegistry
     ) async throws(TenantPilotError) -> BackupDiff {
-        guard let old = try await store.set(id: from) else { throw .notFound("no backup set with id \(from); see `tenantpilot backups list`") }
-        guard let new = try await store.set(id: to) else { throw .notFound("no backup set with id \(to); see `tenantpilot backups list`") }
+        guard let old = try await store.set(id: from) else {
+            throw .notFound("no backup set with id \(from); see `tenantpilot backups list`")
+        }
+        guard let new = try await store.set(id: to) else {
+            throw .notFound("no backup set with id \(to); see `tenantpilot backups list`")
+        }
         func key(_ item: BackupItemRecord) -> String { item.typeKey + "\u{1F}" + item.graphId }
         let oldItems = Dictionary(old.items.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         let newItems = Dictionary(new.items.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
@@ -35,10 +39,12 @@ public struct BackupDiff: Encodable, Sendable {
         var changed: [Entry] = []
         var unchanged = 0
         for (itemKey, item) in newItems where oldItems[itemKey] == nil {
-            added.append(Entry(type: item.typeKey, graphId: item.graphId, displayName: item.displayName, changedFields: nil))
+            added.append(
+                Entry(type: item.typeKey, graphId: item.graphId, displayName: item.displayName, changedFields: nil))
         }
         for (itemKey, item) in oldItems where newItems[itemKey] == nil {
-            removed.append(Entry(type: item.typeKey, graphId: item.graphId, displayName: item.displayName, changedFields: nil))
+            removed.append(
+                Entry(type: item.typeKey, graphId: item.graphId, displayName: item.displayName, changedFields: nil))
         }
         for (itemKey, newItem) in newItems {
             guard let oldItem = oldItems[itemKey] else { continue }
@@ -53,10 +59,15 @@ public struct BackupDiff: Encodable, Sendable {
             if fields.isEmpty {
                 unchanged += 1
             } else {
-                changed.append(Entry(type: newItem.typeKey, graphId: newItem.graphId, displayName: newItem.displayName, changedFields: fields))
+                changed.append(
+                    Entry(
+                        type: newItem.typeKey, graphId: newItem.graphId, displayName: newItem.displayName,
+                        changedFields: fields))
             }
         }
-        let order: (Entry, Entry) -> Bool = { ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId) }
+        let order: (Entry, Entry) -> Bool = {
+            ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId)
+        }
         return BackupDiff(
             from: from, to: to, added: added.sorted(by: order), removed: removed.sorted(by: order),
             changed: changed.sorted(by: order), unchanged: unchanged)

@@ -25,7 +25,8 @@ public struct BackupService: BackupPerforming {
     /// The production service: the URLSession client, secrets read from the environment.
     public init(store: Store, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions()) {
         self.init(store: store) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
-            URLSessionGraphClient(connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
+            URLSessionGraphClient(
+                connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
         }
     }
 
@@ -45,7 +46,8 @@ public struct BackupService: BackupPerforming {
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async -> BackupOutcome {
         var outcome = await capture(
-            tenant: tenant, types: types, scheduleId: scheduleId, runId: runId, actor: actor, at: instant, progress: progress)
+            tenant: tenant, types: types, scheduleId: scheduleId, runId: runId, actor: actor, at: instant,
+            progress: progress)
         guard let completion = outcome.completion else { return outcome }
         do {
             try await store.write("complete backup set \(completion.setId)") { tx in try completion.record(in: tx) }
@@ -101,7 +103,8 @@ public struct BackupService: BackupPerforming {
                     }
                 } else {
                     do throws(TenantPilotError) {
-                        _ = try await sync.record(tenantId: tenant.rowID, type: capture.type, listed: capture.listed, at: instant)
+                        _ = try await sync.record(
+                            tenantId: tenant.rowID, type: capture.type, listed: capture.listed, at: instant)
                         try await sets.addItems(setId: setId, items: capture.items)
                         outcome.policies += capture.items.count + capture.failedItems
                         outcome.items += capture.items.count
@@ -110,7 +113,8 @@ public struct BackupService: BackupPerforming {
                         failures[capture.type.key] = error
                     }
                 }
-                let snapshot = BackupProgress(typesDone: typesDone, typesTotal: types.count, policiesDone: outcome.items)
+                let snapshot = BackupProgress(
+                    typesDone: typesDone, typesTotal: types.count, policiesDone: outcome.items)
                 progress?(snapshot)
                 if outcome.fatal == nil { startNext() }
             }
@@ -155,7 +159,10 @@ public struct BackupService: BackupPerforming {
             }
             switch captured[id] {
             case .success(let payload)?:
-                items.append(NewBackupItem(typeKey: type.key, graphId: id, displayName: PolicyIdentity.displayName(of: payload), payload: payload))
+                items.append(
+                    NewBackupItem(
+                        typeKey: type.key, graphId: id, displayName: PolicyIdentity.displayName(of: payload),
+                        payload: payload))
             case .failure(let error)? where error.code == .graphNotFound:
                 // Deleted between the listing and its capture: it is gone, not failed; the
                 // next sync records it as gone.

@@ -32,6 +32,8 @@ public struct BackupSetDocument: Encodable, Sendable {
         itemCount = summary.itemCount
         createdAt = summary.createdAt
         completedAt = summary.completedAt
-        self.items = items?.map { Item(type: $0.typeKey, graphId: $0.graphId, displayName: $0.displayName, sha256: $0.sha256) }
+        self.items = items?.map {
+            Item(type: $0.typeKey, graphId: $0.graphId, displayName: $0.displayName, sha256: $0.sha256)
+        }
     }
 }

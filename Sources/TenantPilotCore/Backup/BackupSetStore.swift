@@ -24,7 +24,9 @@ public struct BackupSetStore: Sendable {
     /// Starts a set in status `building` and returns its id. `scheduleId` is nil for a set
     /// made by hand; `runId` names the run that writes it, so an abandoned run's set can be
     /// discarded.
-    public func beginSet(tenantId: Int64, scheduleId: Int64?, runId: Int64?, at instant: Date) async throws(TenantPilotError) -> Int64 {
+    public func beginSet(tenantId: Int64, scheduleId: Int64?, runId: Int64?, at instant: Date)
+        async throws(TenantPilotError) -> Int64
+    {
         try await store.write("begin a backup set") { tx in
             try tx.backupSets.begin(tenantId: tenantId, scheduleId: scheduleId, runId: runId, at: Instant(instant))
         }
@@ -91,8 +93,12 @@ public struct BackupSetStore: Sendable {
 
     /// Finished sets (`complete` or `partial`), newest first, optionally for one tenant and/or
     /// one schedule. Sets still being written are never listed.
-    public func listSets(tenantId: Int64? = nil, scheduleId: Int64? = nil) async throws(TenantPilotError) -> [BackupSetSummary] {
-        try await store.read("list backup sets") { tx in try tx.backupSets.finished(tenantId: tenantId, scheduleId: scheduleId) }
+    public func listSets(tenantId: Int64? = nil, scheduleId: Int64? = nil) async throws(TenantPilotError)
+        -> [BackupSetSummary]
+    {
+        try await store.read("list backup sets") { tx in
+            try tx.backupSets.finished(tenantId: tenantId, scheduleId: scheduleId)
+        }
     }
 
     /// A finished set with its items; nil when there is no such set or it is still being written.

@@ -11,7 +11,10 @@ public struct PolicyTypeSyncReport: Sendable, Equatable, Codable {
     public var failed: Int
     public var errorCode: ErrorCode?
 
-    public init(type: String, found: Int = 0, new: Int = 0, updated: Int = 0, gone: Int = 0, failed: Int = 0, errorCode: ErrorCode? = nil) {
+    public init(
+        type: String, found: Int = 0, new: Int = 0, updated: Int = 0, gone: Int = 0, failed: Int = 0,
+        errorCode: ErrorCode? = nil
+    ) {
         self.type = type
         self.found = found
         self.new = new
@@ -54,7 +57,8 @@ public struct PolicySyncService: Sendable {
                     report.new += 1
                 }
                 try tx.policies.recordSeen(
-                    tenantId: tenantId, type: typeKey, graphId: entry.id, displayName: entry.name, summarySha256: entry.hash,
+                    tenantId: tenantId, type: typeKey, graphId: entry.id, displayName: entry.name,
+                    summarySha256: entry.hash,
                     at: stamp)
             }
             for (id, state) in known where !state.gone && !seen.contains(id) {

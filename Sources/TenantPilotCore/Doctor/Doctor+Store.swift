@@ -48,7 +48,9 @@ extension Doctor {
         do {
             let health = try await store.health()
             if health.appliedMigrations != health.knownMigrations {
-                return .fail("store", "\(databasePath) has \(health.appliedMigrations) of \(health.knownMigrations) migrations applied")
+                return .fail(
+                    "store",
+                    "\(databasePath) has \(health.appliedMigrations) of \(health.knownMigrations) migrations applied")
             }
             if !health.integrityProblems.isEmpty {
                 let problems = health.integrityProblems.prefix(3).joined(separator: "; ")
@@ -73,7 +75,9 @@ extension Doctor {
         if status.readableByOthers || status.writableByOthers { exposed.append("\(databasePath) (\(status.octal))") }
         for suffix in ["-wal", "-shm"] {
             let path = databasePath + suffix
-            if case .success(let companion) = FileStatus.of(path), companion.readableByOthers || companion.writableByOthers {
+            if case .success(let companion) = FileStatus.of(path),
+                companion.readableByOthers || companion.writableByOthers
+            {
                 exposed.append("\(path) (\(companion.octal))")
             }
         }
@@ -82,7 +86,8 @@ extension Doctor {
         }
         return .fail(
             "store file mode",
-            "group or others can access \(exposed.joined(separator: ", ")); run chmod 600 on \(exposed.count == 1 ? "it" : "them")")
+            "group or others can access \(exposed.joined(separator: ", ")); run chmod 600 on \(exposed.count == 1 ? "it" : "them")"
+        )
     }
 
     /// The store's folder: others may not write to it, and had better not list it.
@@ -97,11 +102,13 @@ extension Doctor {
                 return .fail("store folder", "\(folder) is not a folder")
             }
             if status.mode & 0o002 != 0 {
-                return .fail("store folder", "\(folder) is writable by everyone (\(status.octal)); run chmod 700 \(folder)")
+                return .fail(
+                    "store folder", "\(folder) is writable by everyone (\(status.octal)); run chmod 700 \(folder)")
             }
             if status.accessibleByWorld {
                 return .warn(
-                    "store folder", "\(folder) can be listed by everyone (\(status.octal)); chmod 700 \(folder) keeps it private")
+                    "store folder",
+                    "\(folder) can be listed by everyone (\(status.octal)); chmod 700 \(folder) keeps it private")
             }
             return .ok("store folder", "\(folder) (\(status.octal))")
         }
@@ -113,7 +120,8 @@ extension Doctor {
         switch FileStatus.of(folder) {
         case .success(let status):
             guard status.kind == .directory else {
-                return .fail("lock folder", "\(folder) is not a folder; move it away so tenantpilot can create its lock folder")
+                return .fail(
+                    "lock folder", "\(folder) is not a folder; move it away so tenantpilot can create its lock folder")
             }
             guard FileStatus.accessible(folder, W_OK | X_OK) else {
                 return .fail("lock folder", "\(folder) is not writable by this user; runs could not take their locks")

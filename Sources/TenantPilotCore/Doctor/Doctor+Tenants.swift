@@ -38,7 +38,9 @@ extension Doctor {
             return .ok(name, "environment variable \(variable) is set")
         }
         guard let path = tenant.secretFile else {
-            return .fail(name, "the tenant names no secret source; register it again with --client-secret-env or --client-secret-file")
+            return .fail(
+                name,
+                "the tenant names no secret source; register it again with --client-secret-env or --client-secret-file")
         }
         switch FileStatus.of(path) {
         case .failure(let error) where error.doesNotExist:
@@ -47,13 +49,17 @@ extension Doctor {
             return .fail(name, "cannot examine file \(path): \(error.message)")
         case .success(let status):
             guard status.kind == .file else { return .fail(name, "\(path) is not a regular file") }
-            guard FileStatus.accessible(path, R_OK) else { return .fail(name, "file \(path) is not readable by this user") }
+            guard FileStatus.accessible(path, R_OK) else {
+                return .fail(name, "file \(path) is not readable by this user")
+            }
             if status.readableByOthers {
-                return .fail(name, "file \(path) is readable by group or others (\(status.octal)); run chmod 600 \(path)")
+                return .fail(
+                    name, "file \(path) is readable by group or others (\(status.octal)); run chmod 600 \(path)")
             }
             if status.size == 0 { return .fail(name, "file \(path) is empty") }
             if status.writableByOthers {
-                return .warn(name, "file \(path) is writable by group or others (\(status.octal)); run chmod 600 \(path)")
+                return .warn(
+                    name, "file \(path) is writable by group or others (\(status.octal)); run chmod 600 \(path)")
             }
             return .ok(name, "file \(path) (\(status.octal))")
         }
@@ -77,7 +83,10 @@ extension Doctor {
                 return missing.isEmpty ? nil : "\(row.label) (\(missing.joined(separator: ", ")))"
             }
             if unknown.isEmpty {
-                checks.append(.ok("schedules", "\(rows.count) (\(enabled.count) enabled), every policy type known to the registry"))
+                checks.append(
+                    .ok(
+                        "schedules", "\(rows.count) (\(enabled.count) enabled), every policy type known to the registry"
+                    ))
             } else {
                 checks.append(
                     .warn(
@@ -86,7 +95,8 @@ extension Doctor {
                             + "with UNKNOWN_POLICY_TYPE; fix with `tenantpilot schedules update ID --types …`"))
             }
         } else {
-            checks.append(.skipped("schedules", "\(rows.count) (\(enabled.count) enabled); types not checked without a registry"))
+            checks.append(
+                .skipped("schedules", "\(rows.count) (\(enabled.count) enabled); types not checked without a registry"))
         }
         checks.append(checkDispatching(enabled.map { ($0.label, $0.nextRunAt) }))
         return checks

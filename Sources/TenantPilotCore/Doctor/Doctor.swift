@@ -44,7 +44,8 @@ public struct Doctor: Sendable {
             let secret = checkSecret(of: tenant)
             checks.append(secret)
             if online {
-                checks += await checkGraph(of: tenant, secretUsable: secret.status != .fail, registry: registry.registry)
+                checks += await checkGraph(
+                    of: tenant, secretUsable: secret.status != .fail, registry: registry.registry)
             }
         }
         return DoctorReport(checks: checks)

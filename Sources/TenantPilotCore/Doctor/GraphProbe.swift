@@ -14,7 +14,9 @@ public final class GraphProbe: GraphProbing {
 
     static let options = GraphClientOptions(
         concurrency: 1,
-        retry: RetryPolicy(maxAttempts: 2, maxOtherAttempts: 1, baseDelay: .milliseconds(250), maxDelay: .seconds(2), totalBudget: .seconds(4)),
+        retry: RetryPolicy(
+            maxAttempts: 2, maxOtherAttempts: 1, baseDelay: .milliseconds(250), maxDelay: .seconds(2),
+            totalBudget: .seconds(4)),
         requestTimeout: .seconds(20))
 
     public func acquireToken(for tenant: Tenant) async -> GraphProbeOutcome {

@@ -11,5 +11,7 @@ public protocol GraphClient: Sendable {
     /// `type.fetchById`, each sub-resource (all pages) placed under its `property`,
     /// children nested (definitionValues → each with its presentationValues), `expand`
     /// applied. Keyed by Graph id; a per-policy failure is reported, not thrown.
-    func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<JSONValue, TenantPilotError>]
+    func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<
+        JSONValue, TenantPilotError
+    >]
 }

@@ -36,12 +36,15 @@ public struct GraphConnection: Sendable, Hashable {
         } else if let path = tenant.secretFile {
             secret = .file(path)
         } else {
-            throw .failed("tenant \(tenant.name) has no client secret source", code: GraphErrorCode.credentialsUnavailable)
+            throw .failed(
+                "tenant \(tenant.name) has no client secret source", code: GraphErrorCode.credentialsUnavailable)
         }
         guard let graph = URL(string: tenant.graphURL), let authority = URL(string: tenant.authorityURL) else {
             throw .failed("tenant \(tenant.name) has an invalid Graph or authority URL", code: "INTERNAL_ERROR")
         }
-        self.init(tenantGUID: tenant.tenantGuid, clientID: tenant.clientId, secret: secret, graphURL: graph, authorityURL: authority)
+        self.init(
+            tenantGUID: tenant.tenantGuid, clientID: tenant.clientId, secret: secret, graphURL: graph,
+            authorityURL: authority)
     }
 
     private static func constantURL(_ text: String) -> URL {

@@ -45,7 +45,8 @@ struct GraphFailure: Error, Sendable {
             return nil
         case 401:
             return GraphFailure(
-                GraphErrorCode.authFailed, "Graph refused the access token for \(what) (HTTP 401)\(detail)", retry: .never)
+                GraphErrorCode.authFailed, "Graph refused the access token for \(what) (HTTP 401)\(detail)",
+                retry: .never)
         case 403:
             return GraphFailure(
                 GraphErrorCode.forbidden,
@@ -55,10 +56,12 @@ struct GraphFailure: Error, Sendable {
             return GraphFailure(GraphErrorCode.notFound, "Graph found no \(what) (HTTP 404)\(detail)", retry: .never)
         case 429:
             return GraphFailure(
-                GraphErrorCode.throttled, "Graph throttled \(what) (HTTP 429)\(detail)", retry: .transient, retryAfter: retryAfter)
+                GraphErrorCode.throttled, "Graph throttled \(what) (HTTP 429)\(detail)", retry: .transient,
+                retryAfter: retryAfter)
         case 502, 503, 504:
             return GraphFailure(
-                GraphErrorCode.unavailable, "Graph was unavailable for \(what) (HTTP \(status))\(detail)", retry: .transient,
+                GraphErrorCode.unavailable, "Graph was unavailable for \(what) (HTTP \(status))\(detail)",
+                retry: .transient,
                 retryAfter: retryAfter)
         case 500...599:
             return GraphFailure(
@@ -66,13 +69,15 @@ struct GraphFailure: Error, Sendable {
                 retryAfter: retryAfter)
         default:
             return GraphFailure(
-                GraphErrorCode.badResponse, "Graph rejected the request for \(what) (HTTP \(status))\(detail)", retry: .never)
+                GraphErrorCode.badResponse, "Graph rejected the request for \(what) (HTTP \(status))\(detail)",
+                retry: .never)
         }
     }
 
     /// A body that is not the JSON expected.
     static func badBody(_ what: String, _ problem: String) -> GraphFailure {
-        GraphFailure(GraphErrorCode.badResponse, "Graph sent an unusable response for \(what): \(problem)", retry: .limited)
+        GraphFailure(
+            GraphErrorCode.badResponse, "Graph sent an unusable response for \(what): \(problem)", retry: .limited)
     }
 
     /// A transport failure (no HTTP response): timeouts and dropped connections are transient.
@@ -88,13 +93,15 @@ struct GraphFailure: Error, Sendable {
             case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
                 return GraphFailure(
-                    GraphErrorCode.unavailable, "could not reach \(host) for \(what): the TLS connection failed", retry: .never)
+                    GraphErrorCode.unavailable, "could not reach \(host) for \(what): the TLS connection failed",
+                    retry: .never)
             default: reason = "network error \(urlError.code.rawValue)"
             }
         } else {
             reason = "network error"
         }
-        return GraphFailure(GraphErrorCode.unavailable, "could not reach \(host) for \(what): \(reason)", retry: .transient)
+        return GraphFailure(
+            GraphErrorCode.unavailable, "could not reach \(host) for \(what): \(reason)", retry: .transient)
     }
 
     /// `code: message` from Graph's `{"error": {"code", "message"}}`, shortened.

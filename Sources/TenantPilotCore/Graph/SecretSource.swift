@@ -40,7 +40,8 @@ public enum SecretSource: Sendable, Hashable {
             let mode = Int(info.st_mode) & 0o777
             if mode & 0o077 != 0 {
                 throw Self.unavailable(
-                    "secret file \(path) has mode \(String(format: "%04o", mode)); it must not be readable by others: chmod 600 \(path)")
+                    "secret file \(path) has mode \(String(format: "%04o", mode)); it must not be readable by others: chmod 600 \(path)"
+                )
             }
             let data: Data
             do {

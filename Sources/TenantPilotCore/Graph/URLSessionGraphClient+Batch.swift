@@ -63,7 +63,8 @@ extension URLSessionGraphClient {
     }
 
     /// One attempt of each request of a chunk: a plain GET for one request, a `$batch` for more.
-    private func runChunk(_ chunk: [(Int, BatchGET)], version: String) async -> [(Int, Result<JSONValue, GraphFailure>)] {
+    private func runChunk(_ chunk: [(Int, BatchGET)], version: String) async -> [(Int, Result<JSONValue, GraphFailure>)]
+    {
         if chunk.count == 1, let (index, request) = chunk.first {
             do {
                 let url = try graphURL(version: version, path: request.relative)
@@ -88,7 +89,9 @@ extension URLSessionGraphClient {
 
     /// POST `{graph}/{version}/$batch`; the whole batch is retried when the batch request itself
     /// fails. Returns the sub-responses by id.
-    private func sendBatch(_ requests: [BatchGET], version: String) async -> Result<[String: JSONValue], TenantPilotError> {
+    private func sendBatch(_ requests: [BatchGET], version: String) async -> Result<
+        [String: JSONValue], TenantPilotError
+    > {
         let url: URL
         do {
             url = try graphURL(version: version, path: "$batch")
@@ -125,11 +128,14 @@ extension URLSessionGraphClient {
             case .failure(let failure): return .failure(failure)
             }
             let parsed = try? JSONValue.parse(reply.body)
-            if let failure = GraphFailure.forStatus(reply.status, what: what, body: parsed, retryAfter: retryAfter(reply.retryAfter)) {
+            if let failure = GraphFailure.forStatus(
+                reply.status, what: what, body: parsed, retryAfter: retryAfter(reply.retryAfter))
+            {
                 return .failure(failure)
             }
             guard let responses = parsed?["responses"]?.arrayValue else {
-                return .failure(.badBody(what, reply.body.isEmpty ? "an empty body" : "a body that is not a batch response"))
+                return .failure(
+                    .badBody(what, reply.body.isEmpty ? "an empty body" : "a body that is not a batch response"))
             }
             var byID: [String: JSONValue] = [:]
             for response in responses {
@@ -159,7 +165,8 @@ extension URLSessionGraphClient {
             }
         }
         let body = response["body"]
-        if let failure = GraphFailure.forStatus(status, what: what, body: body, retryAfter: retryAfter(retryAfterValue)) {
+        if let failure = GraphFailure.forStatus(status, what: what, body: body, retryAfter: retryAfter(retryAfterValue))
+        {
             return .failure(failure)
         }
         guard let body, body.objectValue != nil else {

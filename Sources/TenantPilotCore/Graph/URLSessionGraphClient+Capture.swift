@@ -1,7 +1,9 @@
 import Foundation
 
 extension URLSessionGraphClient {
-    public func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<JSONValue, TenantPilotError>] {
+    public func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<
+        JSONValue, TenantPilotError
+    >] {
         var ids: [String] = []
         var listedByID: [String: JSONValue] = [:]
         for item in listed {
@@ -14,7 +16,8 @@ extension URLSessionGraphClient {
         let version = type.graphVersion
         async let entities: [Result<JSONValue, TenantPilotError>]? =
             type.fetchById
-            ? batchedGETs(zip(ids, owners).map { BatchGET(relative: $1, what: "\(type.label) \($0)") }, version: version)
+            ? batchedGETs(
+                zip(ids, owners).map { BatchGET(relative: $1, what: "\(type.label) \($0)") }, version: version)
             : nil
         async let parts = captureSubresources(type.subresources, of: owners, version: version)
         let (fetched, properties) = await (entities, parts)
@@ -33,7 +36,8 @@ extension URLSessionGraphClient {
                 base = listedByID[id] ?? .null
             }
             guard case .object(var object) = base else {
-                payloads[id] = .failure(GraphFailure.badBody("\(type.label) \(id)", "the policy is not a JSON object").error)
+                payloads[id] = .failure(
+                    GraphFailure.badBody("\(type.label) \(id)", "the policy is not a JSON object").error)
                 continue
             }
             switch properties[index] {
@@ -65,7 +69,8 @@ extension URLSessionGraphClient {
         let fetched = await collections(requests, version: version)
 
         var failures: [TenantPilotError?] = Array(repeating: nil, count: owners.count)
-        var elements: [[[JSONValue]]] = Array(repeating: Array(repeating: [], count: subresources.count), count: owners.count)
+        var elements: [[[JSONValue]]] = Array(
+            repeating: Array(repeating: [], count: subresources.count), count: owners.count)
         for owner in owners.indices {
             for sub in subresources.indices {
                 switch fetched[owner * subresources.count + sub] {
@@ -81,8 +86,10 @@ extension URLSessionGraphClient {
             for owner in owners.indices where failures[owner] == nil {
                 for (position, element) in elements[owner][sub].enumerated() {
                     guard let id = element["id"]?.stringValue, !id.isEmpty else {
-                        failures[owner] = GraphFailure.badBody(
-                            "\(owners[owner])/\(subresource.path)", "an element without an id").error
+                        failures[owner] =
+                            GraphFailure.badBody(
+                                "\(owners[owner])/\(subresource.path)", "an element without an id"
+                            ).error
                         break
                     }
                     childOwners.append("\(owners[owner])/\(subresource.path)/\(Self.pathSegment(id))")
@@ -140,7 +147,8 @@ extension URLSessionGraphClient {
                 case .success(let value): page = value
                 }
                 guard let values = page["value"]?.arrayValue else {
-                    results[index] = .failure(GraphFailure.badBody(what, "a collection page without a value array").error)
+                    results[index] = .failure(
+                        GraphFailure.badBody(what, "a collection page without a value array").error)
                     continue
                 }
                 items[index].append(contentsOf: values)

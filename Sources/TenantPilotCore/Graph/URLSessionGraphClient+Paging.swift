@@ -30,28 +30,30 @@ extension URLSessionGraphClient {
 
     /// One attempt of an authorised GET.
     func getOnce(_ url: URL, what: String) async -> Result<JSONValue, GraphFailure> {
-            let token: String
-            switch await accessToken() {
-            case .success(let value): token = value
-            case .failure(let error): return .failure(GraphFailure(final: error))
-            }
-            var request = URLRequest(url: url)
-            request.httpMethod = "GET"
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-            request.setValue("application/json", forHTTPHeaderField: "Accept")
-            let reply: HTTPReply
-            switch await send(request, kind: .get, what: what) {
-            case .success(let value): reply = value
-            case .failure(let failure): return .failure(failure)
-            }
-            let body = try? JSONValue.parse(reply.body)
-            if let failure = GraphFailure.forStatus(reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter)) {
-                return .failure(failure)
-            }
-            guard let body else {
-                return .failure(.badBody(what, reply.body.isEmpty ? "an empty body" : "a body that is not valid JSON"))
-            }
-            return .success(body)
+        let token: String
+        switch await accessToken() {
+        case .success(let value): token = value
+        case .failure(let error): return .failure(GraphFailure(final: error))
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = "GET"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        let reply: HTTPReply
+        switch await send(request, kind: .get, what: what) {
+        case .success(let value): reply = value
+        case .failure(let failure): return .failure(failure)
+        }
+        let body = try? JSONValue.parse(reply.body)
+        if let failure = GraphFailure.forStatus(
+            reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter))
+        {
+            return .failure(failure)
+        }
+        guard let body else {
+            return .failure(.badBody(what, reply.body.isEmpty ? "an empty body" : "a body that is not valid JSON"))
+        }
+        return .success(body)
     }
 
     /// Every element of a collection, following `@odata.nextLink` to the end.
@@ -63,7 +65,9 @@ extension URLSessionGraphClient {
     }
 
     /// The elements of `page` and of every page its next links lead to.
-    func remainingPages(after first: JSONValue, of url: URL?, what: String) async -> Result<[JSONValue], TenantPilotError> {
+    func remainingPages(after first: JSONValue, of url: URL?, what: String) async -> Result<
+        [JSONValue], TenantPilotError
+    > {
         var items: [JSONValue] = []
         var page = first
         var visited: Set<String> = url.map { [$0.absoluteString] } ?? []

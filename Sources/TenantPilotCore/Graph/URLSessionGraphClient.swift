@@ -18,7 +18,9 @@ public final class URLSessionGraphClient: GraphClient {
     /// Time slept for retries so far, against `RetryPolicy.totalBudget`.
     let slept = Locked(Duration.zero)
 
-    public init(connection: GraphConnection, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions()) {
+    public init(
+        connection: GraphConnection, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions()
+    ) {
         self.connection = connection
         self.options = options
         self.dependencies = dependencies
@@ -71,7 +73,8 @@ public final class URLSessionGraphClient: GraphClient {
             let (data, response) = try await session.data(for: request)
             if let http = response as? HTTPURLResponse {
                 result = .success(
-                    HTTPReply(status: http.statusCode, retryAfter: http.value(forHTTPHeaderField: "Retry-After"), body: data))
+                    HTTPReply(
+                        status: http.statusCode, retryAfter: http.value(forHTTPHeaderField: "Retry-After"), body: data))
             } else {
                 result = .failure(.badBody(what, "not an HTTP response"))
             }
@@ -159,7 +162,9 @@ public final class URLSessionGraphClient: GraphClient {
         }
     }
 
-    private func tokenResult(_ reply: HTTPReply, issued: Date, what: String, host: String) -> Result<AccessToken, GraphFailure> {
+    private func tokenResult(_ reply: HTTPReply, issued: Date, what: String, host: String) -> Result<
+        AccessToken, GraphFailure
+    > {
         let body = try? JSONValue.parse(reply.body)
         if reply.status == 400 || reply.status == 401 {
             var message = "\(host) refused the client credentials of app \(connection.clientID) (HTTP \(reply.status))"
@@ -171,7 +176,9 @@ public final class URLSessionGraphClient: GraphClient {
             }
             return .failure(GraphFailure(GraphErrorCode.authFailed, message, retry: .never))
         }
-        if let failure = GraphFailure.forStatus(reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter)) {
+        if let failure = GraphFailure.forStatus(
+            reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter))
+        {
             if failure.error.code == GraphErrorCode.forbidden || failure.error.code == GraphErrorCode.notFound {
                 return .failure(GraphFailure(GraphErrorCode.authFailed, failure.error.message, retry: .never))
             }

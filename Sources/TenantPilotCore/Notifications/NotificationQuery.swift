@@ -6,7 +6,9 @@ public struct NotificationQuery: Sendable {
         self.store = store
     }
 
-    public func list(actor: String?, unreadOnly: Bool, limit: Int = 1000) async throws(TenantPilotError) -> [NotificationDocument] {
+    public func list(actor: String?, unreadOnly: Bool, limit: Int = 1000) async throws(TenantPilotError)
+        -> [NotificationDocument]
+    {
         try await store.read { tx in
             try tx.notifications.list(actor: actor, unreadOnly: unreadOnly, limit: limit).map(NotificationDocument.init)
         }

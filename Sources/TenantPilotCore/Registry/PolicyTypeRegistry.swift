@@ -41,7 +41,8 @@ public struct PolicyTypeRegistry: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .failed("cannot read policy-type registry \(url.path): \(error.localizedDescription)", code: .registryInvalid)
+            throw .failed(
+                "cannot read policy-type registry \(url.path): \(error.localizedDescription)", code: .registryInvalid)
         }
         return try parse(data, source: url.path)
     }
@@ -59,22 +60,28 @@ public struct PolicyTypeRegistry: Sendable {
         } catch let error as DecodingError {
             throw .failed("malformed policy-type registry \(source): \(describe(error))", code: .registryInvalid)
         } catch {
-            throw .failed("malformed policy-type registry \(source): \(error.localizedDescription)", code: .registryInvalid)
+            throw .failed(
+                "malformed policy-type registry \(source): \(error.localizedDescription)", code: .registryInvalid)
         }
         var seen = Set<String>()
         for (index, type) in types.enumerated() {
             if type.key.isEmpty || type.key.contains(where: { $0 == "," || $0.isWhitespace }) {
-                throw .failed("malformed policy-type registry \(source): entry \(index) has an invalid key \"\(type.key)\"", code: .registryInvalid)
+                throw .failed(
+                    "malformed policy-type registry \(source): entry \(index) has an invalid key \"\(type.key)\"",
+                    code: .registryInvalid)
             }
             if !seen.insert(type.key).inserted {
-                throw .failed("malformed policy-type registry \(source): key \"\(type.key)\" appears twice", code: .registryInvalid)
+                throw .failed(
+                    "malformed policy-type registry \(source): key \"\(type.key)\" appears twice",
+                    code: .registryInvalid)
             }
             if type.graphVersion != "v1.0" && type.graphVersion != "beta" {
                 throw .failed(
                     "malformed policy-type registry \(source): \(type.key) has graphVersion \"\(type.graphVersion)\" (expected v1.0 or beta)",
                     code: .registryInvalid)
             }
-            if type.collectionPath.isEmpty || type.collectionPath.hasPrefix("/") || type.collectionPath.contains("://") {
+            if type.collectionPath.isEmpty || type.collectionPath.hasPrefix("/") || type.collectionPath.contains("://")
+            {
                 throw .failed(
                     "malformed policy-type registry \(source): \(type.key) has an invalid collectionPath \"\(type.collectionPath)\"",
                     code: .registryInvalid)
@@ -131,8 +138,11 @@ public struct PolicyTypeRegistry: Sendable {
         }
         // Test bundles live one level deeper than the products.
         for directory in directories {
-            candidates.append(directory.appendingPathComponent("../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized)
-            candidates.append(directory.appendingPathComponent("../../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized)
+            candidates.append(
+                directory.appendingPathComponent("../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized)
+            candidates.append(
+                directory.appendingPathComponent("../../TenantPilot_TenantPilotCore.resources/\(fileName)").standardized
+            )
         }
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }

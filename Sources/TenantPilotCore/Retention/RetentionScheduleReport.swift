@@ -33,7 +33,8 @@ public struct RetentionScheduleReport: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scheduleId, tenantId, scheduleName, keepLast, scheduleRemoved, sets, setsDeleted, payloadsRemoved, bytesFreed
+        case scheduleId, tenantId, scheduleName, keepLast, scheduleRemoved, sets, setsDeleted, payloadsRemoved,
+            bytesFreed
         /// The tenant's name goes out as `tenant`, as in every other document.
         case tenantName = "tenant"
     }

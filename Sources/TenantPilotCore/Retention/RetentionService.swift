@@ -38,7 +38,9 @@ public struct RetentionService: Sendable {
     /// With `dryRun`, nothing at all is written (no deletion, no audit entry, no vacuum); the
     /// report says what a real run would do at this moment.
     /// Throws `NOT_FOUND` (exit 2) for an unknown schedule id.
-    public func apply(scheduleId: Int64?, dryRun: Bool, actor: String, at instant: Date) async throws(TenantPilotError) -> RetentionReport {
+    public func apply(scheduleId: Int64?, dryRun: Bool, actor: String, at instant: Date) async throws(TenantPilotError)
+        -> RetentionReport
+    {
         let scheduleIds = try await scheduleIdsToApply(scheduleId)
         var reports: [RetentionScheduleReport] = []
         // In a dry run, sets that an earlier schedule would delete still exist; they are
@@ -85,7 +87,8 @@ public struct RetentionService: Sendable {
         try await store.read("read schedules") { tx in
             if let scheduleId {
                 guard try tx.schedules.exists(id: scheduleId) else {
-                    throw TenantPilotError.notFound("no schedule with id \(scheduleId); see `tenantpilot schedules list`")
+                    throw TenantPilotError.notFound(
+                        "no schedule with id \(scheduleId); see `tenantpilot schedules list`")
                 }
                 return [scheduleId]
             }
@@ -105,7 +108,8 @@ public struct RetentionService: Sendable {
         for set in try tx.backupSets.finished(ofSchedule: scheduleId) {
             guard let status = BackupSetOutcome(rawValue: set.status.rawValue) else {
                 throw TenantPilotError.failed(
-                    "backup set \(set.id) has status \(set.status.rawValue) and created_at \(set.createdAt)", code: .storeCorrupt)
+                    "backup set \(set.id) has status \(set.status.rawValue) and created_at \(set.createdAt)",
+                    code: .storeCorrupt)
             }
             sets.append((set.id, status, set.createdAt))
         }
@@ -139,7 +143,9 @@ public struct RetentionService: Sendable {
 
     /// Decides and deletes inside the caller's write transaction, and audits the application.
     /// The run engine calls it inside the transaction that ends a run.
-    static func applyOne(_ tx: any StoreTransaction, scheduleId: Int64, actor: String, at instant: Date) throws -> RetentionScheduleReport {
+    static func applyOne(_ tx: any StoreTransaction, scheduleId: Int64, actor: String, at instant: Date) throws
+        -> RetentionScheduleReport
+    {
         // The deletion finds the orphans itself; finding them twice would double the work.
         let evaluation = try evaluate(tx, scheduleId: scheduleId, alreadyDeleted: [], countOrphans: false)
         var report = evaluation.report

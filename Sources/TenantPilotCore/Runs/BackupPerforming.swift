@@ -96,7 +96,8 @@ public struct BackupCompletion: Sendable, Equatable {
             resourceId: String(setId), status: outcome == .complete ? AuditEntry.success : "partial",
             metadata: [
                 "schedule_id": scheduleId.map(JSONValue.int) ?? .null, "run_id": runId.map(JSONValue.int) ?? .null,
-                "items": .int(Int64(items)), "failed_items": .int(Int64(failedItems)), "types": .array(types.map(JSONValue.string)),
+                "items": .int(Int64(items)), "failed_items": .int(Int64(failedItems)),
+                "types": .array(types.map(JSONValue.string)),
             ])
     }
 }

@@ -36,9 +36,11 @@ public struct BackupRun: Sendable, Equatable {
     public var finishedAt: Instant?
 
     public init(
-        id: Int64? = nil, scheduleId: Int64, tenantId: Int64, scheduledFor: Instant, trigger: Trigger, retryOf: Int64? = nil,
+        id: Int64? = nil, scheduleId: Int64, tenantId: Int64, scheduledFor: Instant, trigger: Trigger,
+        retryOf: Int64? = nil,
         status: Status, errorCode: ErrorCode? = nil, errorMessage: String? = nil, backupSetId: Int64? = nil,
-        actor: String? = nil, process: String? = nil, policiesCount: Int = 0, itemsCount: Int = 0, failedItemsCount: Int = 0,
+        actor: String? = nil, process: String? = nil, policiesCount: Int = 0, itemsCount: Int = 0,
+        failedItemsCount: Int = 0,
         skippedTypes: [String] = [], createdAt: Instant, startedAt: Instant? = nil, finishedAt: Instant? = nil
     ) {
         self.id = id

@@ -41,7 +41,8 @@ public struct Dispatcher: Sendable {
 
         if !claimed.isEmpty || !skipped.isEmpty {
             let metadata: [String: JSONValue] = [
-                "runs_created": .int(Int64(claimed.count + skipped.count)), "runs_to_execute": .int(Int64(claimed.count)),
+                "runs_created": .int(Int64(claimed.count + skipped.count)),
+                "runs_to_execute": .int(Int64(claimed.count)),
                 "missed_slots_recorded": .int(Int64(skipped.count)), "abandoned": .int(Int64(abandoned.count)),
             ]
             try await store.write { tx in
@@ -67,7 +68,8 @@ public struct Dispatcher: Sendable {
             var recovered: [Int64] = []
             for run in try Self.abandonedRuns(tx) {
                 let stamp = Instant(now)
-                let message = "the process that was running it (\(run.process ?? "unknown")) ended before the run finished"
+                let message =
+                    "the process that was running it (\(run.process ?? "unknown")) ended before the run finished"
                 try tx.runs.abandon(run.rowID, message: message, at: stamp)
                 try BackupSetDeletion.delete(tx, setIds: try tx.backupSets.building(ofRuns: [run.rowID]))
                 try tx.schedules.recordLastRun(run.scheduleId, status: .failed, at: stamp)
@@ -76,7 +78,8 @@ public struct Dispatcher: Sendable {
                     resourceId: String(run.rowID), status: BackupRun.Status.failed.rawValue,
                     metadata: [
                         "schedule_id": .int(run.scheduleId), "scheduled_for": .string(run.scheduledFor.text),
-                        "status": .string(BackupRun.Status.failed.rawValue), "error_code": .string(ErrorCode.abandoned.rawValue),
+                        "status": .string(BackupRun.Status.failed.rawValue),
+                        "error_code": .string(ErrorCode.abandoned.rawValue),
                     ])
                 recovered.append(run.rowID)
             }
@@ -95,7 +98,9 @@ public struct Dispatcher: Sendable {
     /// For every schedule whose `next_run_at` has come: claims the latest slot inside the grace
     /// window, records the latest missed slot before it, and advances `next_run_at` — all in one
     /// transaction per schedule, so any number of concurrent dispatchers create each run once.
-    func claimDueSlots(at now: Date, grace: TimeInterval) async throws(TenantPilotError) -> (claimed: [ClaimedRun], skipped: [ClaimedRun]) {
+    func claimDueSlots(at now: Date, grace: TimeInterval) async throws(TenantPilotError) -> (
+        claimed: [ClaimedRun], skipped: [ClaimedRun]
+    ) {
         let dueIds = try await store.read { tx in try tx.schedules.dueIds(at: Instant(now)) }
         logger.debug("schedules due", metadata: ["count": "\(dueIds.count)"])
         var claimed: [ClaimedRun] = []
@@ -140,7 +145,8 @@ public struct Dispatcher: Sendable {
                     ? "1 slot missed (\(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
                     : "\(missedCount) slots missed (\(ISO8601.minuteString(next)) to \(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
                 if let run = try tx.runs.recordSkipped(
-                    scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: Instant(latestMissed).minute, code: .missedSlot,
+                    scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: Instant(latestMissed).minute,
+                    code: .missedSlot,
                     message: message, at: Instant(now))
                 {
                     missed = ClaimedRun(run: run, schedule: schedule, tenant: tenant)
@@ -160,7 +166,8 @@ public struct Dispatcher: Sendable {
             }
         }
 
-        try tx.schedules.advance(schedule.rowID, to: timetable.nextSlot(after: now, in: zone).map { Instant($0).minute })
+        try tx.schedules.advance(
+            schedule.rowID, to: timetable.nextSlot(after: now, in: zone).map { Instant($0).minute })
         return (claimed, missed)
     }
 

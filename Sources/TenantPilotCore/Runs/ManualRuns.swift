@@ -12,11 +12,13 @@ public struct ManualRuns: Sendable {
 
     /// `tenantpilot run ID`.
     public func runNow(
-        _ reference: ScheduleReference, actor: String, at now: Date, progress: (@Sendable (BackupProgress) -> Void)? = nil
+        _ reference: ScheduleReference, actor: String, at now: Date,
+        progress: (@Sendable (BackupProgress) -> Void)? = nil
     ) async throws(TenantPilotError) -> BackupRun {
         let (run, schedule, tenant) = try await store.write { tx in
             let (schedule, tenant) = try ScheduleService.resolveActive(reference, tx)
-            let run = try Self.claimCurrentMinute(tx, schedule: schedule, tenant: tenant, trigger: .manual, retryOf: nil, actor: actor, at: now)
+            let run = try Self.claimCurrentMinute(
+                tx, schedule: schedule, tenant: tenant, trigger: .manual, retryOf: nil, actor: actor, at: now)
             return (run, schedule, tenant)
         }
         return try await executor.execute(run, schedule: schedule, tenant: tenant, progress: progress)
@@ -35,19 +37,22 @@ public struct ManualRuns: Sendable {
                     "run \(runId) is \(original.status.rawValue); only a failed, partial or skipped run can be retried")
             }
             let (schedule, tenant) = try ScheduleService.resolveActive(.id(original.scheduleId), tx)
-            let run = try Self.claimCurrentMinute(tx, schedule: schedule, tenant: tenant, trigger: .retry, retryOf: runId, actor: actor, at: now)
+            let run = try Self.claimCurrentMinute(
+                tx, schedule: schedule, tenant: tenant, trigger: .retry, retryOf: runId, actor: actor, at: now)
             return (run, schedule, tenant)
         }
         return try await executor.execute(run, schedule: schedule, tenant: tenant, progress: progress)
     }
 
     static func claimCurrentMinute(
-        _ tx: any StoreTransaction, schedule: BackupSchedule, tenant: Tenant, trigger: BackupRun.Trigger, retryOf: Int64?,
+        _ tx: any StoreTransaction, schedule: BackupSchedule, tenant: Tenant, trigger: BackupRun.Trigger,
+        retryOf: Int64?,
         actor: String, at now: Date
     ) throws -> BackupRun {
         let slot = Instant(now).minute
         switch try tx.runs.claimSlot(
-            scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: slot, trigger: trigger, retryOf: retryOf, actor: actor,
+            scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: slot, trigger: trigger, retryOf: retryOf,
+            actor: actor,
             process: ProcessIdentity.current, at: Instant(now))
         {
         case .claimed(let run):

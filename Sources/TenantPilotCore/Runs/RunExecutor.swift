@@ -13,7 +13,8 @@ public struct RunExecutor: Sendable {
     public let logger: Logger
 
     public init(
-        store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming, logger: Logger = .disabled
+        store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming,
+        logger: Logger = .disabled
     ) {
         self.store = store
         self.registry = registry
@@ -119,7 +120,9 @@ struct RunEnding: Sendable {
     }
 
     /// Ends a run after its backup: completes its set, applies retention, writes its end.
-    func finish(_ run: BackupRun, outcome: BackupOutcome, knownTypes: Int, unknownTypes: [String]) async throws(TenantPilotError) -> BackupRun {
+    func finish(_ run: BackupRun, outcome: BackupOutcome, knownTypes: Int, unknownTypes: [String])
+        async throws(TenantPilotError) -> BackupRun
+    {
         let retentionAt = executor.clock.now()
         let instant = executor.clock.now()
         let ending = self
@@ -144,7 +147,8 @@ struct RunEnding: Sendable {
             if result.status == .success || result.status == .partial {
                 do {
                     setsDeleted = try tx.savepoint {
-                        try RetentionService.applyOne(tx, scheduleId: ending.schedule.rowID, actor: ending.actor, at: retentionAt)
+                        try RetentionService.applyOne(
+                            tx, scheduleId: ending.schedule.rowID, actor: ending.actor, at: retentionAt)
                     }.setsDeleted
                 } catch {
                     let reason =
@@ -161,14 +165,17 @@ struct RunEnding: Sendable {
             do {
                 _ = try await RetentionService(store: store).reclaimSpace()
             } catch {
-                logger.warning("could not give the space of deleted backup sets back to the file system", metadata: ["error": "\(error.message)"])
+                logger.warning(
+                    "could not give the space of deleted backup sets back to the file system",
+                    metadata: ["error": "\(error.message)"])
             }
         }
         return finished
     }
 
     /// The run row, the schedule's last run, `run_completed` and the notification.
-    private func write(_ tx: any StoreTransaction, run: BackupRun, result: RunResult, at now: Date) throws -> BackupRun {
+    private func write(_ tx: any StoreTransaction, run: BackupRun, result: RunResult, at now: Date) throws -> BackupRun
+    {
         let stamp = Instant(now)
         var run = run
         run.status = result.status
@@ -184,7 +191,8 @@ struct RunEnding: Sendable {
         try tx.runs.finish(run)
         try tx.schedules.recordLastRun(schedule.rowID, status: result.status, at: stamp)
         try tx.audit.record(
-            at: now, actor: actor, tenantId: tenant.id, action: .runCompleted, resource: .run, resourceId: String(run.rowID),
+            at: now, actor: actor, tenantId: tenant.id, action: .runCompleted, resource: .run,
+            resourceId: String(run.rowID),
             status: result.status.rawValue,
             metadata: [
                 "schedule_id": .int(schedule.rowID), "scheduled_for": .string(run.scheduledFor.text),
@@ -198,7 +206,9 @@ struct RunEnding: Sendable {
         if run.trigger != .scheduled {
             try Notifier.notify(tx, run: run, scheduleName: "\(tenant.name)/\(schedule.name)", actor: actor, at: now)
         }
-        logger.debug("run finished", metadata: ["status": "\(result.status.rawValue)", "code": "\(result.code?.rawValue ?? "-")"])
+        logger.debug(
+            "run finished",
+            metadata: ["status": "\(result.status.rawValue)", "code": "\(result.code?.rawValue ?? "-")"])
         return run
     }
 }
@@ -211,7 +221,10 @@ struct RunResult: Sendable {
     var backupSetId: Int64?
     var counts: RunCounts
 
-    init(status: BackupRun.Status, code: ErrorCode?, message: String?, backupSetId: Int64? = nil, skippedTypes: [String] = []) {
+    init(
+        status: BackupRun.Status, code: ErrorCode?, message: String?, backupSetId: Int64? = nil,
+        skippedTypes: [String] = []
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -227,7 +240,9 @@ struct RunResult: Sendable {
         var result: RunResult
         if let fatal = outcome.fatal {
             result = RunResult(status: .failed, code: fatal.code, message: fatal.message)
-        } else if let first = outcome.failedTypes.first, outcome.failedTypes.count >= knownTypes || outcome.backupSetId == nil {
+        } else if let first = outcome.failedTypes.first,
+            outcome.failedTypes.count >= knownTypes || outcome.backupSetId == nil
+        {
             result = RunResult(status: .failed, code: first.error.code, message: Self.describe(outcome.failedTypes))
         } else if let first = outcome.failedTypes.first {
             result = RunResult(status: .partial, code: first.error.code, message: Self.describe(outcome.failedTypes))
@@ -243,7 +258,8 @@ struct RunResult: Sendable {
             result = RunResult(status: .success, code: nil, message: nil)
         }
         if result.status == .partial, !unknownTypes.isEmpty, result.code != .unknownPolicyType {
-            result.message = (result.message ?? "") + "; skipped unknown policy types: \(unknownTypes.joined(separator: ", "))"
+            result.message =
+                (result.message ?? "") + "; skipped unknown policy types: \(unknownTypes.joined(separator: ", "))"
         }
         result.backupSetId = result.status == .failed ? nil : outcome.backupSetId
         result.counts = RunCounts(

@@ -16,7 +16,9 @@ public struct RunHistory: Sendable {
     }
 
     /// Run history, newest first.
-    public func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) async throws(TenantPilotError) -> [RunDocument] {
+    public func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) async throws(TenantPilotError)
+        -> [RunDocument]
+    {
         try await store.read { tx in
             try Self.documents(tx, try tx.runs.list(scheduleId: scheduleId, status: status, limit: limit))
         }
@@ -28,7 +30,8 @@ public struct RunHistory: Sendable {
         let tenants = try tx.tenants.find(ids: Set(runs.map(\.tenantId)))
         let tenantNames = Dictionary(uniqueKeysWithValues: tenants.map { ($0.rowID, $0.name) })
         return runs.map {
-            RunDocument($0, tenantName: tenantNames[$0.tenantId] ?? "?", scheduleName: scheduleNames[$0.scheduleId] ?? "?")
+            RunDocument(
+                $0, tenantName: tenantNames[$0.tenantId] ?? "?", scheduleName: scheduleNames[$0.scheduleId] ?? "?")
         }
     }
 }

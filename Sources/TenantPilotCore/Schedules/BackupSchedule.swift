@@ -57,7 +57,9 @@ public struct RetentionSubject: Sendable, Equatable {
     public var keepLast: Int
     public var removed: Bool
 
-    public init(scheduleId: Int64, tenantId: Int64, tenantName: String, scheduleName: String, keepLast: Int, removed: Bool) {
+    public init(
+        scheduleId: Int64, tenantId: Int64, tenantName: String, scheduleName: String, keepLast: Int, removed: Bool
+    ) {
         self.scheduleId = scheduleId
         self.tenantId = tenantId
         self.tenantName = tenantName

@@ -30,7 +30,8 @@ public enum ScheduleReference: Sendable, Equatable, CustomStringConvertible {
         case .id(let id):
             schedule = try tx.schedules.find(id: id)
         case .name(let tenantName, let scheduleName):
-            schedule = try tx.schedules.active(tenantId: try tx.tenants.require(named: tenantName).rowID, named: scheduleName)
+            schedule = try tx.schedules.active(
+                tenantId: try tx.tenants.require(named: tenantName).rowID, named: scheduleName)
         }
         guard let schedule, let tenant = try tx.tenants.find(id: schedule.tenantId) else {
             throw TenantPilotError.notFound("no schedule \(self); see `tenantpilot schedules list`")

@@ -27,7 +27,8 @@ public struct ScheduleService: Sendable {
                 BackupSchedule(
                     tenantId: tenant.rowID, name: draft.name, enabled: draft.enabled, timezone: draft.zoneIdentifier,
                     timetable: draft.timetable, policyTypes: draft.policyTypes, keepLast: draft.keepLast,
-                    nextRunAt: draft.enabled ? Self.nextSlot(draft.timetable, draft.zone, after: now) : nil, createdAt: stamp,
+                    nextRunAt: draft.enabled ? Self.nextSlot(draft.timetable, draft.zone, after: now) : nil,
+                    createdAt: stamp,
                     updatedAt: stamp))
             try tx.audit.record(
                 at: now, actor: actor, tenantId: tenant.id, action: .scheduleCreated, resource: .schedule,
@@ -94,7 +95,8 @@ public struct ScheduleService: Sendable {
             guard schedule.enabled != enabled else { return (Entry(schedule: schedule, tenant: tenant), false) }
             schedule.enabled = enabled
             schedule.nextRunAt =
-                enabled ? Self.nextSlot(schedule.timetable, try ScheduleZone.resolve(schedule.timezone), after: now) : nil
+                enabled
+                ? Self.nextSlot(schedule.timetable, try ScheduleZone.resolve(schedule.timezone), after: now) : nil
             schedule.updatedAt = Instant(now)
             try tx.schedules.update(schedule)
             try tx.audit.record(
@@ -107,7 +109,9 @@ public struct ScheduleService: Sendable {
 
     /// Removes a schedule from the timetable. Its backup sets and run history stay, shown as
     /// from a removed schedule.
-    public func remove(_ reference: ScheduleReference, actor: String, at now: Date) async throws(TenantPilotError) -> Entry {
+    public func remove(_ reference: ScheduleReference, actor: String, at now: Date) async throws(TenantPilotError)
+        -> Entry
+    {
         try await store.write { tx in
             var (schedule, tenant) = try Self.resolveActive(reference, tx)
             schedule.enabled = false
@@ -160,16 +164,21 @@ public struct ScheduleService: Sendable {
     }
 
     /// The schedule and its tenant; a removed schedule cannot be changed or run.
-    static func resolveActive(_ reference: ScheduleReference, _ tx: any StoreTransaction) throws -> (BackupSchedule, Tenant) {
+    static func resolveActive(_ reference: ScheduleReference, _ tx: any StoreTransaction) throws -> (
+        BackupSchedule, Tenant
+    ) {
         let (schedule, tenant) = try reference.resolve(tx)
         if let removedAt = schedule.removedAt {
             throw TenantPilotError.invalid(
-                "schedule \(reference) was removed on \(removedAt); its history stays readable, but it cannot be changed or run")
+                "schedule \(reference) was removed on \(removedAt); its history stays readable, but it cannot be changed or run"
+            )
         }
         return (schedule, tenant)
     }
 
-    private static func checkNameFree(_ tx: any StoreTransaction, tenant: Tenant, name: String, except id: Int64?) throws {
+    private static func checkNameFree(_ tx: any StoreTransaction, tenant: Tenant, name: String, except id: Int64?)
+        throws
+    {
         if let existing = try tx.schedules.active(tenantId: tenant.rowID, named: name), existing.id != id {
             throw TenantPilotError.invalid(
                 "tenant \"\(tenant.name)\" already has a schedule named \"\(name)\" (id \(existing.rowID))")

@@ -20,7 +20,8 @@ extension Timetable: Codable {
             case (let times?, nil):
                 self = try Timetable.localTimes(parsing: times, days: days?.joined(separator: ","))
             default:
-                throw TenantPilotError.invalid("a timetable is either {\"at\": [...], \"days\": [...]} or {\"cron\": \"...\"}")
+                throw TenantPilotError.invalid(
+                    "a timetable is either {\"at\": [...], \"days\": [...]} or {\"cron\": \"...\"}")
             }
         } catch let error as TenantPilotError {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))

@@ -113,7 +113,8 @@ extension Timetable {
                         weekday = weekday == 6 ? 0 : weekday + 1
                     }
                 }
-                date = date.month == 12
+                date =
+                    date.month == 12
                     ? CivilDate(year: date.year + 1, month: 1, day: 1)
                     : CivilDate(year: date.year, month: date.month + 1, day: 1)
                 dayNumber = date.dayNumber

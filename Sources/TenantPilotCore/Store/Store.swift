@@ -58,9 +58,11 @@ public final class Store: Sendable {
     /// write (so a dispatch waiting to write is never held up for long), until none are left.
     /// Returns the number of pages given back. Retention calls it after deleting sets.
     @discardableResult
-    public func releaseFreePages(stepPages: Int = 128, maxSteps: Int = 1_000_000) async throws(TenantPilotError) -> Int {
+    public func releaseFreePages(stepPages: Int = 128, maxSteps: Int = 1_000_000) async throws(TenantPilotError) -> Int
+    {
         try boundary(
-            await backend.releaseFreePages(stepPages: max(1, stepPages), maxSteps: maxSteps), action: "reclaim free space",
+            await backend.releaseFreePages(stepPages: max(1, stepPages), maxSteps: maxSteps),
+            action: "reclaim free space",
             verb: "write")
     }
 
@@ -86,7 +88,9 @@ public final class Store: Sendable {
         try SQLiteBackend.createLockDirectory(lockDirectory)
     }
 
-    private func boundary<T>(_ result: Result<T, any Error>, action: String?, verb: String) throws(TenantPilotError) -> T {
+    private func boundary<T>(_ result: Result<T, any Error>, action: String?, verb: String) throws(TenantPilotError)
+        -> T
+    {
         switch result {
         case .success(let value):
             return value

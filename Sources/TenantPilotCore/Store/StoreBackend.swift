@@ -6,7 +6,9 @@
 /// `Result`; `Store` turns failures into `TenantPilotError`s.
 protocol StoreBackend: Sendable {
     /// Runs `body` in one write transaction: committed when it returns, rolled back when it throws.
-    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error>
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<
+        T, any Error
+    >
 
     /// Runs `body` in a read-only snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error>

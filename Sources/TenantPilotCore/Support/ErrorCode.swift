@@ -9,7 +9,6 @@ public struct ErrorCode: StringConstant {
         self.rawValue = rawValue
     }
 
-
     // MARK: - Input and usage (exit 2)
 
     /// Bad input: a value the user gave cannot be used.

@@ -21,7 +21,8 @@ public enum ISO8601 {
     public static func parse(_ text: String) -> Date? {
         var reader = Reader(Array(text.trimmingCharacters(in: .whitespaces).utf8))
         guard let year = reader.digits(4), reader.take("-"), let month = reader.digits(2), reader.take("-"),
-            let day = reader.digits(2), reader.take("T") || reader.take("t"), let hour = reader.digits(2), reader.take(":"),
+            let day = reader.digits(2), reader.take("T") || reader.take("t"), let hour = reader.digits(2),
+            reader.take(":"),
             let minute = reader.digits(2)
         else { return nil }
         var second: Int64 = 0
@@ -46,7 +47,8 @@ public enum ISO8601 {
         guard reader.atEnd, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour <= 23,
             minute <= 59, second <= 59
         else { return nil }
-        let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        let seconds =
+            daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 

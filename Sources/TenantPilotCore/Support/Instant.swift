@@ -61,7 +61,8 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let instant = Instant(text: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO-8601 instant")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "\"\(text)\" is not an ISO-8601 instant")
         }
         self = instant
     }

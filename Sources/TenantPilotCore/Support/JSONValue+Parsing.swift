@@ -104,7 +104,9 @@ extension JSONValue {
                 }
                 let key = try string()
                 skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                    throw failure("expected ':'")
+                }
                 position += 1
                 skipWhitespace()
                 members[key] = try value(depth: depth)
@@ -228,7 +230,9 @@ extension JSONValue {
         }
 
         func validated(_ utf8: UnsafeBufferPointer<UInt8>) throws -> String {
-            guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("a string that is not UTF-8") }
+            guard let text = String(validating: utf8, as: UTF8.self) else {
+                throw failure("a string that is not UTF-8")
+            }
             return text
         }
 
@@ -246,16 +250,21 @@ extension JSONValue {
             if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
                 integral = false
                 position += 1
-                guard position < bytes.count, isDigit(bytes[position]) else { throw failure("a number without fraction digits") }
+                guard position < bytes.count, isDigit(bytes[position]) else {
+                    throw failure("a number without fraction digits")
+                }
                 while position < bytes.count, isDigit(bytes[position]) { position += 1 }
             }
             if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
                 integral = false
                 position += 1
-                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")
+                {
                     position += 1
                 }
-                guard position < bytes.count, isDigit(bytes[position]) else { throw failure("a number without exponent digits") }
+                guard position < bytes.count, isDigit(bytes[position]) else {
+                    throw failure("a number without exponent digits")
+                }
                 while position < bytes.count, isDigit(bytes[position]) { position += 1 }
             }
             let token = UnsafeBufferPointer(rebasing: bytes[start..<position])

@@ -15,7 +15,9 @@ public enum InputValidation {
             throw .invalid("\(what) name \"\(value)\" must not start or end with spaces")
         }
         if value.count > maximumNameLength {
-            throw .invalid("\(what) name \"\(value.prefix(40))…\" is \(value.count) characters long; the limit is \(maximumNameLength)")
+            throw .invalid(
+                "\(what) name \"\(value.prefix(40))…\" is \(value.count) characters long; the limit is \(maximumNameLength)"
+            )
         }
         if value.contains("/") {
             throw .invalid("\(what) name \"\(value)\" must not contain \"/\" (schedules are addressed as TENANT/NAME)")
@@ -64,7 +66,8 @@ public enum InputValidation {
         else {
             throw .invalid("\(option) \"\(value)\" is not a URL (example: https://graph.microsoft.com)")
         }
-        if components.query != nil || components.fragment != nil || components.user != nil || components.password != nil {
+        if components.query != nil || components.fragment != nil || components.user != nil || components.password != nil
+        {
             throw .invalid("\(option) \"\(value)\" must be a base URL without query, fragment or credentials")
         }
         switch scheme {
@@ -72,7 +75,8 @@ public enum InputValidation {
             break
         case "http":
             guard isLoopback(host) else {
-                throw .invalid("\(option) \"\(value)\" uses plain http:// for a host that is not loopback; use https://")
+                throw .invalid(
+                    "\(option) \"\(value)\" uses plain http:// for a host that is not loopback; use https://")
             }
         default:
             throw .invalid("\(option) \"\(value)\" must use https://")

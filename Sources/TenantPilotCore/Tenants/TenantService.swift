@@ -32,12 +32,14 @@ public struct NewTenant: Sendable {
                 path.hasPrefix("/")
                 ? path : URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardized.path
         case (nil, nil):
-            throw .invalid("give where the client secret is read from: --client-secret-env VAR or --client-secret-file PATH")
+            throw .invalid(
+                "give where the client secret is read from: --client-secret-env VAR or --client-secret-file PATH")
         case (.some, .some):
             throw .invalid("give either --client-secret-env or --client-secret-file, not both")
         }
         self.graphURL = try InputValidation.baseURL(graphURL ?? Self.defaultGraphURL, option: "--graph-url")
-        self.authorityURL = try InputValidation.baseURL(authorityURL ?? Self.defaultAuthorityURL, option: "--authority-url")
+        self.authorityURL = try InputValidation.baseURL(
+            authorityURL ?? Self.defaultAuthorityURL, option: "--authority-url")
     }
 }
 
@@ -53,11 +55,13 @@ public struct TenantService: Sendable {
     public func add(_ request: NewTenant, actor: String, at instant: Date) async throws(TenantPilotError) -> Tenant {
         try await store.write { tx in
             if try tx.tenants.named(request.name) != nil {
-                throw TenantPilotError.invalid("a tenant named \"\(request.name)\" already exists; see `tenantpilot tenants list`")
+                throw TenantPilotError.invalid(
+                    "a tenant named \"\(request.name)\" already exists; see `tenantpilot tenants list`")
             }
             let tenant = try tx.tenants.insert(
                 Tenant(
-                    name: request.name, tenantGuid: request.tenantGuid, clientId: request.clientId, secretEnv: request.secretEnv,
+                    name: request.name, tenantGuid: request.tenantGuid, clientId: request.clientId,
+                    secretEnv: request.secretEnv,
                     secretFile: request.secretFile, graphURL: request.graphURL, authorityURL: request.authorityURL,
                     createdAt: Instant(instant)))
             try tx.audit.record(

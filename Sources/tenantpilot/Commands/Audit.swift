@@ -27,7 +27,9 @@ extension TenantPilot.Audit {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List audit entries, newest first.",
-            discussion: "Examples:\n  tenantpilot audit list --tenant contoso --limit 20\n  tenantpilot audit list --action backup_schedule.run_completed --json")
+            discussion:
+                "Examples:\n  tenantpilot audit list --tenant contoso --limit 20\n  tenantpilot audit list --action backup_schedule.run_completed --json"
+        )
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only entries of this tenant.") var tenant: String?
@@ -39,7 +41,8 @@ extension TenantPilot.Audit {
         }
 
         func run(in context: CommandContext) async throws {
-            let entries = try await AuditQuery(store: try await context.openStore()).list(tenantName: tenant, action: action, limit: limit)
+            let entries = try await AuditQuery(store: try await context.openStore()).list(
+                tenantName: tenant, action: action, limit: limit)
             context.emit(["entries": entries]) {
                 if entries.isEmpty { return "no audit entries" }
                 return TextTable(
@@ -74,7 +77,10 @@ extension TenantPilot.Notifications {
                 return TextTable(
                     header: ["ID", "TIME (UTC)", "ACTOR", "RUN", "STATUS", "MESSAGE"],
                     rows: notifications.map {
-                        [String($0.id), $0.createdAt.text, $0.actor, $0.runId.map(String.init) ?? "-", $0.status, $0.message]
+                        [
+                            String($0.id), $0.createdAt.text, $0.actor, $0.runId.map(String.init) ?? "-", $0.status,
+                            $0.message,
+                        ]
                     }
                 ).render()
             }

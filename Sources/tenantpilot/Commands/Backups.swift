@@ -40,7 +40,8 @@ extension TenantPilot.Backups {
                         [
                             String($0.id), $0.tenant,
                             ($0.schedule ?? "-") + ($0.scheduleRemoved ? " (removed)" : ""),
-                            $0.runId.map(String.init) ?? "-", $0.status.rawValue, String($0.itemCount), $0.createdAt.text,
+                            $0.runId.map(String.init) ?? "-", $0.status.rawValue, String($0.itemCount),
+                            $0.createdAt.text,
                         ]
                     }
                 ).render()
@@ -70,7 +71,9 @@ extension TenantPilot.Backups {
                 lines.append(
                     TextTable(
                         header: ["TYPE", "GRAPH ID", "NAME", "SHA-256"],
-                        rows: (document.items ?? []).map { [$0.type, $0.graphId, $0.displayName, String($0.sha256.prefix(12))] }
+                        rows: (document.items ?? []).map {
+                            [$0.type, $0.graphId, $0.displayName, String($0.sha256.prefix(12))]
+                        }
                     ).render())
                 return lines.joined(separator: "\n")
             }
@@ -109,7 +112,8 @@ extension TenantPilot.Backups {
 
         func run(in context: CommandContext) async throws {
             let diff = try await BackupDiff.compare(
-                from: from, to: to, store: BackupSetStore(store: try await context.openStore()), registry: try context.registry())
+                from: from, to: to, store: BackupSetStore(store: try await context.openStore()),
+                registry: try context.registry())
             context.emit(diff) {
                 var lines = [
                     "backup set \(from) → \(to): \(diff.added.count) added, \(diff.removed.count) removed, \(diff.changed.count) changed, \(diff.unchanged) unchanged"

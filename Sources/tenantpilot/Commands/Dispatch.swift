@@ -19,7 +19,9 @@ extension TenantPilot {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("How late a cron tick may be and still run its slot (90s, 10m, 1h).", valueName: "duration"))
+        @Option(
+            help: ArgumentHelp(
+                "How late a cron tick may be and still run its slot (90s, 10m, 1h).", valueName: "duration"))
         var grace = DurationArgument.fiveMinutes
 
         @Option(help: "How many schedules may run at once (1–256).")
@@ -59,7 +61,8 @@ struct DispatchDocument: Encodable {
 /// Human renderings of runs.
 enum RunText {
     static func line(_ run: RunDocument) -> String {
-        var text = "run \(run.id)  \(run.tenant)/\(run.schedule)  \(run.scheduledFor)  \(run.trigger.rawValue)  \(run.status.rawValue)"
+        var text =
+            "run \(run.id)  \(run.tenant)/\(run.schedule)  \(run.scheduledFor)  \(run.trigger.rawValue)  \(run.status.rawValue)"
         if let code = run.errorCode { text += "  \(code)" }
         if run.status == .success || run.status == .partial {
             text += "  \(run.counts.policies) policies"
@@ -81,7 +84,8 @@ enum RunText {
         lines.append("  backup set: \(run.backupSetId.map(String.init) ?? "-")")
         lines.append(
             "  counts:     \(run.counts.policies) policies, \(run.counts.items) items, \(run.counts.failedItems) failed"
-                + (run.counts.skippedTypes.isEmpty ? "" : ", skipped types: \(run.counts.skippedTypes.joined(separator: ", "))"))
+                + (run.counts.skippedTypes.isEmpty
+                    ? "" : ", skipped types: \(run.counts.skippedTypes.joined(separator: ", "))"))
         return lines.joined(separator: "\n")
     }
 }

@@ -36,7 +36,10 @@ extension TenantPilot.Retention {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: ArgumentHelp("Only this schedule (id or TENANT/NAME, see `tenantpilot schedules list`).", valueName: "schedule"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Only this schedule (id or TENANT/NAME, see `tenantpilot schedules list`).", valueName: "schedule"))
         var schedule: ScheduleReference?
 
         @Flag(name: .long, help: "Show what would be deleted; delete nothing and write no audit entry.")

@@ -26,7 +26,8 @@ extension TenantPilot {
         func run(in context: CommandContext) async throws {
             let store = try await context.openStore()
             let runs = ManualRuns(executor: try context.runExecutor(store: store))
-            let finished = try await runs.runNow(schedule, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
+            let finished = try await runs.runNow(
+                schedule, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
             ProgressLine.clear(context)
             try await RunText.report(finished, store: store, context: context)
         }
@@ -51,7 +52,8 @@ extension TenantPilot {
         func run(in context: CommandContext) async throws {
             let store = try await context.openStore()
             let runs = ManualRuns(executor: try context.runExecutor(store: store))
-            let finished = try await runs.retry(runId: runId, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
+            let finished = try await runs.retry(
+                runId: runId, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
             ProgressLine.clear(context)
             try await RunText.report(finished, store: store, context: context)
         }
@@ -72,7 +74,8 @@ enum ProgressLine {
     static func make(_ context: CommandContext) -> (@Sendable (BackupProgress) -> Void)? {
         guard !context.json, isatty(STDERR_FILENO) == 1 else { return nil }
         return { progress in
-            let text = "\r\u{1B}[K  types \(progress.typesDone)/\(progress.typesTotal), policies \(progress.policiesDone)"
+            let text =
+                "\r\u{1B}[K  types \(progress.typesDone)/\(progress.typesTotal), policies \(progress.policiesDone)"
             FileHandle.standardError.write(Data(text.utf8))
         }
     }

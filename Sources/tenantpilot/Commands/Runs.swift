@@ -18,7 +18,9 @@ extension TenantPilot.Runs {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List runs, newest first.",
-            discussion: "Examples:\n  tenantpilot runs list --schedule contoso/nightly --limit 10\n  tenantpilot runs list --status failed --json")
+            discussion:
+                "Examples:\n  tenantpilot runs list --schedule contoso/nightly --limit 10\n  tenantpilot runs list --status failed --json"
+        )
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only runs of this schedule (id or TENANT/NAME).") var schedule: ScheduleReference?

@@ -8,20 +8,30 @@ extension TenantPilot {
         static let configuration = CommandConfiguration(
             commandName: "schedules",
             abstract: "Manage backup schedules.",
-            subcommands: [Add.self, List.self, Show.self, Update.self, Enable.self, Disable.self, Remove.self, Next.self]
+            subcommands: [
+                Add.self, List.self, Show.self, Update.self, Enable.self, Disable.self, Remove.self, Next.self,
+            ]
         )
     }
 }
 
 /// Timetable options shared by `schedules add` and `schedules update`.
 struct TimetableOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Local time HH:MM in the schedule's zone (repeatable, or comma-separated).", valueName: "HH:MM"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Local time HH:MM in the schedule's zone (repeatable, or comma-separated).", valueName: "HH:MM"))
     var at: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Weekdays for --at: mon,tue,… or mon-fri (default every day).", valueName: "days"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Weekdays for --at: mon,tue,… or mon-fri (default every day).", valueName: "days"))
     var days: String?
 
-    @Option(name: .long, help: ArgumentHelp("5-field cron expression read in the schedule's zone, e.g. \"0 2 * * 1-5\".", valueName: "expr"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "5-field cron expression read in the schedule's zone, e.g. \"0 2 * * 1-5\".", valueName: "expr"))
     var cron: String?
 }
 
@@ -43,7 +53,9 @@ extension TenantPilot.Schedules {
         @Option(help: "Schedule name, unique within the tenant.") var name: String
         @Option(help: ArgumentHelp("IANA time zone, e.g. Europe/Berlin.", valueName: "zone")) var timezone: String
         @OptionGroup var timetable: TimetableOptions
-        @Option(help: ArgumentHelp("Policy-type keys, comma-separated (see `tenantpilot policy-types list`).", valueName: "k1,k2"))
+        @Option(
+            help: ArgumentHelp(
+                "Policy-type keys, comma-separated (see `tenantpilot policy-types list`).", valueName: "k1,k2"))
         var types: [String] = []
         @Option(name: .customLong("keep-last"), help: "Backup sets to keep (default 30).") var keepLast: Int?
         @Flag(help: "Create the schedule disabled.") var disabled = false
@@ -54,7 +66,8 @@ extension TenantPilot.Schedules {
                 tenantName: tenant, name: name, timezone: timezone, at: timetable.at, days: timetable.days,
                 cron: timetable.cron, types: types, keepLast: keepLast, enabled: !disabled,
                 registry: try context.registry(), now: now)
-            let entry = try await ScheduleService(store: try await context.openStore()).add(draft, actor: context.actor, at: now)
+            let entry = try await ScheduleService(store: try await context.openStore()).add(
+                draft, actor: context.actor, at: now)
             context.emit(entry.document) { ScheduleText.detail(entry.document) }
         }
     }
@@ -117,7 +130,8 @@ extension TenantPilot.Schedules {
         @Option(help: "New name.") var name: String?
         @Option(help: ArgumentHelp("New IANA time zone.", valueName: "zone")) var timezone: String?
         @OptionGroup var timetable: TimetableOptions
-        @Option(help: ArgumentHelp("New policy-type keys, comma-separated.", valueName: "k1,k2")) var types: [String] = []
+        @Option(help: ArgumentHelp("New policy-type keys, comma-separated.", valueName: "k1,k2")) var types: [String] =
+            []
         @Option(name: .customLong("keep-last"), help: "New number of sets to keep.") var keepLast: Int?
 
         func run(in context: CommandContext) async throws {
@@ -189,7 +203,9 @@ extension TenantPilot.Schedules {
         var after: InstantArgument?
 
         func validate() throws {
-            guard (1...1000).contains(count) else { throw ValidationError("--count \(count) must be between 1 and 1000") }
+            guard (1...1000).contains(count) else {
+                throw ValidationError("--count \(count) must be between 1 and 1000")
+            }
         }
 
         func run(in context: CommandContext) async throws {
@@ -200,7 +216,8 @@ extension TenantPilot.Schedules {
                 let header = "next slots of \(entry.tenant.name)/\(entry.schedule.name) (\(zone.identifier))"
                 return header + "\n"
                     + TextTable(
-                        header: ["UTC", "LOCAL", "OFFSET"], rows: documents.map { [$0.utc.text, $0.local, $0.utcOffset] }
+                        header: ["UTC", "LOCAL", "OFFSET"],
+                        rows: documents.map { [$0.utc.text, $0.local, $0.utcOffset] }
                     ).render()
             }
         }
@@ -218,7 +235,8 @@ enum ScheduleText {
             "  keep last:   \(document.keepLast)",
         ]
         if let next = document.nextRunAt {
-            lines.append("  next run:    \(next) UTC = \(document.nextRunLocal ?? "?") \(document.nextRunUtcOffset ?? "")")
+            lines.append(
+                "  next run:    \(next) UTC = \(document.nextRunLocal ?? "?") \(document.nextRunUtcOffset ?? "")")
         } else {
             lines.append("  next run:    - \(document.enabled ? "" : "(disabled)")")
         }
@@ -236,7 +254,10 @@ enum ScheduleText {
             .setEnabled(reference, enabled, actor: context.actor, at: context.now)
         context.emit(entry.document) {
             let state = enabled ? "enabled" : "disabled"
-            let prefix = changed ? "schedule \(entry.tenant.name)/\(entry.schedule.name) \(state)" : "schedule \(entry.tenant.name)/\(entry.schedule.name) was already \(state)"
+            let prefix =
+                changed
+                ? "schedule \(entry.tenant.name)/\(entry.schedule.name) \(state)"
+                : "schedule \(entry.tenant.name)/\(entry.schedule.name) was already \(state)"
             return prefix + (entry.schedule.nextRunAt.map { "; next run \($0) UTC" } ?? "")
         }
     }

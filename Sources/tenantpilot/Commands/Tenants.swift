@@ -38,10 +38,14 @@ extension TenantPilot.Tenants {
         @Option(name: .customLong("client-id"), help: "The app registration's application (client) id.")
         var clientId: String
 
-        @Option(name: .customLong("client-secret-env"), help: ArgumentHelp("Environment variable that holds the client secret at run time.", valueName: "var"))
+        @Option(
+            name: .customLong("client-secret-env"),
+            help: ArgumentHelp("Environment variable that holds the client secret at run time.", valueName: "var"))
         var clientSecretEnv: String?
 
-        @Option(name: .customLong("client-secret-file"), help: ArgumentHelp("File that holds the client secret (mode 600).", valueName: "path"))
+        @Option(
+            name: .customLong("client-secret-file"),
+            help: ArgumentHelp("File that holds the client secret (mode 600).", valueName: "path"))
         var clientSecretFile: String?
 
         @Option(name: .customLong("graph-url"), help: "Microsoft Graph base URL (national clouds, simulators).")
@@ -54,7 +58,8 @@ extension TenantPilot.Tenants {
             let request = try NewTenant(
                 name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
                 secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL)
-            let tenant = try await TenantService(store: try await context.openStore()).add(request, actor: context.actor, at: context.now)
+            let tenant = try await TenantService(store: try await context.openStore()).add(
+                request, actor: context.actor, at: context.now)
             context.emit(TenantDocument(tenant)) {
                 "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
             }
@@ -76,7 +81,10 @@ extension TenantPilot.Tenants {
                 return TextTable(
                     header: ["ID", "NAME", "TENANT ID", "CLIENT ID", "SECRET FROM", "GRAPH"],
                     rows: tenants.map {
-                        [String($0.rowID), $0.name, $0.tenantGuid, $0.clientId, $0.secretSourceDescription, $0.graphURL]
+                        [
+                            String($0.rowID), $0.name, $0.tenantGuid, $0.clientId, $0.secretSourceDescription,
+                            $0.graphURL,
+                        ]
                     }
                 ).render()
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 @Suite struct BackupSetStoreTests {
@@ -84,7 +85,8 @@ import Testing
         let firstGrowth = afterFirst - empty
         let secondGrowth = afterSecond - afterFirst
         #expect(secondGrowth > 0, "the second set's item rows take some space")
-        #expect(Double(secondGrowth) < 0.01 * Double(firstGrowth), "first set \(firstGrowth) B, second \(secondGrowth) B")
+        #expect(
+            Double(secondGrowth) < 0.01 * Double(firstGrowth), "first set \(firstGrowth) B, second \(secondGrowth) B")
     }
 
     @Test func listingFiltersByTenantAndScheduleNewestFirstAndNamesRemovedSchedules() async throws {
@@ -144,7 +146,8 @@ import Testing
         let store = fixture.backups
         let id = try await store.beginSet(tenantId: tenant, scheduleId: nil, runId: nil, at: BackupTestStore.t0)
         do {
-            try await store.addItems(setId: id, items: [SamplePolicies.item(1), SamplePolicies.item(2), SamplePolicies.item(1)])
+            try await store.addItems(
+                setId: id, items: [SamplePolicies.item(1), SamplePolicies.item(2), SamplePolicies.item(1)])
             Issue.record("a duplicate item must fail")
         } catch {
             #expect(error.code == "DUPLICATE_BACKUP_ITEM")
@@ -156,7 +159,8 @@ import Testing
     @Test func aPolicyIsUniqueInASetWhateverItsDisplayNameOrPayload() async throws {
         let fixture = try await BackupTestStore()
         let tenant = try fixture.addTenant()
-        let id = try await fixture.backups.beginSet(tenantId: tenant, scheduleId: nil, runId: nil, at: BackupTestStore.t0)
+        let id = try await fixture.backups.beginSet(
+            tenantId: tenant, scheduleId: nil, runId: nil, at: BackupTestStore.t0)
         var renamed = SamplePolicies.item(1, revision: 1)
         renamed.displayName += " (renamed)"
         do {
@@ -183,22 +187,29 @@ import Testing
         let first = try await fixture.makeSet(tenantId: tenant, scheduleId: schedule, items: before, day: 0)
         let second = try await fixture.makeSet(tenantId: tenant, scheduleId: schedule, items: after, day: 1)
 
-        func records(_ id: Int64) async throws -> [BackupItemRecord] { try #require(try await fixture.backups.set(id: id)).items }
+        func records(_ id: Int64) async throws -> [BackupItemRecord] {
+            try #require(try await fixture.backups.set(id: id)).items
+        }
         #expect(try await records(first).map(\.displayName).sorted() == before.map(\.displayName).sorted())
         #expect(try await records(second).map(\.displayName).contains("Renamed"))
         #expect(
-            try await Set(records(second).map(\.sha256)) == Set(after.map { PayloadHash.sha256Hex($0.payload.canonicalData()) }))
+            try await Set(records(second).map(\.sha256))
+                == Set(after.map { PayloadHash.sha256Hex($0.payload.canonicalData()) }))
         #expect(try fixture.count("SELECT count(*) FROM backup_item_keys") == 2)
         #expect(try fixture.count("SELECT count(*) FROM backup_item_versions") == 4)
         #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 3)
 
-        _ = try fixture.store.writer.write { db in try BackupSetDeletion.delete(SQLiteTransaction(db: db), setIds: [first]) }
+        _ = try fixture.store.writer.write { db in
+            try BackupSetDeletion.delete(SQLiteTransaction(db: db), setIds: [first])
+        }
         #expect(try fixture.count("SELECT count(*) FROM backup_item_keys") == 2)
         #expect(try fixture.count("SELECT count(*) FROM backup_item_versions") == 2)
         #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 2)
         #expect(try await records(second).count == 2)
 
-        _ = try fixture.store.writer.write { db in try BackupSetDeletion.delete(SQLiteTransaction(db: db), setIds: [second]) }
+        _ = try fixture.store.writer.write { db in
+            try BackupSetDeletion.delete(SQLiteTransaction(db: db), setIds: [second])
+        }
         for table in ["backup_items", "backup_item_versions", "backup_item_keys", "backup_payloads"] {
             #expect(try fixture.count("SELECT count(*) FROM \(table)") == 0, "\(table)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 /// A real store in a temp folder of its own, removed when the test is done, with helpers that
@@ -50,7 +51,8 @@ final class BackupTestStore: Sendable {
 
     func removeSchedule(_ id: Int64) throws {
         try store.writer.write { db in
-            try db.execute(sql: "UPDATE backup_schedules SET removed_at = '2026-02-01T00:00:00Z' WHERE id = ?", arguments: [id])
+            try db.execute(
+                sql: "UPDATE backup_schedules SET removed_at = '2026-02-01T00:00:00Z' WHERE id = ?", arguments: [id])
         }
     }
 
@@ -94,7 +96,8 @@ enum SamplePolicies {
     static func item(_ index: Int, type: String = "deviceConfiguration", revision: Int = 0) -> NewBackupItem {
         let id = String(format: "%08x-0000-4000-8000-%012x", index, index * 7919)
         return NewBackupItem(
-            typeKey: type, graphId: id, displayName: "Policy \(index)", payload: payload(index, id: id, revision: revision))
+            typeKey: type, graphId: id, displayName: "Policy \(index)",
+            payload: payload(index, id: id, revision: revision))
     }
 
     static func items(_ count: Int, type: String = "deviceConfiguration", revision: Int = 0) -> [NewBackupItem] {
@@ -110,7 +113,8 @@ enum SamplePolicies {
                     "@odata.type": .string("#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance"),
                     "settingDefinitionId": .string("device_vendor_msft_policy_config_setting_\(index)_\(number)"),
                     "choiceSettingValue": .object([
-                        "value": .string("device_vendor_msft_policy_config_setting_\(number)_\(revision == 0 ? 1 : revision)"),
+                        "value": .string(
+                            "device_vendor_msft_policy_config_setting_\(number)_\(revision == 0 ? 1 : revision)"),
                         "children": .array([]),
                     ]),
                 ]),
@@ -127,7 +131,7 @@ enum SamplePolicies {
             "roleScopeTagIds": .array([.string("0")]),
             "settings": .array(settings),
             "assignments": .array([
-                .object(["id": .string("\(id)_group"), "target": .object(["groupId": .string(id)])]),
+                .object(["id": .string("\(id)_group"), "target": .object(["groupId": .string(id)])])
             ]),
         ])
     }

@@ -38,7 +38,8 @@ import Testing
             let request = try NewTenant(
                 name: name, tenantId: "11111111-2222-3333-4444-555555555555", clientId: "app", secretEnv: variable,
                 secretFile: nil, graphURL: "http://127.0.0.1:9", authorityURL: "http://127.0.0.1:9")
-            _ = try await TenantService(store: store).add(request, actor: "admin", at: Date(timeIntervalSince1970: 1_800_000_000))
+            _ = try await TenantService(store: store).add(
+                request, actor: "admin", at: Date(timeIntervalSince1970: 1_800_000_000))
         }
         return path
     }
@@ -54,7 +55,8 @@ import Testing
     @Test func aTokenAndAReadBecomeTwoChecksPerTenant() async throws {
         let folder = TemporaryDirectory()
         let path = try await Self.store(in: folder)
-        let probe = ProbeDouble(token: .succeeded("token valid for 59 min"), read: .succeeded("3 policies on the first page"))
+        let probe = ProbeDouble(
+            token: .succeeded("token valid for 59 min"), read: .succeeded("3 policies on the first page"))
         let report = await Self.doctor(path, probe: probe).run(online: true)
         let checks = Dictionary(report.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         #expect(checks["token of tenant contoso"] == .ok("token of tenant contoso", "token valid for 59 min"))

@@ -1,13 +1,15 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// SPEC §2's payload rule against the simulator over HTTP: nothing truncated, nothing that only
 /// a per-item request returns left out.
 @Suite struct GraphClientCompletenessTests {
     @Test func settingsCatalogPolicyOfSixtySettingsIsCapturedAcrossPages() async throws {
-        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 1], settingsPerPolicy: 60, assignmentsPerPolicy: 12)
+        let spec = SimulatedTenantSpec(
+            counts: ["settingsCatalogPolicy": 1], settingsPerPolicy: 60, assignmentsPerPolicy: 12)
         try await withSimulator(simulatorConfiguration(spec, pageSize: 25)) { simulator in
             let client = makeClient(simulator)
             let type = try policyType("settingsCatalogPolicy")
@@ -30,7 +32,8 @@ import Testing
     }
 
     @Test func groupPolicyDefinitionValuesCarryTheirDefinitionAndPresentationValues() async throws {
-        try await withSimulator(simulatorConfiguration(.counts(["groupPolicyConfiguration": 4]), pageSize: 2)) { simulator in
+        try await withSimulator(simulatorConfiguration(.counts(["groupPolicyConfiguration": 4]), pageSize: 2)) {
+            simulator in
             let client = makeClient(simulator)
             let type = try policyType("groupPolicyConfiguration")
             let listed = try await client.listPolicies(of: type)
@@ -48,7 +51,8 @@ import Testing
                     #expect(value["definition"]?["displayName"]?.stringValue != nil, "definition is expanded")
                     let presentations = try #require(value["presentationValues"]?.arrayValue)
                     #expect(presentations.count == element.children["presentationValues"]?.count)
-                    #expect(presentations.allSatisfy { $0["presentation"]?["label"] != nil }, "presentation is expanded")
+                    #expect(
+                        presentations.allSatisfy { $0["presentation"]?["label"] != nil }, "presentation is expanded")
                     presentationValuesSeen += presentations.count
                 }
             }
@@ -71,7 +75,8 @@ import Testing
                     let payload = try result.get()
                     let field = key == "deviceManagementScript" ? "scriptContent" : "detectionScriptContent"
                     let encoded = try #require(payload[field]?.stringValue)
-                    let script = try #require(Data(base64Encoded: encoded).flatMap { String(data: $0, encoding: .utf8) })
+                    let script = try #require(
+                        Data(base64Encoded: encoded).flatMap { String(data: $0, encoding: .utf8) })
                     #expect(!script.isEmpty)
                     #expect(payload["assignments"]?.arrayValue != nil)
                 }
@@ -88,7 +93,8 @@ import Testing
             for result in captured.values {
                 let rules = try #require(try result.get()["scheduledActionsForRule"]?.arrayValue)
                 #expect(rules.count == 1)
-                #expect(rules.first?["scheduledActionConfigurations"]?.arrayValue?.first?["actionType"] == .string("block"))
+                #expect(
+                    rules.first?["scheduledActionConfigurations"]?.arrayValue?.first?["actionType"] == .string("block"))
             }
         }
     }
@@ -107,7 +113,8 @@ import Testing
                     let model = try #require(simulator.policy(tenant: simulatedTenant, type: type.key, id: id))
                     for subresource in type.subresources {
                         #expect(
-                            payload[subresource.property]?.arrayValue?.count == model.subresources[subresource.path]?.count,
+                            payload[subresource.property]?.arrayValue?.count
+                                == model.subresources[subresource.path]?.count,
                             "\(type.key) \(id) \(subresource.property)")
                     }
                 }
@@ -116,7 +123,8 @@ import Testing
     }
 
     @Test func perPolicyRequestsAreBatchedTwentyAtATime() async throws {
-        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 30], settingsPerPolicy: 5, assignmentsPerPolicy: 2)
+        let spec = SimulatedTenantSpec(
+            counts: ["settingsCatalogPolicy": 30], settingsPerPolicy: 5, assignmentsPerPolicy: 2)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in
             let client = makeClient(simulator)
             let type = try policyType("settingsCatalogPolicy")
@@ -133,7 +141,8 @@ import Testing
     }
 
     @Test func nextPagesOfManyCollectionsTravelTogetherInBatches() async throws {
-        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 10], settingsPerPolicy: 60, assignmentsPerPolicy: 1)
+        let spec = SimulatedTenantSpec(
+            counts: ["settingsCatalogPolicy": 10], settingsPerPolicy: 60, assignmentsPerPolicy: 1)
         try await withSimulator(simulatorConfiguration(spec, pageSize: 25)) { simulator in
             let client = makeClient(simulator)
             let type = try policyType("settingsCatalogPolicy")

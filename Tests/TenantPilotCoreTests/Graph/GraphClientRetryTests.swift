@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// The retry policy of SPEC §6 against injected faults: each fault ends in the right outcome
@@ -28,7 +29,8 @@ import Testing
 
     @Test(arguments: [RetryAfterHint.seconds(5), .httpDate(secondsFromNow: 5)])
     func throttledSubRequestsOfABatchAreRetriedAlone(_ hint: RetryAfterHint) async throws {
-        let spec = SimulatedTenantSpec(counts: ["settingsCatalogPolicy": 3], settingsPerPolicy: 4, assignmentsPerPolicy: 2)
+        let spec = SimulatedTenantSpec(
+            counts: ["settingsCatalogPolicy": 3], settingsPerPolicy: 4, assignmentsPerPolicy: 2)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in
             let sleeps = RecordedSleeps()
             let client = makeClient(simulator, sleeps: sleeps)

@@ -1,5 +1,6 @@
 import Foundation
 import GraphSimulator
+
 @testable import TenantPilotCore
 
 /// A tenant GUID for simulated tenants.
@@ -50,7 +51,8 @@ func withSimulator<T>(
 func simulatorConfiguration(
     _ spec: SimulatedTenantSpec, pageSize: Int = 100, seed: UInt64 = 7
 ) -> GraphSimulator.Configuration {
-    GraphSimulator.Configuration(seed: seed, tenants: [simulatedTenant: spec], pageSize: pageSize, clientSecret: simulatorSecret)
+    GraphSimulator.Configuration(
+        seed: seed, tenants: [simulatedTenant: spec], pageSize: pageSize, clientSecret: simulatorSecret)
 }
 
 /// A client of the simulated tenant whose secret comes from the environment.

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 @Suite struct SecretSourceTests {
@@ -37,7 +38,9 @@ import Testing
 
     @Test(arguments: [[String: String](), ["TP_SECRET": ""], ["TP_SECRET": "\n"]])
     func aMissingOrEmptyVariableIsUnavailable(_ environment: [String: String]) {
-        let error = #expect(throws: TenantPilotError.self) { try SecretSource.environment("TP_SECRET").read(environment: environment) }
+        let error = #expect(throws: TenantPilotError.self) {
+            try SecretSource.environment("TP_SECRET").read(environment: environment)
+        }
         #expect(error?.code == GraphErrorCode.credentialsUnavailable)
         #expect(error?.message.contains("TP_SECRET") == true)
     }

@@ -1,7 +1,8 @@
 import Foundation
-import GraphSimulator
 import GRDB
+import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 #if canImport(Glibc)
@@ -46,7 +47,8 @@ import Testing
             let db = try Self.copy(template, to: folder, name: "attempt\(attempt)")
             let process = try Self.launch(binary, db: db)
             let delay = duration * (Double(attempt) / Double(attempts + 1))
-            usleep(UInt32(max(1, delay.components.attoseconds / 1_000_000_000_000 + delay.components.seconds * 1_000_000)))
+            usleep(
+                UInt32(max(1, delay.components.attoseconds / 1_000_000_000_000 + delay.components.seconds * 1_000_000)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExitWithoutSpinning()
             if process.terminationReason == .uncaughtSignal { killed += 1 }
@@ -81,42 +83,54 @@ import Testing
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
             // Items, versions, keys and payloads: nothing points at a missing row (also checked by
             // foreign_key_check) and nothing is left that no set references.
-            let dangling = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM backup_items i
-                    LEFT JOIN backup_item_versions v ON v.id = i.version_id AND v.key_id = i.key_id
-                    LEFT JOIN backup_item_keys k ON k.id = v.key_id
-                    LEFT JOIN backup_payloads p ON p.id = v.payload_id
-                    WHERE v.id IS NULL OR k.id IS NULL OR p.id IS NULL
-                    """) ?? -1
+            let dangling =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM backup_items i
+                        LEFT JOIN backup_item_versions v ON v.id = i.version_id AND v.key_id = i.key_id
+                        LEFT JOIN backup_item_keys k ON k.id = v.key_id
+                        LEFT JOIN backup_payloads p ON p.id = v.payload_id
+                        WHERE v.id IS NULL OR k.id IS NULL OR p.id IS NULL
+                        """) ?? -1
             #expect(dangling == 0)
-            let itemsWithoutSet = try Int.fetchOne(
-                db,
-                sql: "SELECT count(*) FROM backup_items i WHERE NOT EXISTS (SELECT 1 FROM backup_sets s WHERE s.id = i.backup_set_id)")
+            let itemsWithoutSet =
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT count(*) FROM backup_items i WHERE NOT EXISTS (SELECT 1 FROM backup_sets s WHERE s.id = i.backup_set_id)"
+                )
                 ?? -1
             #expect(itemsWithoutSet == 0)
-            let wrongCounts = try Int.fetchOne(
-                db,
-                sql: "SELECT count(*) FROM backup_sets s WHERE item_count <> (SELECT count(*) FROM backup_items WHERE backup_set_id = s.id)")
+            let wrongCounts =
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT count(*) FROM backup_sets s WHERE item_count <> (SELECT count(*) FROM backup_items WHERE backup_set_id = s.id)"
+                )
                 ?? -1
             #expect(wrongCounts == 0)
-            let orphans = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT (SELECT count(*) FROM backup_item_versions v
-                            WHERE NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id))
-                         + (SELECT count(*) FROM backup_payloads p
-                            WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.payload_id = p.id))
-                         + (SELECT count(*) FROM backup_item_keys k
-                            WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.key_id = k.id))
-                    """) ?? -1
+            let orphans =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT (SELECT count(*) FROM backup_item_versions v
+                                WHERE NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id))
+                             + (SELECT count(*) FROM backup_payloads p
+                                WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.payload_id = p.id))
+                             + (SELECT count(*) FROM backup_item_keys k
+                                WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.key_id = k.id))
+                        """) ?? -1
             #expect(orphans == 0)
             let perSchedule = try [1, 2].map { schedule in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_sets WHERE backup_schedule_id = ?", arguments: [schedule]) ?? -1
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM backup_sets WHERE backup_schedule_id = ?", arguments: [schedule])
+                    ?? -1
             }
-            let audit = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM audit_logs WHERE action = ?", arguments: [RetentionService.auditAction]) ?? -1
+            let audit =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM audit_logs WHERE action = ?",
+                    arguments: [RetentionService.auditAction]) ?? -1
             return State(setsPerSchedule: perSchedule, auditEntries: audit)
         }
     }
@@ -228,7 +242,8 @@ import Testing
         for folder in folders {
             let candidate = folder.appendingPathComponent("tenantpilot")
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+                !isDirectory.boolValue,
                 FileManager.default.isExecutableFile(atPath: candidate.path)
             {
                 return candidate

@@ -1,13 +1,17 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 @Suite struct RetentionServiceTests {
     let now = BackupTestStore.t0.addingTimeInterval(100 * 86_400)
 
     /// Five sets of one schedule, each with one policy of its own and one shared by all.
-    private func fiveSets(_ fixture: BackupTestStore, tenant: Int64, schedule: Int64, statuses: [BackupSetOutcome] = Array(repeating: .complete, count: 5)) async throws -> [Int64] {
+    private func fiveSets(
+        _ fixture: BackupTestStore, tenant: Int64, schedule: Int64,
+        statuses: [BackupSetOutcome] = Array(repeating: .complete, count: 5)
+    ) async throws -> [Int64] {
         try await statuses.enumerated().asyncMap { day, status in
             try await fixture.makeSet(
                 tenantId: tenant, scheduleId: schedule,
@@ -40,9 +44,13 @@ import Testing
         #expect(entry.sets[4].reason == "older than the newest 3")
         #expect(entry.setsDeleted == 2)
         #expect(entry.payloadsRemoved == 2)
-        #expect(entry.bytesFreed == Int64(SamplePolicies.item(100).payload.canonicalData().count
-            + SamplePolicies.item(101).payload.canonicalData().count))
-        #expect(try fixture.count("SELECT count(*) FROM backup_items WHERE backup_set_id IN (?, ?)", [ids[0], ids[1]]) == 0)
+        #expect(
+            entry.bytesFreed
+                == Int64(
+                    SamplePolicies.item(100).payload.canonicalData().count
+                        + SamplePolicies.item(101).payload.canonicalData().count))
+        #expect(
+            try fixture.count("SELECT count(*) FROM backup_items WHERE backup_set_id IN (?, ?)", [ids[0], ids[1]]) == 0)
         #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 4)
 
         let audit = try auditEntries(fixture)
@@ -75,11 +83,13 @@ import Testing
             try await fixture.makeSet(tenantId: contoso, scheduleId: nil, items: [SamplePolicies.item(day)], day: day)
         }
         let otherSets = try await (0..<3).asyncMap { day in
-            try await fixture.makeSet(tenantId: contoso, scheduleId: other, items: [SamplePolicies.item(10 + day)], day: day)
+            try await fixture.makeSet(
+                tenantId: contoso, scheduleId: other, items: [SamplePolicies.item(10 + day)], day: day)
         }
         let prunedSets = try await fiveSets(fixture, tenant: contoso, schedule: pruned)
         let elsewhereSets = try await (0..<2).asyncMap { day in
-            try await fixture.makeSet(tenantId: fabrikam, scheduleId: elsewhere, items: [SamplePolicies.item(20 + day)], day: day)
+            try await fixture.makeSet(
+                tenantId: fabrikam, scheduleId: elsewhere, items: [SamplePolicies.item(20 + day)], day: day)
         }
 
         let report = try await RetentionService(store: fixture.store).apply(
@@ -93,10 +103,13 @@ import Testing
         }
 
         // All schedules at once: each by its own keep_last, hand-made sets still untouched.
-        let all = try await RetentionService(store: fixture.store).apply(scheduleId: nil, dryRun: false, actor: "alice", at: now)
+        let all = try await RetentionService(store: fixture.store).apply(
+            scheduleId: nil, dryRun: false, actor: "alice", at: now)
         #expect(all.schedules.map(\.scheduleId) == [pruned, other, elsewhere])
         #expect(all.schedules.map(\.setsDeleted) == [0, 0, 1])
-        #expect(Set(try await fixture.backups.listSets().map(\.id)) == Set(handMade + otherSets + [elsewhereSets[1], prunedSets[4]]))
+        #expect(
+            Set(try await fixture.backups.listSets().map(\.id))
+                == Set(handMade + otherSets + [elsewhereSets[1], prunedSets[4]]))
     }
 
     @Test func aDryRunChangesNothingAndWritesNoAudit() async throws {
@@ -113,7 +126,8 @@ import Testing
         let fileBefore = try Data(contentsOf: URL(fileURLWithPath: fixture.path))
         let walBefore = try? Data(contentsOf: URL(fileURLWithPath: fixture.path + "-wal"))
 
-        let dry = try await RetentionService(store: fixture.store).apply(scheduleId: nil, dryRun: true, actor: "alice", at: now)
+        let dry = try await RetentionService(store: fixture.store).apply(
+            scheduleId: nil, dryRun: true, actor: "alice", at: now)
 
         #expect(dry.dryRun)
         #expect(dry.setsDeleted == 4)
@@ -124,7 +138,8 @@ import Testing
         #expect((try? Data(contentsOf: URL(fileURLWithPath: fixture.path + "-wal"))) == walBefore)
 
         // The real run does exactly what the dry run said, payload counts included.
-        let real = try await RetentionService(store: fixture.store).apply(scheduleId: nil, dryRun: false, actor: "alice", at: now)
+        let real = try await RetentionService(store: fixture.store).apply(
+            scheduleId: nil, dryRun: false, actor: "alice", at: now)
         #expect(real.schedules.map(\.sets) == dry.schedules.map(\.sets))
         #expect(real.schedules.map(\.payloadsRemoved) == dry.schedules.map(\.payloadsRemoved))
         #expect(real.schedules.map(\.bytesFreed) == dry.schedules.map(\.bytesFreed))
@@ -168,7 +183,9 @@ import Testing
             #expect(try fixture.count("SELECT count(*) FROM backup_items WHERE backup_set_id = ?", [id]) == 1)
         }
         // item(100) belonged to a deleted set too, but the set being written still needs it.
-        #expect(try await fixture.backups.payload(sha256: PayloadHash.sha256Hex(SamplePolicies.item(100).payload.canonicalData())) != nil)
+        #expect(
+            try await fixture.backups.payload(
+                sha256: PayloadHash.sha256Hex(SamplePolicies.item(100).payload.canonicalData())) != nil)
         // And the newest building set can still be completed.
         try await fixture.backups.completeSet(setId: newBuilding, status: .complete, at: now)
     }
@@ -181,7 +198,8 @@ import Testing
         let old = try await fixture.makeSet(
             tenantId: tenant, scheduleId: schedule,
             items: [SamplePolicies.item(1), SamplePolicies.item(2), SamplePolicies.item(3)], day: 0)
-        try await fixture.makeSet(tenantId: tenant, scheduleId: handMadeSchedule, items: [SamplePolicies.item(3)], day: 1)
+        try await fixture.makeSet(
+            tenantId: tenant, scheduleId: handMadeSchedule, items: [SamplePolicies.item(3)], day: 1)
         try await fixture.makeSet(tenantId: tenant, scheduleId: schedule, items: [SamplePolicies.item(1)], day: 2)
 
         let report = try await RetentionService(store: fixture.store).apply(
@@ -201,7 +219,8 @@ import Testing
     @Test func anUnknownScheduleIsNotFound() async throws {
         let fixture = try await BackupTestStore()
         do {
-            _ = try await RetentionService(store: fixture.store).apply(scheduleId: 9, dryRun: false, actor: "alice", at: now)
+            _ = try await RetentionService(store: fixture.store).apply(
+                scheduleId: 9, dryRun: false, actor: "alice", at: now)
             Issue.record("an unknown schedule must fail")
         } catch {
             #expect(error.code == "NOT_FOUND")
@@ -217,7 +236,8 @@ import Testing
         _ = try await fiveSets(fixture, tenant: tenant, schedule: schedule)
         try fixture.removeSchedule(schedule)
 
-        let all = try await RetentionService(store: fixture.store).apply(scheduleId: nil, dryRun: false, actor: "alice", at: now)
+        let all = try await RetentionService(store: fixture.store).apply(
+            scheduleId: nil, dryRun: false, actor: "alice", at: now)
         #expect(all.schedules.isEmpty)
         let named = try await RetentionService(store: fixture.store).apply(
             scheduleId: schedule, dryRun: false, actor: "alice", at: now)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+
 @testable import TenantPilotCore
 
 /// A store with one tenant, and a backup step whose outcome a test chooses.
@@ -15,7 +16,8 @@ struct EngineFixture {
         let request = try NewTenant(
             name: "contoso", tenantId: "11111111-2222-3333-4444-555555555555", clientId: "app", secretEnv: "S",
             secretFile: nil, graphURL: nil, authorityURL: nil)
-        tenant = try await TenantService(store: store).add(request, actor: "admin", at: Self.instant("2026-01-01T00:00:00Z"))
+        tenant = try await TenantService(store: store).add(
+            request, actor: "admin", at: Self.instant("2026-01-01T00:00:00Z"))
     }
 
     static func instant(_ text: String) -> Date {
@@ -29,12 +31,15 @@ struct EngineFixture {
         types: [String] = ["deviceConfiguration"], created: String = "2026-01-01T00:00:00Z"
     ) async throws -> BackupSchedule {
         let draft = try ScheduleDraft(
-            tenantName: "contoso", name: name, timezone: zone, at: times, days: nil, cron: cron, types: types, keepLast: nil,
+            tenantName: "contoso", name: name, timezone: zone, at: times, days: nil, cron: cron, types: types,
+            keepLast: nil,
             enabled: true, registry: registry, now: Self.instant(created))
         return try await ScheduleService(store: store).add(draft, actor: "admin", at: Self.instant(created)).schedule
     }
 
-    func executor(_ backup: some BackupPerforming = FakeBackup(), clock: Clock = .fixed(Date(timeIntervalSince1970: 0))) -> RunExecutor {
+    func executor(_ backup: some BackupPerforming = FakeBackup(), clock: Clock = .fixed(Date(timeIntervalSince1970: 0)))
+        -> RunExecutor
+    {
         RunExecutor(store: store, registry: registry, clock: clock, backup: backup)
     }
 
@@ -69,7 +74,11 @@ final class FakeBackup: BackupPerforming, @unchecked Sendable {
     private var calls = 0
     let make: @Sendable ([PolicyType]) -> BackupOutcome
 
-    init(_ make: @escaping @Sendable ([PolicyType]) -> BackupOutcome = { types in BackupOutcome(policies: types.count, items: types.count) }) {
+    init(
+        _ make: @escaping @Sendable ([PolicyType]) -> BackupOutcome = { types in
+            BackupOutcome(policies: types.count, items: types.count)
+        }
+    ) {
         self.make = make
     }
 

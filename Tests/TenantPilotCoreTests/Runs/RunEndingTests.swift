@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 /// A run's end is one transaction: its set's completion and `backup.created`, retention, the
@@ -18,12 +19,14 @@ import Testing
         ) async -> BackupOutcome {
             do {
                 let sets = BackupSetStore(store: store)
-                let id = try await sets.beginSet(tenantId: tenant.rowID, scheduleId: scheduleId, runId: runId, at: instant)
+                let id = try await sets.beginSet(
+                    tenantId: tenant.rowID, scheduleId: scheduleId, runId: runId, at: instant)
                 try await sets.addItems(setId: id, items: [SamplePolicies.item(1)])
                 return BackupOutcome(
                     backupSetId: id,
                     completion: BackupCompletion(
-                        setId: id, outcome: .complete, instant: instant, tenantId: tenant.id, scheduleId: scheduleId, runId: runId,
+                        setId: id, outcome: .complete, instant: instant, tenantId: tenant.id, scheduleId: scheduleId,
+                        runId: runId,
                         actor: actor, items: 1, failedItems: 0, types: types.map(\.key)),
                     policies: 1, items: 1)
             } catch {
@@ -40,10 +43,11 @@ import Testing
         #expect(run.status == .success)
         let setId = try #require(run.backupSetId)
         #expect(try await BackupSetStore(store: fixture.store).set(id: setId)?.summary.status == .complete)
-        #expect(try fixture.auditActions().suffix(4) == [
-            "backup_schedule.run_started", "backup.created", "backup_schedule.retention_applied",
-            "backup_schedule.run_completed",
-        ])
+        #expect(
+            try fixture.auditActions().suffix(4) == [
+                "backup_schedule.run_started", "backup.created", "backup_schedule.retention_applied",
+                "backup_schedule.run_completed",
+            ])
     }
 
     @Test func aCrashBeforeTheRunsEndLeavesItsSetUnlistedAndTheNextDispatchDropsIt() async throws {
@@ -66,7 +70,9 @@ import Testing
         } catch {
             #expect(error.code == .storeUnavailable)
         }
-        #expect(try await BackupSetStore(store: fixture.store).listSets().isEmpty, "a set is listed although its run never ended")
+        #expect(
+            try await BackupSetStore(store: fixture.store).listSets().isEmpty,
+            "a set is listed although its run never ended")
         #expect(try fixture.count("backup_sets WHERE status = 'building'") == 1)
         #expect(try !fixture.auditActions().contains("backup.created"))
         #expect(try fixture.runs().map(\.status) == [.running])
@@ -76,7 +82,8 @@ import Testing
             try db.execute(sql: "DROP TRIGGER crash_before_the_runs_end")
             try db.execute(sql: "UPDATE backup_schedule_runs SET process = '999999999:1'")
         }
-        let report = try await Dispatcher(executor: fixture.executor()).dispatch(at: EngineFixture.instant("2026-01-01T10:05:00Z"))
+        let report = try await Dispatcher(executor: fixture.executor()).dispatch(
+            at: EngineFixture.instant("2026-01-01T10:05:00Z"))
         #expect(report.abandoned == [1])
         let run = try #require(try fixture.runs().first)
         #expect(run.status == .failed)

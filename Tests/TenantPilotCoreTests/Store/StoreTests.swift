@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 @Suite struct StoreTests {
@@ -10,7 +11,8 @@ import Testing
         let store = try await Store.open(path: path)
 
         let fileMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        let folderMode = try FileManager.default.attributesOfItem(atPath: folder.file("state/nested"))[.posixPermissions] as? Int
+        let folderMode =
+            try FileManager.default.attributesOfItem(atPath: folder.file("state/nested"))[.posixPermissions] as? Int
         #expect(fileMode == 0o600)
         #expect(folderMode == 0o700)
 
@@ -26,10 +28,11 @@ import Testing
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(autoVacuum == 2)
-        #expect(tables.isSuperset(of: [
-            "tenants", "policies", "backup_schedules", "backup_schedule_runs", "backup_sets", "backup_items",
-            "audit_logs", "notifications",
-        ]))
+        #expect(
+            tables.isSuperset(of: [
+                "tenants", "policies", "backup_schedules", "backup_schedule_runs", "backup_sets", "backup_items",
+                "audit_logs", "notifications",
+            ]))
         #expect(applied == Set(StoreSchema.knownMigrations))
     }
 
@@ -101,7 +104,8 @@ import Testing
                 for item in old {
                     let (sha256, data) = PayloadHash.canonical(item.payload)
                     try db.execute(
-                        sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        sql:
+                            "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                         arguments: [sha256, data, data.count])
                     try db.execute(
                         sql: """
@@ -118,7 +122,11 @@ import Testing
         let backups = BackupSetStore(store: store)
         for set in Int64(1)...2 {
             let expected = old.filter { $0.set == set }
-                .map { BackupItemRecord(typeKey: $0.type, graphId: $0.graphId, displayName: $0.name, sha256: PayloadHash.canonical($0.payload).sha256) }
+                .map {
+                    BackupItemRecord(
+                        typeKey: $0.type, graphId: $0.graphId, displayName: $0.name,
+                        sha256: PayloadHash.canonical($0.payload).sha256)
+                }
                 .sorted { ($0.typeKey, $0.displayName, $0.graphId) < ($1.typeKey, $1.displayName, $1.graphId) }
             let detail = try #require(try await backups.set(id: set))
             #expect(detail.items == expected)
@@ -144,12 +152,17 @@ import Testing
         #expect(sizes == 0)
 
         // The migrated store is written and pruned like a new one.
-        try await backups.addItems(setId: 3, items: [
-            NewBackupItem(typeKey: "deviceConfiguration", graphId: "p1", displayName: "Baseline (new)", payload: renamedAfter)
-        ])
+        try await backups.addItems(
+            setId: 3,
+            items: [
+                NewBackupItem(
+                    typeKey: "deviceConfiguration", graphId: "p1", displayName: "Baseline (new)", payload: renamedAfter)
+            ])
         try await backups.completeSet(setId: 3, status: .complete, at: Date(timeIntervalSince1970: 1_780_000_000))
         #expect(try await backups.set(id: 3)?.items.count == 2)
-        #expect(try store.writer.read { db in try db.indexes(on: "backup_schedule_runs").map(\.name) }.contains("backup_schedule_runs_by_set"))
+        #expect(
+            try store.writer.read { db in try db.indexes(on: "backup_schedule_runs").map(\.name) }.contains(
+                "backup_schedule_runs_by_set"))
     }
 
     /// Rebuilding `backup_items` frees the old table's pages; opening the store gives them back
@@ -165,17 +178,23 @@ import Testing
                 try Self.insertOldTenant(db)
                 let (sha256, data) = PayloadHash.canonical(.object(["id": .string("same")]))
                 try db.execute(
-                    sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?)", arguments: [sha256, data, data.count])
+                    sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?)",
+                    arguments: [sha256, data, data.count])
                 for set in 1...20 {
                     try db.execute(
-                        sql: "INSERT INTO backup_sets (tenant_id, status, item_count, created_at) VALUES (1, 'complete', 200, '2026-01-01T00:00:00Z')")
+                        sql:
+                            "INSERT INTO backup_sets (tenant_id, status, item_count, created_at) VALUES (1, 'complete', 200, '2026-01-01T00:00:00Z')"
+                    )
                     for policy in 0..<200 {
                         try db.execute(
                             sql: """
                                 INSERT INTO backup_items (backup_set_id, policy_type, graph_id, display_name, payload_sha256)
                                 VALUES (?, 'deviceConfiguration', ?, ?, ?)
                                 """,
-                            arguments: [set, "00000000-0000-4000-8000-\(String(format: "%012d", policy))", "Policy number \(policy)", sha256])
+                            arguments: [
+                                set, "00000000-0000-4000-8000-\(String(format: "%012d", policy))",
+                                "Policy number \(policy)", sha256,
+                            ])
                     }
                 }
             }

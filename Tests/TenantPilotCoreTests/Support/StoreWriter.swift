@@ -1,4 +1,5 @@
 import GRDB
+
 @testable import TenantPilotCore
 
 extension Store {

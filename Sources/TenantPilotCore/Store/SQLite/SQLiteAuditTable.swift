@@ -17,7 +17,8 @@ struct SQLiteAuditTable: AuditTable {
         case .exact(let action)?:
             request = request.filter(Columns.action == action)
         case .family(let prefix)?:
-            request = request.filter(Columns.action.like(prefix.replacingOccurrences(of: "_", with: "\\_") + "%", escape: "\\"))
+            request = request.filter(
+                Columns.action.like(prefix.replacingOccurrences(of: "_", with: "\\_") + "%", escape: "\\"))
         case nil:
             break
         }
@@ -44,8 +45,10 @@ extension AuditEntry: FetchableRecord, MutablePersistableRecord {
         self.init(
             id: try row.decode(forColumn: Columns.id), createdAt: try row.decode(forColumn: Columns.createdAt),
             actor: try row.decode(forColumn: Columns.actor), tenantId: try row.decode(forColumn: Columns.tenantId),
-            action: try row.decode(forColumn: Columns.action), resourceType: try row.decode(forColumn: Columns.resourceType),
-            resourceId: try row.decode(forColumn: Columns.resourceId), status: try row.decode(forColumn: Columns.status),
+            action: try row.decode(forColumn: Columns.action),
+            resourceType: try row.decode(forColumn: Columns.resourceType),
+            resourceId: try row.decode(forColumn: Columns.resourceId),
+            status: try row.decode(forColumn: Columns.status),
             metadata: JSONColumn.object(try row.decode(forColumn: Columns.metadata)))
     }
 

@@ -30,12 +30,16 @@ final class SQLiteBackend: StoreBackend {
 
     /// Opens (creating if needed) and migrates the store at `path`. Opening can wait for
     /// another process's migration, so it runs on a thread of its own.
-    static func open(path: String, busyTimeout: TimeInterval, logger: Logger) async throws(TenantPilotError) -> SQLiteBackend {
+    static func open(path: String, busyTimeout: TimeInterval, logger: Logger) async throws(TenantPilotError)
+        -> SQLiteBackend
+    {
         typealias Opened = (backend: SQLiteBackend, migratedData: Bool)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Opened, TenantPilotError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Opened, TenantPilotError>, Never>) in
             openQueue.async {
                 do throws(TenantPilotError) {
-                    continuation.resume(returning: .success(try openNow(path: path, busyTimeout: busyTimeout, logger: logger)))
+                    continuation.resume(
+                        returning: .success(try openNow(path: path, busyTimeout: busyTimeout, logger: logger)))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
@@ -46,7 +50,8 @@ final class SQLiteBackend: StoreBackend {
         // leaves their old pages free: give them back now, not at the next retention.
         if migratedData {
             if case .failure(let error) = await backend.releaseFreePages(stepPages: 128, maxSteps: 1_000_000) {
-                throw .failed("cannot reclaim free space in \(backend.path): \(describe(error))", code: .storeUnavailable)
+                throw .failed(
+                    "cannot reclaim free space in \(backend.path): \(describe(error))", code: .storeUnavailable)
             }
         }
         return backend
@@ -78,13 +83,18 @@ final class SQLiteBackend: StoreBackend {
 
     // MARK: - Transactions
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error> {
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<
+        T, any Error
+    > {
         await withCheckedContinuation { continuation in
-            pool.asyncWrite({ db in try body(SQLiteTransaction(db: db)) }, completion: { _, result in continuation.resume(returning: result) })
+            pool.asyncWrite(
+                { db in try body(SQLiteTransaction(db: db)) },
+                completion: { _, result in continuation.resume(returning: result) })
         }
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error> {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error>
+    {
         await withCheckedContinuation { continuation in
             pool.asyncRead { access in
                 continuation.resume(returning: Result { try body(SQLiteTransaction(db: try access.get())) })
@@ -93,7 +103,9 @@ final class SQLiteBackend: StoreBackend {
     }
 
     /// Runs `body` on the writer's queue outside any transaction (PRAGMAs that cannot run in one).
-    private func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async -> Result<T, any Error> {
+    private func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async
+        -> Result<T, any Error>
+    {
         await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in continuation.resume(returning: Result { try body(db) }) }
         }
@@ -186,7 +198,9 @@ final class SQLiteBackend: StoreBackend {
             let lock = try FileLock.acquire(path: lockDirectory + "/migrate.lock")
             defer { lock.release() }
             try enableIncrementalVacuumIfEmpty()
-            logger.info("migrating the store", metadata: ["path": "\(path)", "applied": "\(applied.count)", "known": "\(known.count)"])
+            logger.info(
+                "migrating the store",
+                metadata: ["path": "\(path)", "applied": "\(applied.count)", "known": "\(known.count)"])
             try migrator.migrate(pool)
             return !applied.isEmpty
         } catch let error as TenantPilotError {
@@ -218,7 +232,8 @@ final class SQLiteBackend: StoreBackend {
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw .failed("cannot create the lock folder \(path): \(error.localizedDescription)", code: .storeUnavailable)
+            throw .failed(
+                "cannot create the lock folder \(path): \(error.localizedDescription)", code: .storeUnavailable)
         }
     }
 
@@ -232,7 +247,9 @@ final class SQLiteBackend: StoreBackend {
                 try manager.createDirectory(
                     at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw .failed("cannot create the store folder \(directory.path): \(error.localizedDescription)", code: .storeUnavailable)
+                throw .failed(
+                    "cannot create the store folder \(directory.path): \(error.localizedDescription)",
+                    code: .storeUnavailable)
             }
         }
         if !manager.fileExists(atPath: url.path) {
@@ -240,7 +257,8 @@ final class SQLiteBackend: StoreBackend {
             if fd >= 0 {
                 Glibc.close(fd)
             } else if errno != EEXIST {
-                throw .failed("cannot create the store \(url.path): \(String(cString: strerror(errno)))", code: .storeUnavailable)
+                throw .failed(
+                    "cannot create the store \(url.path): \(String(cString: strerror(errno)))", code: .storeUnavailable)
             }
         }
     }

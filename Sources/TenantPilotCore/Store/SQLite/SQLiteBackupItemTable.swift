@@ -25,7 +25,8 @@ struct SQLiteBackupItemTable: BackupItemTable {
                 || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
             {
                 throw TenantPilotError.failed(
-                    "backup set \(setId) already holds \(entry.item.typeKey) \(entry.item.graphId)", code: .duplicateBackupItem)
+                    "backup set \(setId) already holds \(entry.item.typeKey) \(entry.item.graphId)",
+                    code: .duplicateBackupItem)
             }
         }
     }
@@ -122,7 +123,8 @@ struct SQLiteBackupItemTable: BackupItemTable {
 
     private func deleteRows(table: String, ids: [Int64]) throws {
         if ids.isEmpty { return }
-        try db.execute(sql: "DELETE FROM \(table) WHERE id IN (SELECT value FROM json_each(?))", arguments: [SQLiteIds.json(ids)])
+        try db.execute(
+            sql: "DELETE FROM \(table) WHERE id IN (SELECT value FROM json_each(?))", arguments: [SQLiteIds.json(ids)])
     }
 }
 

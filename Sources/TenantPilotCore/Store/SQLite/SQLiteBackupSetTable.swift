@@ -38,13 +38,16 @@ struct SQLiteBackupSetTable: BackupSetTable {
     func building(ofRuns runIds: [Int64]) throws -> [Int64] {
         if runIds.isEmpty { return [] }
         return try Int64.fetchAll(
-            db, sql: "SELECT id FROM backup_sets WHERE status = 'building' AND run_id IN (SELECT value FROM json_each(?))",
+            db,
+            sql: "SELECT id FROM backup_sets WHERE status = 'building' AND run_id IN (SELECT value FROM json_each(?))",
             arguments: [SQLiteIds.json(runIds)])
     }
 
     func delete(_ ids: [Int64]) throws {
         if ids.isEmpty { return }
-        try db.execute(sql: "DELETE FROM backup_sets WHERE id IN (SELECT value FROM json_each(?))", arguments: [SQLiteIds.json(ids)])
+        try db.execute(
+            sql: "DELETE FROM backup_sets WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [SQLiteIds.json(ids)])
     }
 
     func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary] {
@@ -63,8 +66,10 @@ struct SQLiteBackupSetTable: BackupSetTable {
     }
 
     func finished(id: Int64) throws -> BackupSetSummary? {
-        try Row.fetchOne(db, sql: Self.summarySelect + " WHERE s.id = ? AND s.status IN ('complete', 'partial')", arguments: [id])
-            .map(Self.summary)
+        try Row.fetchOne(
+            db, sql: Self.summarySelect + " WHERE s.id = ? AND s.status IN ('complete', 'partial')", arguments: [id]
+        )
+        .map(Self.summary)
     }
 
     func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet] {
@@ -100,10 +105,13 @@ struct SQLiteBackupSetTable: BackupSetTable {
         }
         let completedText: String? = try row.decode(forColumn: "completed_at")
         return BackupSetSummary(
-            id: id, tenantId: try row.decode(forColumn: "tenant_id"), tenantName: try row.decode(forColumn: "tenant_name"),
-            scheduleId: try row.decode(forColumn: "backup_schedule_id"), scheduleName: try row.decode(forColumn: "schedule_name"),
+            id: id, tenantId: try row.decode(forColumn: "tenant_id"),
+            tenantName: try row.decode(forColumn: "tenant_name"),
+            scheduleId: try row.decode(forColumn: "backup_schedule_id"),
+            scheduleName: try row.decode(forColumn: "schedule_name"),
             scheduleRemoved: try row.decode(Bool?.self, forColumn: "schedule_removed") ?? false,
-            runId: try row.decode(forColumn: "run_id"), status: status, itemCount: try row.decode(forColumn: "item_count"),
+            runId: try row.decode(forColumn: "run_id"), status: status,
+            itemCount: try row.decode(forColumn: "item_count"),
             createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)))
     }
 
@@ -117,8 +125,10 @@ struct SQLiteBackupSetTable: BackupSetTable {
         }
         let completedText: String? = try row.decode(forColumn: "completed_at")
         return BackupSet(
-            id: id, tenantId: try row.decode(forColumn: "tenant_id"), scheduleId: try row.decode(forColumn: "backup_schedule_id"),
-            runId: try row.decode(forColumn: "run_id"), status: status, itemCount: try row.decode(forColumn: "item_count"),
+            id: id, tenantId: try row.decode(forColumn: "tenant_id"),
+            scheduleId: try row.decode(forColumn: "backup_schedule_id"),
+            runId: try row.decode(forColumn: "run_id"), status: status,
+            itemCount: try row.decode(forColumn: "item_count"),
             createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)))
     }
 }

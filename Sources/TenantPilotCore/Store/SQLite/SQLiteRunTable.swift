@@ -21,11 +21,13 @@ struct SQLiteRunTable: RunTable {
         if db.changesCount > 0 {
             return .claimed(
                 BackupRun(
-                    id: db.lastInsertedRowID, scheduleId: scheduleId, tenantId: tenantId, scheduledFor: slot, trigger: trigger,
+                    id: db.lastInsertedRowID, scheduleId: scheduleId, tenantId: tenantId, scheduledFor: slot,
+                    trigger: trigger,
                     retryOf: retryOf, status: .pending, actor: actor, process: process, createdAt: instant))
         }
         guard
-            let existing = try BackupRun.filter(Columns.scheduleId == scheduleId && Columns.scheduledFor == slot).fetchOne(db)
+            let existing = try BackupRun.filter(Columns.scheduleId == scheduleId && Columns.scheduledFor == slot)
+                .fetchOne(db)
         else {
             throw TenantPilotError.failed("run for schedule \(scheduleId) at \(slot) vanished")
         }
@@ -47,7 +49,8 @@ struct SQLiteRunTable: RunTable {
             arguments: [scheduleId, tenantId, slot, code, message, instant, instant, instant])
         guard db.changesCount > 0 else { return nil }
         return BackupRun(
-            id: db.lastInsertedRowID, scheduleId: scheduleId, tenantId: tenantId, scheduledFor: slot, trigger: .scheduled,
+            id: db.lastInsertedRowID, scheduleId: scheduleId, tenantId: tenantId, scheduledFor: slot,
+            trigger: .scheduled,
             status: .skipped, errorCode: code, errorMessage: message, createdAt: instant, startedAt: instant,
             finishedAt: instant)
     }
@@ -133,16 +136,20 @@ extension BackupRun: FetchableRecord, MutablePersistableRecord {
     public init(row: Row) throws {
         self.init(
             id: try row.decode(forColumn: Columns.id), scheduleId: try row.decode(forColumn: Columns.scheduleId),
-            tenantId: try row.decode(forColumn: Columns.tenantId), scheduledFor: try row.decode(forColumn: Columns.scheduledFor),
+            tenantId: try row.decode(forColumn: Columns.tenantId),
+            scheduledFor: try row.decode(forColumn: Columns.scheduledFor),
             trigger: try row.decode(forColumn: Columns.trigger), retryOf: try row.decode(forColumn: Columns.retryOf),
             status: try row.decode(forColumn: Columns.status), errorCode: try row.decode(forColumn: Columns.errorCode),
             errorMessage: try row.decode(forColumn: Columns.errorMessage),
-            backupSetId: try row.decode(forColumn: Columns.backupSetId), actor: try row.decode(forColumn: Columns.actor),
-            process: try row.decode(forColumn: Columns.process), policiesCount: try row.decode(forColumn: Columns.policiesCount),
+            backupSetId: try row.decode(forColumn: Columns.backupSetId),
+            actor: try row.decode(forColumn: Columns.actor),
+            process: try row.decode(forColumn: Columns.process),
+            policiesCount: try row.decode(forColumn: Columns.policiesCount),
             itemsCount: try row.decode(forColumn: Columns.itemsCount),
             failedItemsCount: try row.decode(forColumn: Columns.failedItemsCount),
             skippedTypes: JSONColumn.strings(try row.decode(forColumn: Columns.skippedTypes)),
-            createdAt: try row.decode(forColumn: Columns.createdAt), startedAt: try row.decode(forColumn: Columns.startedAt),
+            createdAt: try row.decode(forColumn: Columns.createdAt),
+            startedAt: try row.decode(forColumn: Columns.startedAt),
             finishedAt: try row.decode(forColumn: Columns.finishedAt))
     }
 

@@ -32,7 +32,8 @@ struct SQLiteScheduleTable: ScheduleTable {
     }
 
     func exists(id: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM backup_schedules WHERE id = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM backup_schedules WHERE id = ?)", arguments: [id])
+            ?? false
     }
 
     func active(tenantId: Int64, named name: String) throws -> BackupSchedule? {
@@ -99,7 +100,8 @@ struct SQLiteScheduleTable: ScheduleTable {
                 """
         ).map { row in
             ScheduleOverview(
-                label: "\(try row.decode(String?.self, forColumn: "tenant") ?? "?")/\(try row.decode(String?.self, forColumn: "name") ?? "?")",
+                label:
+                    "\(try row.decode(String?.self, forColumn: "tenant") ?? "?")/\(try row.decode(String?.self, forColumn: "name") ?? "?")",
                 enabled: try row.decode(Bool?.self, forColumn: "enabled") ?? false,
                 policyTypes: JSONColumn.strings(try row.decode(forColumn: "policy_types")),
                 nextRunAt: try row.decode(forColumn: "next_run_at"))
@@ -134,13 +136,16 @@ extension BackupSchedule: FetchableRecord, MutablePersistableRecord {
             throw TenantPilotError.failed("schedule \(id ?? 0) has an unreadable timetable \(timetableText)")
         }
         self.init(
-            id: id, tenantId: try row.decode(forColumn: Columns.tenantId), name: try row.decode(forColumn: Columns.name),
+            id: id, tenantId: try row.decode(forColumn: Columns.tenantId),
+            name: try row.decode(forColumn: Columns.name),
             enabled: try row.decode(forColumn: Columns.enabled), timezone: try row.decode(forColumn: Columns.timezone),
             timetable: timetable, policyTypes: JSONColumn.strings(try row.decode(forColumn: Columns.policyTypes)),
-            keepLast: try row.decode(forColumn: Columns.keepLast), nextRunAt: try row.decode(forColumn: Columns.nextRunAt),
+            keepLast: try row.decode(forColumn: Columns.keepLast),
+            nextRunAt: try row.decode(forColumn: Columns.nextRunAt),
             lastRunAt: try row.decode(forColumn: Columns.lastRunAt),
             lastRunStatus: try row.decode(forColumn: Columns.lastRunStatus),
-            createdAt: try row.decode(forColumn: Columns.createdAt), updatedAt: try row.decode(forColumn: Columns.updatedAt),
+            createdAt: try row.decode(forColumn: Columns.createdAt),
+            updatedAt: try row.decode(forColumn: Columns.updatedAt),
             removedAt: try row.decode(forColumn: Columns.removedAt))
     }
 

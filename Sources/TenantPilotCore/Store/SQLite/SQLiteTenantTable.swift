@@ -45,9 +45,12 @@ extension Tenant: FetchableRecord, MutablePersistableRecord {
     public init(row: Row) throws {
         self.init(
             id: try row.decode(forColumn: Columns.id), name: try row.decode(forColumn: Columns.name),
-            tenantGuid: try row.decode(forColumn: Columns.tenantGuid), clientId: try row.decode(forColumn: Columns.clientId),
-            secretEnv: try row.decode(forColumn: Columns.secretEnv), secretFile: try row.decode(forColumn: Columns.secretFile),
-            graphURL: try row.decode(forColumn: Columns.graphURL), authorityURL: try row.decode(forColumn: Columns.authorityURL),
+            tenantGuid: try row.decode(forColumn: Columns.tenantGuid),
+            clientId: try row.decode(forColumn: Columns.clientId),
+            secretEnv: try row.decode(forColumn: Columns.secretEnv),
+            secretFile: try row.decode(forColumn: Columns.secretFile),
+            graphURL: try row.decode(forColumn: Columns.graphURL),
+            authorityURL: try row.decode(forColumn: Columns.authorityURL),
             createdAt: try row.decode(forColumn: Columns.createdAt))
     }
 

@@ -16,7 +16,8 @@ extension AuditTable {
     ) throws {
         try record(
             AuditEntry(
-                at: instant, actor: actor, tenantId: tenantId, action: action, resourceType: resource, resourceId: resourceId,
+                at: instant, actor: actor, tenantId: tenantId, action: action, resourceType: resource,
+                resourceId: resourceId,
                 status: status, metadata: metadata))
     }
 }
