@@ -159,9 +159,18 @@ final class SQLiteBackend: StoreBackend {
         }
     }
 
+    /// Closes the readers first, then the writer: the last connection to close checkpoints
+    /// the WAL and deletes it, as when the pool is released (GRDB's `close` alone closes the
+    /// writer first and leaves the WAL file behind).
     func close() async -> Result<Void, any Error> {
         await withCheckedContinuation { continuation in
-            Self.openQueue.async { continuation.resume(returning: Result { try self.pool.close() }) }
+            Self.openQueue.async {
+                continuation.resume(
+                    returning: Result {
+                        self.pool.releaseMemory()
+                        try self.pool.close()
+                    })
+            }
         }
     }
 
