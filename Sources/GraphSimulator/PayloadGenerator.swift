@@ -24,16 +24,25 @@ struct PayloadGenerator: Sendable {
         fields["description"] = .string(
             "Simulated \(type.label.lowercased()) #\(index + 1) of tenant \(tenant.prefix(8))")
         fields.merge(typeFields(type.key, index: index, random: &random)) { _, specific in specific }
-        let detail = detailFields(type, index: index, random: &random)
+        // A type with typed collections spreads its policies over them, and keeps one kind in
+        // its base collection only (app protection: the default policies), as Graph does.
+        let kinds = type.collections.count
+        let typed: TypedCollection? =
+            kinds > 0 && index % (kinds + 1) < kinds ? type.collections[index % (kinds + 1)] : nil
+        if kinds > 0 {
+            fields["@odata.type"] = .string(typed?.odataType ?? "#microsoft.graph.defaultManagedAppProtection")
+        }
+        let detail = typed == nil ? detailFields(type, index: index, random: &random) : [:]
         var subresources: [String: [SimulatedElement]] = [:]
-        for subresource in type.subresources {
+        for subresource in typed?.subresources ?? type.subresources {
             subresources[subresource.path] = elements(
                 of: subresource, policyID: id, type: type, index: index, spec: spec, random: &random)
         }
         if type.key == "settingsCatalogPolicy" {
             fields["settingCount"] = .int(Int64(subresources["settings"]?.count ?? 0))
         }
-        return SimulatedPolicy(id: id, fields: fields, detailFields: detail, subresources: subresources)
+        return SimulatedPolicy(
+            id: id, fields: fields, detailFields: detail, subresources: subresources, collectionPath: typed?.path)
     }
 
     // MARK: - Policy properties
@@ -329,6 +338,23 @@ struct PayloadGenerator: Sendable {
                 "subject": .string("Your device is not compliant"),
                 "messageTemplate": .string("Please update your device to meet Contoso's policy."),
                 "lastModifiedDateTime": .string("2024-05-01T10:00:00Z"),
+            ])
+        case (_, "apps"):
+            let bundle = [
+                "com.microsoft.office.outlook", "com.microsoft.teams", "com.microsoft.skydrive", "com.microsoft.msedge",
+            ][position % 4]
+            return SimulatedElement(fields: [
+                "id": .string("\(bundle).\(type.key.count)_\(random.next() % 1000)"),
+                "version": .string("-\(random.next() % 100)"),
+                "mobileAppIdentifier": .object([
+                    "@odata.type": .string("#microsoft.graph.iosMobileAppIdentifier"), "bundleId": .string(bundle),
+                ]),
+            ])
+        case (_, "protectedAppLockerFiles"), (_, "exemptAppLockerFiles"):
+            return SimulatedElement(fields: [
+                "id": .string(random.guid()), "displayName": .string("AppLocker rule \(position)"),
+                "fileHash": .string(String(random.next(), radix: 16)), "version": .string("1.\(position)"),
+                "file": base64("<AppLockerPolicy Version=\"1\"><RuleCollection Type=\"Exe\"/></AppLockerPolicy>"),
             ])
         case (_, "items"):
             return SimulatedElement(fields: [

@@ -14,15 +14,19 @@ public struct SimulatedPolicy: Sendable, Hashable {
     public var detailFields: [String: JSONValue]
     /// Sub-resource elements, keyed by the sub-resource's path (`settings`, `assignments`).
     public var subresources: [String: [SimulatedElement]]
+    /// The typed collection that holds it (app protection: `…/iosManagedAppProtections`); nil
+    /// when only the type's own collection does.
+    public var collectionPath: String?
 
     public init(
         id: String, fields: [String: JSONValue], detailFields: [String: JSONValue] = [:],
-        subresources: [String: [SimulatedElement]] = [:]
+        subresources: [String: [SimulatedElement]] = [:], collectionPath: String? = nil
     ) {
         self.id = id
         self.fields = fields
         self.detailFields = detailFields
         self.subresources = subresources
+        self.collectionPath = collectionPath
     }
 
     /// The policy as its collection lists it.

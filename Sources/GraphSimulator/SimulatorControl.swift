@@ -84,6 +84,7 @@ struct SimulatorControl {
             "graph": .int(Int64(counts.graph)), "list": .int(Int64(counts.list)),
             "get_by_id": .int(Int64(counts.getByID)),
             "subresource": .int(Int64(counts.subresource)), "faults": .int(Int64(counts.faults)),
+            "throttled": .int(Int64(counts.throttled)),
         ])
     }
 

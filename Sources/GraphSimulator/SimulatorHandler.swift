@@ -71,7 +71,17 @@ struct SimulatorHandler: HTTPHandler {
             return Self.oauthError(
                 400, "unauthorized_client", "AADSTS700016: Application with identifier was not found in the directory.")
         }
-        guard form["client_secret"] == state.configuration.clientSecret else {
+        if let assertion = form["client_assertion"] {
+            guard form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
+                return Self.oauthError(400, "invalid_request", "AADSTS7000216: 'client_assertion_type' is invalid.")
+            }
+            let audience = "\(state.baseURL)/\(tenant)/oauth2/v2.0/token"
+            if let problem = state.assertions.problem(
+                with: assertion, clientID: form["client_id"], audience: audience, now: Date())
+            {
+                return Self.oauthError(401, problem.code, problem.description)
+            }
+        } else if form["client_secret"] != state.configuration.clientSecret {
             return Self.oauthError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
         }
         guard let scope = form["scope"], scope.hasSuffix("/.default") else {
@@ -94,133 +104,6 @@ struct SimulatorHandler: HTTPHandler {
             return .failure(Self.error(401, "InvalidAuthenticationToken", "Access token is empty, invalid or expired."))
         }
         return .success(tenant)
-    }
-
-    // MARK: - Graph
-
-    /// Where a Graph path leads.
-    private enum Resource {
-        case collection(PolicyType)
-        case policy(PolicyType, String)
-        case subresource(PolicyType, policyID: String, trail: [(path: String, id: String?)])
-    }
-
-    private func resolve(_ segments: [String]) -> (Resource, PolicyType)? {
-        let version = segments[0]
-        let rest = segments.dropFirst()
-        for type in state.types where type.graphVersion == version {
-            let collection = type.collectionPath.split(separator: "/").map(String.init)
-            guard rest.count >= collection.count, Array(rest.prefix(collection.count)) == collection else { continue }
-            let tail = Array(rest.dropFirst(collection.count))
-            if tail.isEmpty { return (.collection(type), type) }
-            if tail.count == 1 { return (.policy(type, tail[0]), type) }
-            // {id}/{sub}[/{elementID}/{child}]…
-            var trail: [(path: String, id: String?)] = []
-            var index = 1
-            while index < tail.count {
-                trail.append((tail[index], index + 1 < tail.count ? tail[index + 1] : nil))
-                index += 2
-            }
-            if trail.last?.id != nil { return nil }
-            return (.subresource(type, policyID: tail[0], trail: trail), type)
-        }
-        return nil
-    }
-
-    /// Answers one Graph GET (plain or inside a batch), counting it and applying faults.
-    func graph(tenant: String, segments: [String], query: [String: String]) -> Reply {
-        let path = "/" + segments.joined(separator: "/")
-        let resolved = resolve(segments)
-        state.count { counts in
-            counts.graph += 1
-            counts.byPath[path, default: 0] += 1
-            switch resolved?.0 {
-            case .collection?: counts.list += 1
-            case .policy?: counts.getByID += 1
-            case .subresource?: counts.subresource += 1
-            case nil: break
-            }
-        }
-        let fault = state.takeFault { target in
-            switch target {
-            case .token, .batch: return false
-            case .anyGraphRequest: return true
-            case .pathContaining(let text): return path.contains(text)
-            case .type(let key): return resolved?.1.key == key
-            case .collection(let key):
-                if case .collection(let type)? = resolved?.0 { return type.key == key }
-                return false
-            }
-        }
-        if let fault {
-            var reply = faultReply(fault, tokenEndpoint: false)
-            if reply.bodyFault != nil {
-                reply.body =
-                    resolved.map { answer($0.0, tenant: tenant, path: path, query: query).body ?? .null } ?? .null
-            }
-            return reply
-        }
-        guard let (resource, _) = resolved else {
-            return Self.error(400, "BadRequest", "Resource not found for the segment in \(path).")
-        }
-        return answer(resource, tenant: tenant, path: path, query: query)
-    }
-
-    private func answer(_ resource: Resource, tenant: String, path: String, query: [String: String]) -> Reply {
-        switch resource {
-        case .collection(let type):
-            let items = (state.policies(tenant: tenant, type: type.key) ?? []).map(\.listed)
-            return page(items, path: path, query: query)
-        case .policy(let type, let id):
-            guard let policy = state.policies(tenant: tenant, type: type.key)?.first(where: { $0.id == id }) else {
-                return Self.error(404, "ResourceNotFound", "Resource not found: \(id)")
-            }
-            var body = policy.detailed
-            if case .object(var object) = body {
-                object["@odata.context"] = .string(
-                    "\(state.baseURL)/\(type.graphVersion)/$metadata#\(type.collectionPath)/$entity")
-                body = .object(object)
-            }
-            return Reply(status: 200, body: body)
-        case .subresource(let type, let policyID, let trail):
-            guard let policy = state.policies(tenant: tenant, type: type.key)?.first(where: { $0.id == policyID })
-            else {
-                return Self.error(404, "ResourceNotFound", "Resource not found: \(policyID)")
-            }
-            var elements: [SimulatedElement]? = policy.subresources[trail[0].path]
-            for step in trail.indices.dropFirst() {
-                let parentID = trail[step - 1].id
-                elements = elements?.first { $0.id == parentID }?.children[trail[step].path]
-            }
-            guard let elements else {
-                return Self.error(400, "BadRequest", "Resource not found for the segment \(trail.last?.path ?? "")")
-            }
-            let expand = Set(
-                (query["$expand"] ?? "").split(separator: ",").map {
-                    String($0.split(separator: "(").first ?? "").trimmingCharacters(in: .whitespaces)
-                })
-            return page(elements.map { $0.rendered(expanding: expand) }, path: path, query: query)
-        }
-    }
-
-    /// One page of a collection, with `@odata.nextLink` when more follow.
-    private func page(_ items: [JSON], path: String, query: [String: String]) -> Reply {
-        let size = state.configuration.pageSize
-        let skip = max(0, Int(query["$skiptoken"] ?? "") ?? 0)
-        let slice = skip < items.count ? Array(items[skip..<min(skip + size, items.count)]) : []
-        var object: [String: JSON] = [
-            "@odata.context": .string(
-                "\(state.baseURL)\(path.split(separator: "/").prefix(1).map { "/\($0)" }.joined())/$metadata"),
-            "value": .array(slice),
-        ]
-        if skip + size < items.count {
-            var next = "\(state.baseURL)\(path)?"
-            if let expand = query["$expand"] {
-                next += "$expand=\(expand.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? expand)&"
-            }
-            object["@odata.nextLink"] = .string(next + "$skiptoken=\(skip + size)")
-        }
-        return Reply(status: 200, body: .object(object))
     }
 
     // MARK: - $batch
@@ -280,7 +163,7 @@ struct SimulatorHandler: HTTPHandler {
 
     // MARK: - Faults and rendering
 
-    private func faultReply(_ fault: SimulatedFault, tokenEndpoint: Bool) -> Reply {
+    func faultReply(_ fault: SimulatedFault, tokenEndpoint: Bool) -> Reply {
         func retryAfter(_ hint: RetryAfterHint) -> [String: String] {
             switch hint {
             case .none: return [:]

@@ -16,6 +16,8 @@ public struct SimulatorRequestCounts: Sendable, Hashable {
     public var subresource = 0
     /// Requests answered with an injected fault instead of their real answer.
     public var faults = 0
+    /// Requests refused with 429 because the tenant's request limit was spent (`throttling`).
+    public var throttled = 0
     /// Graph requests by path (without the query), plain or inside a batch.
     public var byPath: [String: Int] = [:]
 

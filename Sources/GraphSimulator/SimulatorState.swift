@@ -7,6 +7,8 @@ final class SimulatorState: @unchecked Sendable {
     let configuration: GraphSimulator.Configuration
     let types: [PolicyType]
     let generator: PayloadGenerator
+    /// Checks client assertions against the registered certificates.
+    let assertions: AssertionVerifier
     private let lock = NSLock()
     private var tenants: [String: [String: [SimulatedPolicy]]] = [:]
     private var specs: [String: SimulatedTenantSpec] = [:]
@@ -14,6 +16,7 @@ final class SimulatorState: @unchecked Sendable {
     private var issued = 0
     private var faults: [FaultRule] = []
     private var counts = SimulatorRequestCounts()
+    private var windows: [String: RequestWindow] = [:]
     private var added = 0
     private var mutations = 0
     private var base = "http://127.0.0.1"
@@ -22,6 +25,7 @@ final class SimulatorState: @unchecked Sendable {
         self.configuration = configuration
         self.types = types
         self.generator = PayloadGenerator(seed: configuration.seed, pageSize: configuration.pageSize)
+        self.assertions = AssertionVerifier(pems: configuration.clientCertificates)
         for (tenant, spec) in configuration.tenants { addTenant(tenant, spec: spec) }
     }
 
@@ -129,6 +133,27 @@ final class SimulatorState: @unchecked Sendable {
             if let remaining = faults[index].remaining { faults[index].remaining = remaining - 1 }
             counts.faults += 1
             return fault
+        }
+    }
+
+    // MARK: - Request limits
+
+    /// Counts a Graph request against the tenant's limit (when `throttling` is set); a refusal
+    /// when the limit was already spent. Refused requests count as well.
+    func spendBudget(tenant: String, limit: RequestLimit, now: Date) -> BudgetRefusal? {
+        guard let throttling = configuration.throttling else { return nil }
+        let (count, window): (Int, Duration) =
+            switch limit {
+            case .intune: (throttling.requests, throttling.window)
+            case .conditionalAccess: (throttling.conditionalAccessRequests, throttling.conditionalAccessWindow)
+            }
+        let seconds = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
+        let key = "\(tenant.lowercased()) \(limit.rawValue)"
+        let oldest = locked { windows[key, default: RequestWindow()].arrive(at: now, limit: count, window: seconds) }
+        guard let oldest else { return nil }
+        switch limit {
+        case .intune: return BudgetRefusal(retryAfterSeconds: max(1, Int(oldest.timeIntervalSince(now).rounded(.up))))
+        case .conditionalAccess: return BudgetRefusal(retryAfterSeconds: nil)
         }
     }
 

@@ -1,5 +1,10 @@
 import Foundation
 import GraphSimulator
+import TenantPilotCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -33,27 +38,52 @@ final class BenchSimulator: @unchecked Sendable {
     }
 
     static func start(
-        tenant: String, counts: [String: Int], policies: Int, pageSize: Int, latencyMs: Int, secret: String
+        tenant: String, counts: [String: Int], policies: Int, pageSize: Int, latencyMs: Int, secret: String,
+        throttling: SimulatedThrottling? = nil
     ) async throws -> BenchSimulator {
         guard let executable = executable() else {
             let simulator = try await GraphSimulator.start(
                 GraphSimulator.Configuration(
                     seed: 1, tenants: [tenant: .counts(counts)], pageSize: pageSize, latency: .milliseconds(latencyMs),
-                    clientSecret: secret))
+                    clientSecret: secret, throttling: throttling))
             return BenchSimulator(
                 baseURL: simulator.baseURL,
                 whereItRuns: "in the benchmark process (its memory and CPU are counted too)",
                 process: nil, inProcess: simulator)
         }
+        var arguments = [
+            "--port", "0", "--seed", "1", "--tenant", tenant, "--policies", String(policies), "--page-size",
+            String(pageSize),
+            "--latency-ms", String(latencyMs), "--client-secret", secret,
+        ]
+        if let throttling {
+            let window = throttling.window.components
+            arguments += [
+                "--throttle", "--throttle-requests", String(throttling.requests),
+                "--throttle-window-ms", String(window.seconds * 1000 + window.attoseconds / 1_000_000_000_000_000),
+            ]
+        }
         let (process, url) = try SimulatorExecutable.launch(
-            executable,
-            arguments: [
-                "--port", "0", "--seed", "1", "--tenant", tenant, "--policies", String(policies), "--page-size",
-                String(pageSize),
-                "--latency-ms", String(latencyMs), "--client-secret", secret,
-            ],
-            standardError: FileHandle.standardError)
+            executable, arguments: arguments, standardError: FileHandle.standardError)
         return BenchSimulator(baseURL: url, whereItRuns: "a separate process", process: process, inProcess: nil)
+    }
+
+    /// The simulator's request counts (`GET /_simulator/stats`): requests it answered 429, and
+    /// Graph requests it was asked (each batch sub-request counted).
+    func stats() async -> (throttled: Int, graph: Int) {
+        if let inProcess {
+            let counts = inProcess.requestCounts
+            return (counts.throttled, counts.graph)
+        }
+        guard
+            let (data, _) = try? await URLSession.shared.data(from: baseURL.appendingPathComponent("_simulator/stats")),
+            let body = try? JSONValue.parse(data)
+        else { return (-1, -1) }
+        func number(_ key: String) -> Int {
+            if case .int(let value)? = body[key] { return Int(value) }
+            return -1
+        }
+        return (number("throttled"), number("graph"))
     }
 
     /// Stops the in-process simulator (the separate one stops in `stop()`).
@@ -70,17 +100,5 @@ final class BenchSimulator: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.01)
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-
-    /// CPU time (user + system) of the separate simulator so far, from /proc; nil in process.
-    func cpuSeconds() -> Double? {
-        guard let process, process.isRunning,
-            let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-            let end = stat.lastIndex(of: ")")
-        else { return nil }
-        // After "pid (comm)": state is field 3, utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: end)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }

@@ -49,6 +49,25 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
     @Option(help: "The client id the token endpoint accepts (default: any).")
     var clientId: String?
 
+    @Option(
+        help: "A PEM certificate registered on the app: client assertions signed by its key are accepted (repeatable).")
+    var clientCertificate: [String] = []
+
+    @Option(help: "Elements per page when a listing sends no $top (default: --page-size).")
+    var defaultPageSize: Int?
+
+    @Flag(help: "Answer $expand on listings with 400.")
+    var refuseListExpansions = false
+
+    @Flag(help: "Enforce Graph's request limits per tenant (1,000 requests per 20 s; conditional access 1 per second).")
+    var throttle = false
+
+    @Option(help: "With --throttle: Intune requests per window.")
+    var throttleRequests: Int = 1_000
+
+    @Option(help: "With --throttle: the window, in milliseconds.")
+    var throttleWindowMs: Int = 20_000
+
     mutating func run() async throws {
         guard policiesPerType >= 0, pageSize >= 1, latencyMs >= 0 else {
             throw ValidationError("--policies-per-type and --latency-ms must be ≥ 0, --page-size ≥ 1")
@@ -60,11 +79,25 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
             spec = .counts(try Self.spread(policies))
         }
         for tenant in tenants { specs[tenant] = spec }
+        guard throttleRequests >= 1, throttleWindowMs >= 1, (defaultPageSize ?? 1) >= 1 else {
+            throw ValidationError("--throttle-requests, --throttle-window-ms and --default-page-size must be ≥ 1")
+        }
+        var certificates: [String] = []
+        for path in clientCertificate {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
+                throw ValidationError("cannot read --client-certificate \(path)")
+            }
+            certificates.append(text)
+        }
         let simulator = try await GraphSimulator.start(
             GraphSimulator.Configuration(
                 seed: seed, tenants: specs, pageSize: pageSize, latency: .milliseconds(latencyMs),
                 clientSecret: clientSecret,
-                clientID: clientId),
+                clientID: clientId, defaultPageSize: defaultPageSize, refuseListExpansions: refuseListExpansions,
+                throttling: throttle
+                    ? SimulatedThrottling(requests: throttleRequests, window: .milliseconds(throttleWindowMs)) : nil,
+                clientCertificates: certificates),
             port: port)
         // Unbuffered, so a parent reading the pipe sees the line at once.
         FileHandle.standardOutput.write(Data("listening on \(simulator.baseURL.absoluteString)\n".utf8))

@@ -82,19 +82,24 @@ import Testing
         #expect(byName["token of tenant contoso"] == nil, "without --online, Graph is not asked")
     }
 
-    @Test func onlineGetsATokenAndReadsOnePageFromGraph() async throws {
+    @Test func onlineGetsATokenAndReadsOnePolicyOfEveryTypeOfTheSchedules() async throws {
         let simulator = try SimulatorProcess(policiesPerType: 2)
         let cli = try EngineProcessTests.cli(with: simulator)
+        try EngineProcessTests.addSchedule(cli, name: "nightly", types: "deviceConfiguration,roleScopeTag")
         try await simulator.control("POST", "stats/reset")
         let doctor = try cli.run(["doctor", "--online"])
         #expect(doctor.status == 0, "\(doctor.stdout)\n\(doctor.stderr)")
         #expect(doctor.stdout.contains("ok   token of tenant contoso: token issued by 127.0.0.1"), "\(doctor.stdout)")
         #expect(
             doctor.stdout.contains(
-                "ok   graph read of tenant contoso: deviceConfiguration: 2 policies on the first page"),
+                "ok   graph read of tenant contoso: deviceConfiguration: read 1 policy, more follow"),
             "\(doctor.stdout)")
+        #expect(
+            doctor.stdout.contains("ok   graph read of tenant contoso: roleScopeTag: read 1 policy"), "\(doctor.stdout)"
+        )
         let stats = try await simulator.control("GET", "stats")
         #expect(stats["token"] as? Int == 1, "\(stats)")
+        #expect(stats["list"] as? Int == 2, "one small read per type: \(stats)")
         #expect(!doctor.stdout.contains(SimulatorProcess.clientSecret))
     }
 

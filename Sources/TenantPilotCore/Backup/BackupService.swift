@@ -85,6 +85,17 @@ public struct BackupService: BackupPerforming {
         var outcome = BackupOutcome()
         var failures: [String: TenantPilotError] = [:]
         var typesDone = 0
+        // The progress line also says when requests wait for Graph's request budget.
+        let latest = Locked(BackupProgress(typesDone: 0, typesTotal: types.count, policiesDone: 0))
+        if let progress {
+            client.observeBudgetWaits { wait in
+                progress(
+                    latest.withLock { current in
+                        current.waitingForBudget = wait
+                        return current
+                    })
+            }
+        }
         let concurrency = typeConcurrency
         await withTaskGroup(of: TypeCapture.self) { group in
             var pending = types[...]
@@ -113,8 +124,11 @@ public struct BackupService: BackupPerforming {
                         failures[capture.type.key] = error
                     }
                 }
-                let snapshot = BackupProgress(
-                    typesDone: typesDone, typesTotal: types.count, policiesDone: outcome.items)
+                let snapshot = latest.withLock { current in
+                    current.typesDone = typesDone
+                    current.policiesDone = outcome.items
+                    return current
+                }
                 progress?(snapshot)
                 if outcome.fatal == nil { startNext() }
             }

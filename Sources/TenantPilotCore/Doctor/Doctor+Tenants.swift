@@ -24,6 +24,11 @@ extension Doctor {
 
     /// Whether the secret can be read the way a run reads it — never reading it into output.
     func checkSecret(of tenant: Tenant) -> DoctorCheck {
+        if let certificateFile = tenant.certificateFile {
+            return checkCertificate(
+                of: tenant,
+                CertificateCredential(certificateFile: certificateFile, privateKeyFile: tenant.privateKeyFile))
+        }
         let name = "secret of tenant \(tenant.name)"
         if let variable = tenant.secretEnv {
             guard let value = dependencies.environment[variable] else {
@@ -63,6 +68,39 @@ extension Doctor {
             }
             return .ok(name, "file \(path) (\(status.octal))")
         }
+    }
+
+    /// A certificate credential (SPEC §14): both files readable, the key the certificate's; its
+    /// subject, thumbprint and expiry shown. Fails when it has expired, warns within 30 days of
+    /// it and when group or others can read the key. The key never appears.
+    func checkCertificate(of tenant: Tenant, _ credential: CertificateCredential) -> DoctorCheck {
+        let name = "certificate of tenant \(tenant.name)"
+        let summary: CertificateSummary
+        do {
+            summary = try credential.load().summary
+        } catch {
+            return .fail(name, error.message)
+        }
+        let now = dependencies.clock.now()
+        let shown = "\(summary.line) (\(credential.description))"
+        if summary.notValidAfter <= now {
+            return .fail(
+                name,
+                "\(shown): it has expired; runs fail with GRAPH_AUTH_FAILED until a new one is uploaded and registered")
+        }
+        var concerns: [String] = []
+        let left = summary.notValidAfter.timeIntervalSince(now)
+        if left < InputValidation.certificateExpiryWarning {
+            let days = Int(left / 86_400)
+            concerns.append("it expires in \(days) day\(days == 1 ? "" : "s"); renew it in time")
+        }
+        if credential.keyReadableByOthers(), case .success(let status) = FileStatus.of(credential.keyFile) {
+            concerns.append(
+                "the key file \(credential.keyFile) is readable by group or others (\(status.octal)); run chmod 600 \(credential.keyFile)"
+            )
+        }
+        if concerns.isEmpty { return .ok(name, shown) }
+        return .warn(name, "\(shown): " + concerns.joined(separator: "; "))
     }
 
     /// Schedules naming unknown types, and slots overdue past the grace window.

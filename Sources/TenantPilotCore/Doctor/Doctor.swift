@@ -1,8 +1,9 @@
 import Foundation
 
 /// `tenantpilot doctor`: checks that this machine can run backups — the store, its lock
-/// folder, the policy-type registry, each tenant's secret source, the schedules, whether cron
-/// seems to be dispatching, and (with `online`) each tenant's token and one Graph read.
+/// folder, the policy-type registry, each tenant's credential (secret source, or certificate and
+/// key), the schedules, whether cron seems to be dispatching, and (with `online`) each tenant's
+/// token and one small Graph read per type of its schedules.
 ///
 /// It reports; it never repairs. Opening the store migrates it (as every command does), and
 /// nothing else is written. No secret's value ever appears in a check.
@@ -45,7 +46,7 @@ public struct Doctor: Sendable {
             checks.append(secret)
             if online {
                 checks += await checkGraph(
-                    of: tenant, secretUsable: secret.status != .fail, registry: registry.registry)
+                    of: tenant, secretUsable: secret.status != .fail, registry: registry.registry, store: store)
             }
         }
         return DoctorReport(checks: checks)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The real `GraphProbing` behind `doctor --online`: one `URLSessionGraphClient` per tenant,
-/// asked for a token and for the first page of one collection. A probe answers quickly: it
+/// asked for a token and for the first policy of each collection it reads. A probe answers quickly: it
 /// retries throttling once, with short waits, and never for longer than a few seconds. The
 /// read reuses the token of the token check (one sign-in per tenant).
 public final class GraphProbe: GraphProbing {
@@ -37,17 +37,20 @@ public final class GraphProbe: GraphProbing {
         let url: URL
         do {
             client = try self.client(for: tenant)
-            url = try client.graphURL(version: type.graphVersion, path: type.collectionPath)
+            // One policy is enough to prove the permission; `$top` only where the registry says
+            // the collection takes it.
+            let relative = URLSessionGraphClient.relative(type.collectionPath, top: type.listTop == nil ? nil : 1)
+            url = try client.graphURL(version: type.graphVersion, path: relative)
         } catch {
             return .failed(error.message)
         }
-        switch await client.getJSON(url, what: "\(type.label) (\(type.collectionPath))") {
+        switch await client.getJSON(url, what: "\(type.label) (\(type.collectionPath))", limit: type.requestLimit) {
         case .success(let body):
             let count = body["value"]?.arrayValue?.count ?? 0
-            let more = body["@odata.nextLink"] != nil ? ", more pages follow" : ""
-            return .succeeded("\(count) \(count == 1 ? "policy" : "policies") on the first page\(more)")
+            let more = body["@odata.nextLink"] != nil ? ", more follow" : ""
+            return .succeeded("read \(count) \(count == 1 ? "policy" : "policies")\(more)")
         case .failure(let error):
-            return .failed(error.message)
+            return .failed(URLSessionGraphClient.naming(permissions: type, in: error).message)
         }
     }
 

@@ -4,7 +4,8 @@ import Foundation
 /// payload of each (SPEC §2). `URLSessionGraphClient` is the real one; tests run it against the
 /// Graph simulator or replace it with a double.
 public protocol GraphClient: Sendable {
-    /// Every policy of a type (all pages), as the collection returns them.
+    /// Every policy of a type (all pages, every collection the registry names for it), as the
+    /// collections return them.
     func listPolicies(of type: PolicyType) async throws(TenantPilotError) -> [JSONValue]
 
     /// The full payload of each listed policy per SPEC §2's payload rule: GET by id when
@@ -14,4 +15,12 @@ public protocol GraphClient: Sendable {
     func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<
         JSONValue, TenantPilotError
     >]
+
+    /// Tells `observer` how long requests wait for Graph's request budget (SPEC §13), and nil
+    /// once they go again. Clients that do not pace ignore it.
+    func observeBudgetWaits(_ observer: @escaping @Sendable (Duration?) -> Void)
+}
+
+extension GraphClient {
+    public func observeBudgetWaits(_ observer: @escaping @Sendable (Duration?) -> Void) {}
 }

@@ -15,11 +15,14 @@ struct GraphFailure: Error, Sendable {
     var error: TenantPilotError
     var retry: Retry
     var retryAfter: Duration?
+    /// The HTTP status Graph answered, when it answered (a 400 tells a refused `$expand`).
+    var status: Int?
 
-    init(_ code: String, _ message: String, retry: Retry, retryAfter: Duration? = nil) {
+    init(_ code: String, _ message: String, retry: Retry, retryAfter: Duration? = nil, status: Int? = nil) {
         self.error = .failed(message, code: code)
         self.retry = retry
         self.retryAfter = retryAfter
+        self.status = status
     }
 
     init(final error: TenantPilotError) {
@@ -34,11 +37,26 @@ struct GraphFailure: Error, Sendable {
         return .failed("\(error.message) (gave up after \(attempts) attempts)", code: error.code)
     }
 
+    /// This failure as the last one, its HTTP status kept: no attempt is left.
+    func finalFailure(attempts: Int) -> GraphFailure {
+        var failure = self
+        failure.error = final(attempts: attempts)
+        failure.retry = .never
+        return failure
+    }
+
     /// Classifies an HTTP status of a Graph request (a plain one or a `$batch` sub-response).
     /// `nil` for success.
     static func forStatus(
         _ status: Int, what: String, body: JSONValue?, retryAfter: Duration?
     ) -> GraphFailure? {
+        var failure = classify(status, what: what, body: body, retryAfter: retryAfter)
+        failure?.status = status
+        return failure
+    }
+
+    private static func classify(_ status: Int, what: String, body: JSONValue?, retryAfter: Duration?) -> GraphFailure?
+    {
         let detail = graphErrorDetail(body).map { ": \($0)" } ?? ""
         switch status {
         case 200..<300:

@@ -14,6 +14,11 @@ public struct GraphRequestCounts: Sendable, Hashable {
     public var batchedRequests = 0
     /// Attempts that were retried.
     public var retries = 0
+    /// Requests spent from the tenant's budget: each plain request, each batch sub-request, and
+    /// each batch itself (counted to be safe), retries included.
+    public var budgetUnits = 0
+    /// Answers 429 (plain or inside a batch): zero in normal operation, since requests are paced.
+    public var throttled = 0
 
     public init() {}
 }

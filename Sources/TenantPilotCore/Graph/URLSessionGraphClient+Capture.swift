@@ -1,212 +1,247 @@
 import Foundation
 
 extension URLSessionGraphClient {
+    /// Captures every listed policy whole (SPEC §2) with as few requests as the registry allows:
+    /// what the listing expanded is kept (its `…@odata.nextLink` followed to the end); a GET by
+    /// id, when the type needs one, expands what it may; every other sub-resource is read per
+    /// policy, and each element's children per element. The requests of all policies go
+    /// together, wave after wave, in `$batch`es.
     public func capturePolicies(of type: PolicyType, listed: [JSONValue]) async -> [String: Result<
         JSONValue, TenantPilotError
     >] {
-        var ids: [String] = []
-        var listedByID: [String: JSONValue] = [:]
+        let memo = listings.current[type.key] ?? ListingMemo()
+        let sources = type.sources
+        var capture = PolicyCapture(type: type)
+        var seen = Set<String>()
         for item in listed {
-            guard let id = item["id"]?.stringValue, !id.isEmpty, listedByID[id] == nil else { continue }
-            ids.append(id)
-            listedByID[id] = item
+            guard let id = item["id"]?.stringValue, !id.isEmpty, seen.insert(id).inserted else { continue }
+            let index =
+                memo.sourceOf[id] ?? sources.firstIndex(of: type.source(for: item)) ?? (sources.count - 1)
+            let trusted = memo.sourceOf[id] == index ? memo.expanded[index] ?? [] : []
+            capture.add(id: id, listed: item, source: sources[index], trusted: trusted, client: self)
         }
-        guard !ids.isEmpty else { return [:] }
-        let owners = ids.map { "\(type.collectionPath)/\(Self.pathSegment($0))" }
-        let version = type.graphVersion
-        async let entities: [Result<JSONValue, TenantPilotError>]? =
-            type.fetchById
-            ? batchedGETs(
-                zip(ids, owners).map { BatchGET(relative: $1, what: "\(type.label) \($0)") }, version: version)
-            : nil
-        async let parts = captureSubresources(type.subresources, of: owners, version: version)
-        let (fetched, properties) = await (entities, parts)
+        while !capture.pending.isEmpty {
+            let reads = capture.pending
+            capture.pending = []
+            let results = await read(reads.map(\.read))
+            for (pending, result) in zip(reads, results) {
+                capture.settle(pending, result, client: self)
+            }
+        }
+        return capture.payloads()
+    }
+}
 
-        var payloads: [String: Result<JSONValue, TenantPilotError>] = [:]
-        for (index, id) in ids.enumerated() {
-            let base: JSONValue
-            if let fetched {
-                switch fetched[index] {
-                case .success(let value): base = value
-                case .failure(let error):
-                    payloads[id] = .failure(error)
-                    continue
-                }
+/// The policies of one type being captured: each policy and each element of a sub-resource
+/// with children is a node; reads fill their properties.
+struct PolicyCapture {
+    /// A policy, or an element whose children are read.
+    struct Node {
+        var object: [String: JSONValue]
+        /// Its path below the version (`deviceManagement/groupPolicyConfigurations/{id}`).
+        let owner: String
+        /// The policy it belongs to.
+        let root: Int
+        let subresources: [Subresource]
+        var values: [String: [JSONValue]] = [:]
+        var children: [String: [Int]] = [:]
+    }
+
+    /// Why a read was made.
+    enum Purpose {
+        /// GET by id; `replacesBase` when the listing lacks properties; `expanded` it asked for.
+        case entity(expanded: [Subresource], replacesBase: Bool)
+        /// A sub-resource, every page.
+        case collection(Subresource)
+        /// The rest of a sub-resource that an expansion answered in part.
+        case continuation(Subresource)
+    }
+
+    struct Pending {
+        let node: Int
+        let purpose: Purpose
+        let read: GraphRead
+    }
+
+    let type: PolicyType
+    var nodes: [Node] = []
+    var ids: [String] = []
+    var failures: [Int: TenantPilotError] = [:]
+    var pending: [Pending] = []
+
+    init(type: PolicyType) {
+        self.type = type
+    }
+
+    // MARK: - Planning
+
+    mutating func add(
+        id: String, listed: JSONValue, source: PolicySource, trusted: Set<String>, client: URLSessionGraphClient
+    ) {
+        let root = ids.count
+        ids.append(id)
+        guard case .object(let object) = listed else {
+            failures[root] = GraphFailure.badBody("\(type.label) \(id)", "the policy is not a JSON object").error
+            nodes.append(Node(object: [:], owner: "", root: root, subresources: []))
+            return
+        }
+        let node = nodes.count
+        nodes.append(
+            Node(
+                object: object, owner: "\(source.path)/\(URLSessionGraphClient.pathSegment(id))", root: root,
+                subresources: source.subresources))
+        var unsatisfied: [Subresource] = []
+        for subresource in source.subresources {
+            if trusted.contains(subresource.property), let values = object[subresource.property]?.arrayValue {
+                accept(
+                    values, link: object[subresource.property + "@odata.nextLink"], for: subresource, on: node,
+                    client: client)
             } else {
-                base = listedByID[id] ?? .null
-            }
-            guard case .object(var object) = base else {
-                payloads[id] = .failure(
-                    GraphFailure.badBody("\(type.label) \(id)", "the policy is not a JSON object").error)
-                continue
-            }
-            switch properties[index] {
-            case .failure(let error):
-                payloads[id] = .failure(error)
-            case .success(let values):
-                object.merge(values) { _, captured in captured }
-                payloads[id] = .success(.object(object))
+                unsatisfied.append(subresource)
             }
         }
-        return payloads
-    }
-
-    /// For each owner (a path below the version), every element of each sub-resource — all
-    /// pages, `$expand` applied, children nested in each element — keyed by property name; or
-    /// the first failure met for that owner.
-    func captureSubresources(
-        _ subresources: [Subresource], of owners: [String], version: String
-    ) async -> [Result<[String: JSONValue], TenantPilotError>] {
-        guard !subresources.isEmpty, !owners.isEmpty else { return owners.map { _ in .success([:]) } }
-        var requests: [BatchGET] = []
-        for owner in owners {
-            for subresource in subresources {
-                var relative = "\(owner)/\(subresource.path)"
-                if let expand = subresource.expand { relative += "?$expand=\(Self.queryValue(expand))" }
-                requests.append(BatchGET(relative: relative, what: "\(owner)/\(subresource.path)"))
-            }
-        }
-        let fetched = await collections(requests, version: version)
-
-        var failures: [TenantPilotError?] = Array(repeating: nil, count: owners.count)
-        var elements: [[[JSONValue]]] = Array(
-            repeating: Array(repeating: [], count: subresources.count), count: owners.count)
-        for owner in owners.indices {
-            for sub in subresources.indices {
-                switch fetched[owner * subresources.count + sub] {
-                case .success(let items): elements[owner][sub] = items
-                case .failure(let error): failures[owner] = failures[owner] ?? error
-                }
-            }
-        }
-
-        for (sub, subresource) in subresources.enumerated() where !subresource.children.isEmpty {
-            var childOwners: [String] = []
-            var positions: [(owner: Int, element: Int)] = []
-            for owner in owners.indices where failures[owner] == nil {
-                for (position, element) in elements[owner][sub].enumerated() {
-                    guard let id = element["id"]?.stringValue, !id.isEmpty else {
-                        failures[owner] =
-                            GraphFailure.badBody(
-                                "\(owners[owner])/\(subresource.path)", "an element without an id"
-                            ).error
-                        break
-                    }
-                    childOwners.append("\(owners[owner])/\(subresource.path)/\(Self.pathSegment(id))")
-                    positions.append((owner, position))
-                }
-            }
-            let nested = await captureSubresources(subresource.children, of: childOwners, version: version)
-            for (position, place) in positions.enumerated() where failures[place.owner] == nil {
-                switch nested[position] {
-                case .failure(let error):
-                    failures[place.owner] = error
-                case .success(let values):
-                    if case .object(var object) = elements[place.owner][sub][place.element] {
-                        object.merge(values) { _, captured in captured }
-                        elements[place.owner][sub][place.element] = .object(object)
-                    }
-                }
-            }
-        }
-
-        return owners.indices.map { owner in
-            if let failure = failures[owner] { return .failure(failure) }
-            var values: [String: JSONValue] = [:]
-            for (sub, subresource) in subresources.enumerated() {
-                values[subresource.property] = .array(elements[owner][sub])
-            }
-            return .success(values)
+        let expandable = unsatisfied.filter(\.itemExpand)
+        if source.fetchById || !expandable.isEmpty {
+            requestEntity(of: node, expanding: expandable, replacesBase: source.fetchById)
+            for subresource in unsatisfied where !subresource.itemExpand { requestCollection(subresource, of: node) }
+        } else {
+            for subresource in unsatisfied { requestCollection(subresource, of: node) }
         }
     }
 
-    /// Every element of each collection, all pages. Pages are read in rounds: the first page of
-    /// every collection, then the next page of every collection that has one, … each round in
-    /// `$batch`es of up to 20, so a hundred long collections cost a few batches per round rather
-    /// than a hundred GETs one after another.
-    func collections(_ requests: [BatchGET], version: String) async -> [Result<[JSONValue], TenantPilotError>] {
-        var results = [Result<[JSONValue], TenantPilotError>?](repeating: nil, count: requests.count)
-        var items = [[JSONValue]](repeating: [], count: requests.count)
-        var visited = requests.map { request -> Set<String> in
-            (try? graphURL(version: version, path: request.relative)).map { [$0.absoluteString] } ?? []
-        }
-        var round: [(index: Int, request: BatchGET)] = Array(zip(requests.indices, requests))
-        var pages = 0
-        while !round.isEmpty {
-            pages += 1
-            let fetched = await batchedGETs(round.map(\.request), version: version)
-            var next: [(index: Int, request: BatchGET)] = []
-            for (position, entry) in round.enumerated() {
-                let index = entry.index
-                let what = requests[index].what
-                let page: JSONValue
-                switch fetched[position] {
-                case .failure(let error):
-                    results[index] = .failure(error)
-                    continue
-                case .success(let value): page = value
-                }
-                guard let values = page["value"]?.arrayValue else {
-                    results[index] = .failure(
-                        GraphFailure.badBody(what, "a collection page without a value array").error)
-                    continue
-                }
-                items[index].append(contentsOf: values)
-                guard let link = page["@odata.nextLink"] else {
-                    results[index] = .success(items[index])
-                    items[index] = []
-                    continue
-                }
-                let url: URL
-                switch nextLinkURL(link, what: what) {
-                case .success(let value): url = value
-                case .failure(let error):
-                    results[index] = .failure(error)
-                    continue
-                }
-                guard visited[index].insert(url.absoluteString).inserted else {
-                    results[index] = .failure(
-                        GraphFailure.badBody(what, "a next link that leads back to a page already read").error)
-                    continue
-                }
-                guard pages < Self.maxPages else {
-                    results[index] = .failure(GraphFailure.badBody(what, "more than \(Self.maxPages) pages").error)
-                    continue
-                }
-                guard let relative = relativePath(of: url, version: version) else {
-                    // A link into another API version: read the rest of this one on its own.
-                    let remaining = await allPages(from: url, what: what)
-                    results[index] = remaining.map { items[index] + $0 }
-                    items[index] = []
-                    continue
-                }
-                next.append((index, BatchGET(relative: relative, what: what)))
+    private mutating func requestEntity(of node: Int, expanding: [Subresource], replacesBase: Bool) {
+        let owner = nodes[node].owner
+        let get = GraphGET(
+            version: type.graphVersion,
+            relative: URLSessionGraphClient.relative(owner, expand: expanding.map(\.expansionClause)),
+            what: "\(type.label) \(ids[nodes[node].root])", limit: type.requestLimit)
+        pending.append(
+            Pending(
+                node: node, purpose: .entity(expanded: expanding, replacesBase: replacesBase),
+                read: GraphRead(get: get, shape: .entity)))
+    }
+
+    private mutating func requestCollection(_ subresource: Subresource, of node: Int) {
+        let path = "\(nodes[node].owner)/\(subresource.path)"
+        let get = GraphGET(
+            version: type.graphVersion,
+            relative: URLSessionGraphClient.relative(
+                path, expand: subresource.expand.map { [$0] } ?? [], top: subresource.top),
+            what: path, limit: type.requestLimit)
+        pending.append(
+            Pending(node: node, purpose: .collection(subresource), read: GraphRead(get: get, shape: .collection)))
+    }
+
+    /// A sub-resource's elements as far as they came; the rest follows `link`, or its children
+    /// are requested once it is whole.
+    private mutating func accept(
+        _ values: [JSONValue], link: JSONValue?, for subresource: Subresource, on node: Int,
+        client: URLSessionGraphClient
+    ) {
+        nodes[node].values[subresource.property, default: []].append(contentsOf: values)
+        if let link {
+            switch client.continuation(link, limit: type.requestLimit, what: "\(nodes[node].owner)/\(subresource.path)")
+            {
+            case .success(let get):
+                pending.append(
+                    Pending(
+                        node: node, purpose: .continuation(subresource), read: GraphRead(get: get, shape: .collection)))
+            case .failure(let failure):
+                fail(node, failure.error)
             }
-            round = next
+            return
         }
-        return results.map { $0 ?? .failure(.failed("a collection was not read", code: "INTERNAL_ERROR")) }
+        guard !subresource.children.isEmpty else { return }
+        for element in nodes[node].values[subresource.property] ?? [] {
+            guard case .object(let object) = element, let id = object["id"]?.stringValue, !id.isEmpty else {
+                fail(
+                    node,
+                    GraphFailure.badBody("\(nodes[node].owner)/\(subresource.path)", "an element without an id").error)
+                return
+            }
+            let child = nodes.count
+            nodes.append(
+                Node(
+                    object: object,
+                    owner: "\(nodes[node].owner)/\(subresource.path)/\(URLSessionGraphClient.pathSegment(id))",
+                    root: nodes[node].root, subresources: subresource.children))
+            nodes[node].children[subresource.property, default: []].append(child)
+            for grandchild in subresource.children { requestCollection(grandchild, of: child) }
+        }
     }
 
-    /// The part of a Graph URL after `{graph}/{version}/`, as sent (percent-encoding kept); nil
-    /// when the URL is not below that version.
-    func relativePath(of url: URL, version: String) -> String? {
-        let prefix = Self.trimmingSlashes(connection.graphURL.absoluteString) + "/" + version + "/"
-        let text = url.absoluteString
-        guard text.hasPrefix(prefix), text.count > prefix.count else { return nil }
-        return String(text.dropFirst(prefix.count))
+    private mutating func fail(_ node: Int, _ error: TenantPilotError) {
+        let root = nodes[node].root
+        if failures[root] == nil { failures[root] = error }
     }
 
-    /// A Graph id as one percent-encoded path segment.
-    static func pathSegment(_ id: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "/;")
-        return id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
+    // MARK: - Answers
+
+    mutating func settle(_ read: Pending, _ result: Result<ReadResult, GraphFailure>, client: URLSessionGraphClient) {
+        let node = read.node
+        guard failures[nodes[node].root] == nil else { return }
+        let answer: ReadResult
+        switch result {
+        case .success(let value):
+            answer = value
+        case .failure(let failure):
+            if case .entity(let expanded, let replacesBase) = read.purpose, failure.status == 400, !expanded.isEmpty {
+                // A GET by id that refuses the expansion: once plain, the sub-resources on their own.
+                if replacesBase { requestEntity(of: node, expanding: [], replacesBase: true) }
+                for subresource in expanded { requestCollection(subresource, of: node) }
+            } else {
+                fail(node, failure.error)
+            }
+            return
+        }
+        switch read.purpose {
+        case .entity(let expanded, let replacesBase):
+            guard case .entity(.object(let body)) = answer else { return }
+            if replacesBase { nodes[node].object = body }
+            for subresource in expanded {
+                if let values = body[subresource.property]?.arrayValue {
+                    accept(
+                        values, link: body[subresource.property + "@odata.nextLink"], for: subresource, on: node,
+                        client: client)
+                } else {
+                    requestCollection(subresource, of: node)
+                }
+            }
+        case .collection(let subresource):
+            accept(answer.elements, link: nil, for: subresource, on: node, client: client)
+        case .continuation(let subresource):
+            accept(answer.elements, link: nil, for: subresource, on: node, client: client)
+        }
     }
 
-    /// A query parameter value, percent-encoded.
-    static func queryValue(_ value: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    // MARK: - Payloads
+
+    func payloads() -> [String: Result<JSONValue, TenantPilotError>] {
+        var result: [String: Result<JSONValue, TenantPilotError>] = [:]
+        var roots: [Int: Int] = [:]
+        for (index, node) in nodes.enumerated() where roots[node.root] == nil { roots[node.root] = index }
+        for (root, id) in ids.enumerated() {
+            if let failure = failures[root] {
+                result[id] = .failure(failure)
+            } else if let node = roots[root] {
+                result[id] = .success(render(node))
+            }
+        }
+        return result
+    }
+
+    /// A node's object with each sub-resource under its property, as `$expand` places it.
+    private func render(_ index: Int) -> JSONValue {
+        let node = nodes[index]
+        var object = node.object
+        for subresource in node.subresources {
+            for key in object.keys where key.hasPrefix(subresource.property + "@odata.") { object[key] = nil }
+            if subresource.children.isEmpty {
+                object[subresource.property] = .array(node.values[subresource.property] ?? [])
+            } else {
+                object[subresource.property] = .array((node.children[subresource.property] ?? []).map(render))
+            }
+        }
+        return .object(object)
     }
 }

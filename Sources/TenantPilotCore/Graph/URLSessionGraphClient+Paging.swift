@@ -4,14 +4,127 @@ import Foundation
     import FoundationNetworking
 #endif
 
+/// What a read expects back: one entity (a policy by id) or a collection (all its pages).
+enum ReadShape: Sendable {
+    case entity
+    case collection
+}
+
+/// One read of the paging engine.
+struct GraphRead: Sendable {
+    let get: GraphGET
+    let shape: ReadShape
+}
+
+/// What a read returned: the entity, or every element of every page of the collection.
+enum ReadResult: Sendable {
+    case entity(JSONValue)
+    case collection([JSONValue])
+
+    var elements: [JSONValue] {
+        switch self {
+        case .entity(let value): [value]
+        case .collection(let values): values
+        }
+    }
+}
+
+/// The one paging engine: every listing, sub-resource, expansion continuation and GET by id
+/// goes through `read`.
 extension URLSessionGraphClient {
     /// A collection never has more pages than this; a server that keeps sending next links past
     /// it is treated as broken, so a run always ends.
     static let maxPages = 100_000
 
-    public func listPolicies(of type: PolicyType) async throws(TenantPilotError) -> [JSONValue] {
-        let url = try graphURL(version: type.graphVersion, path: type.collectionPath)
-        return try await allPages(from: url, what: "\(type.label) (\(type.collectionPath))").get()
+    /// Reads entities and whole collections. Pages are read in rounds: the first page of every
+    /// collection (and every entity), then the next page of every collection that has one, …
+    /// each round in `$batch`es of up to 20, so that a hundred long collections cost a few
+    /// batches per round rather than a hundred GETs one after another. Next links are followed
+    /// only on this connection's Graph origin; a link back to a page already read, or more than
+    /// `maxPages` pages, fails the read.
+    func read(_ reads: [GraphRead]) async -> [Result<ReadResult, GraphFailure>] {
+        var results = [Result<ReadResult, GraphFailure>?](repeating: nil, count: reads.count)
+        var items = [[JSONValue]](repeating: [], count: reads.count)
+        var visited = reads.map { read -> Set<String> in [read.get.version + "/" + read.get.relative] }
+        var pages = [Int](repeating: 0, count: reads.count)
+        var round: [(index: Int, get: GraphGET)] = reads.enumerated().map { ($0.offset, $0.element.get) }
+        while !round.isEmpty {
+            let fetched = await batchedGETs(round.map(\.get))
+            var next: [(index: Int, get: GraphGET)] = []
+            for (entry, outcome) in zip(round, fetched) {
+                let index = entry.index
+                let what = reads[index].get.what
+                let page: JSONValue
+                switch outcome {
+                case .failure(let failure):
+                    results[index] = .failure(failure)
+                    continue
+                case .success(let value): page = value
+                }
+                if reads[index].shape == .entity {
+                    results[index] =
+                        page.objectValue == nil
+                        ? .failure(.badBody(what, "the answer is not a JSON object")) : .success(.entity(page))
+                    continue
+                }
+                guard let values = page["value"]?.arrayValue else {
+                    results[index] = .failure(.badBody(what, "a collection page without a value array"))
+                    continue
+                }
+                items[index].append(contentsOf: values)
+                guard let link = page["@odata.nextLink"] else {
+                    results[index] = .success(.collection(items[index]))
+                    items[index] = []
+                    continue
+                }
+                pages[index] += 1
+                guard pages[index] < Self.maxPages else {
+                    results[index] = .failure(.badBody(what, "more than \(Self.maxPages) pages"))
+                    continue
+                }
+                switch continuation(link, limit: entry.get.limit, what: what) {
+                case .failure(let failure):
+                    results[index] = .failure(failure)
+                case .success(let get):
+                    guard visited[index].insert(get.version + "/" + get.relative).inserted else {
+                        results[index] = .failure(.badBody(what, "a next link that leads back to a page already read"))
+                        continue
+                    }
+                    next.append((index, get))
+                }
+            }
+            round = next
+        }
+        return results.enumerated().map { index, result in
+            result
+                ?? .failure(
+                    GraphFailure(final: .failed("\(reads[index].get.what) was not read", code: "INTERNAL_ERROR")))
+        }
+    }
+
+    /// The GET a next link (`@odata.nextLink`, `assignments@odata.nextLink`) stands for: only on
+    /// this connection's Graph origin, below one of its API versions.
+    func continuation(_ link: JSONValue, limit: RequestLimit, what: String) -> Result<GraphGET, GraphFailure> {
+        let url: URL
+        switch nextLinkURL(link, what: what) {
+        case .success(let value): url = value
+        case .failure(let error): return .failure(GraphFailure(error.code, error.message, retry: .never))
+        }
+        let prefix = Self.trimmingSlashes(connection.graphURL.absoluteString) + "/"
+        let text = url.absoluteString
+        guard text.hasPrefix(prefix) else {
+            return .failure(.badBody(what, "a next link outside \(prefix)"))
+        }
+        let rest = text.dropFirst(prefix.count)
+        guard let slash = rest.firstIndex(of: "/"), slash > rest.startIndex else {
+            return .failure(.badBody(what, "a next link without an API version"))
+        }
+        let version = String(rest[..<slash])
+        let relative = String(rest[rest.index(after: slash)...])
+        guard !relative.isEmpty, !version.contains("?") else {
+            return .failure(.badBody(what, "a next link without a resource path"))
+        }
+        return .success(GraphGET(version: version, relative: relative, what: what, limit: limit))
     }
 
     /// `{graph}/{version}/{relative}`; `relative` is already percent-encoded.
@@ -24,12 +137,12 @@ extension URLSessionGraphClient {
     }
 
     /// One authorised GET, retried per the policy, returning the parsed JSON body.
-    func getJSON(_ url: URL, what: String) async -> Result<JSONValue, TenantPilotError> {
-        await withRetries { await getOnce(url, what: what) }
+    func getJSON(_ url: URL, what: String, limit: RequestLimit = .intune) async -> Result<JSONValue, TenantPilotError> {
+        await withRetries { await getOnce(url, what: what, limit: limit) }
     }
 
-    /// One attempt of an authorised GET.
-    func getOnce(_ url: URL, what: String) async -> Result<JSONValue, GraphFailure> {
+    /// One attempt of an authorised GET, within the tenant's budget.
+    func getOnce(_ url: URL, what: String, limit: RequestLimit) async -> Result<JSONValue, GraphFailure> {
         let token: String
         switch await accessToken() {
         case .success(let value): token = value
@@ -40,7 +153,7 @@ extension URLSessionGraphClient {
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         let reply: HTTPReply
-        switch await send(request, kind: .get, what: what) {
+        switch await sendPaced(request, kind: .get, what: what, cost: .read(limit)) {
         case .success(let value): reply = value
         case .failure(let failure): return .failure(failure)
         }
@@ -56,43 +169,6 @@ extension URLSessionGraphClient {
         return .success(body)
     }
 
-    /// Every element of a collection, following `@odata.nextLink` to the end.
-    func allPages(from url: URL, what: String) async -> Result<[JSONValue], TenantPilotError> {
-        switch await getJSON(url, what: what) {
-        case .failure(let error): return .failure(error)
-        case .success(let page): return await remainingPages(after: page, of: url, what: what)
-        }
-    }
-
-    /// The elements of `page` and of every page its next links lead to.
-    func remainingPages(after first: JSONValue, of url: URL?, what: String) async -> Result<
-        [JSONValue], TenantPilotError
-    > {
-        var items: [JSONValue] = []
-        var page = first
-        var visited: Set<String> = url.map { [$0.absoluteString] } ?? []
-        for _ in 0..<Self.maxPages {
-            guard let values = page["value"]?.arrayValue else {
-                return .failure(GraphFailure.badBody(what, "a collection page without a value array").error)
-            }
-            items.append(contentsOf: values)
-            guard let link = page["@odata.nextLink"] else { return .success(items) }
-            let next: URL
-            switch nextLinkURL(link, what: what) {
-            case .success(let value): next = value
-            case .failure(let error): return .failure(error)
-            }
-            guard visited.insert(next.absoluteString).inserted else {
-                return .failure(GraphFailure.badBody(what, "a next link that leads back to a page already read").error)
-            }
-            switch await getJSON(next, what: what) {
-            case .success(let value): page = value
-            case .failure(let error): return .failure(error)
-            }
-        }
-        return .failure(GraphFailure.badBody(what, "more than \(Self.maxPages) pages").error)
-    }
-
     /// A next link, accepted only on the Graph host of this connection: the bearer token must
     /// never be sent anywhere else.
     func nextLinkURL(_ link: JSONValue, what: String) -> Result<URL, TenantPilotError> {
@@ -106,5 +182,29 @@ extension URLSessionGraphClient {
             return .failure(GraphFailure.badBody(what, "a next link to another host (\(host))").error)
         }
         return .success(url)
+    }
+
+    // MARK: - Query building
+
+    /// A Graph id as one percent-encoded path segment.
+    static func pathSegment(_ id: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/;")
+        return id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
+    }
+
+    /// A query parameter value, percent-encoded.
+    static func queryValue(_ value: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+
+    /// `path?$expand=…&$top=…`, the options left out when nil or empty.
+    static func relative(_ path: String, expand: [String] = [], top: Int? = nil) -> String {
+        var query: [String] = []
+        if !expand.isEmpty { query.append("$expand=" + queryValue(expand.joined(separator: ","))) }
+        if let top { query.append("$top=\(top)") }
+        return query.isEmpty ? path : path + "?" + query.joined(separator: "&")
     }
 }

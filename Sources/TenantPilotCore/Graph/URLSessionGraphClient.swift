@@ -6,20 +6,29 @@ import Foundation
 
 /// The real `GraphClient`: HTTPS to Microsoft Graph (or the simulator) through URLSession, with
 /// an OAuth2 client-credentials token, `@odata.nextLink` paging, JSON `$batch`, a bound on
-/// concurrent requests, and the retry policy of SPEC §6. One client serves one tenant.
+/// concurrent requests, pacing under Graph's limits (SPEC §13) and the retry policy of SPEC §6.
+/// One client serves one tenant.
 public final class URLSessionGraphClient: GraphClient {
     public let connection: GraphConnection
     public let options: GraphClientOptions
     let dependencies: Dependencies
     let session: URLSession
     let permits: AsyncSemaphore
+    /// The tenant's request budget, shared with every other client of this app and tenant.
+    public let pacer: GraphPacer
+    /// Told when requests wait for the budget (`observeBudgetWaits`).
+    let budgetObserver = Locked<(@Sendable (Duration?) -> Void)?>(nil)
+    /// What the listing of each type found, for its capture (`ListingMemo`).
+    let listings = Locked([String: ListingMemo]())
     let tokens = AccessTokenCache()
     let counts = Locked(GraphRequestCounts())
     /// Time slept for retries so far, against `RetryPolicy.totalBudget`.
     let slept = Locked(Duration.zero)
 
+    /// `pacer` defaults to the process's pacer of this app and tenant.
     public init(
-        connection: GraphConnection, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions()
+        connection: GraphConnection, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions(),
+        pacer: GraphPacer? = nil
     ) {
         self.connection = connection
         self.options = options
@@ -32,6 +41,12 @@ public final class URLSessionGraphClient: GraphClient {
         configuration.httpCookieStorage = nil
         self.session = URLSession(configuration: configuration)
         self.permits = AsyncSemaphore(permits: options.concurrency)
+        self.pacer =
+            pacer
+            ?? GraphPacer.shared(
+                for: GraphPacer.Key(
+                    graphURL: connection.graphURL, tenant: connection.tenantGUID, clientID: connection.clientID),
+                limits: options.limits)
     }
 
     deinit {
@@ -134,12 +149,6 @@ public final class URLSessionGraphClient: GraphClient {
 
     /// OAuth2 client credentials: POST `{authority}/{tenant}/oauth2/v2.0/token`.
     private func requestToken() async -> Result<AccessToken, TenantPilotError> {
-        let secret: String
-        do {
-            secret = try connection.secret.read(environment: dependencies.environment)
-        } catch {
-            return .failure(error)
-        }
         let url = connection.authorityURL.appendingPathComponent(connection.tenantGUID)
             .appendingPathComponent("oauth2/v2.0/token")
         var request = URLRequest(url: url)
@@ -147,13 +156,18 @@ public final class URLSessionGraphClient: GraphClient {
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         let scope = Self.trimmingSlashes(connection.graphURL.absoluteString) + "/.default"
-        request.httpBody = Self.formEncoded([
-            ("grant_type", "client_credentials"), ("client_id", connection.clientID),
-            ("client_secret", secret), ("scope", scope),
-        ])
         let what = "a token for tenant \(connection.tenantGUID)"
         let host = url.host ?? "the authority"
         return await withRetries { () async -> Result<AccessToken, GraphFailure> in
+            // The credential is read for every attempt: a client assertion is signed afresh.
+            switch credentialFields(tokenURL: url) {
+            case .failure(let error): return .failure(GraphFailure(final: error))
+            case .success(let fields):
+                request.httpBody = Self.formEncoded(
+                    [("grant_type", "client_credentials"), ("client_id", connection.clientID)] + fields + [
+                        ("scope", scope)
+                    ])
+            }
             let issued = dependencies.clock.now()
             switch await send(request, kind: .token, what: what) {
             case .failure(let failure): return .failure(failure)

@@ -9,7 +9,8 @@ public struct PolicyType: Codable, Sendable, Hashable {
     public let label: String
     /// `v1.0` or `beta`.
     public let graphVersion: String
-    /// Collection path below the version (`deviceManagement/configurationPolicies`).
+    /// Collection path below the version (`deviceManagement/configurationPolicies`). With typed
+    /// `collections`, the base collection that lists every policy of the type.
     public let collectionPath: String
     /// Whether the list response lacks properties that only a GET by id returns (script content).
     public let fetchById: Bool
@@ -17,10 +18,26 @@ public struct PolicyType: Codable, Sendable, Hashable {
     public let subresources: [Subresource]
     /// Top-level fields that change without the policy changing; ignored by `backups diff`.
     public let volatileFields: [String]
+    /// `$top` sent when listing the collection: the largest page Graph accepts for it. Nil sends
+    /// none. A collection that ignores it still pages; one that refuses it (400) is read again
+    /// without it.
+    public let listTop: Int?
+    /// Typed collections that hold the policies of this type with navigation properties the base
+    /// collection lacks (app protection: `iosManagedAppProtections` has `assignments`,
+    /// `managedAppPolicies` has not). Each policy is captured through the typed collection that
+    /// lists it; one that only the base collection lists is captured through the base.
+    public let collections: [TypedCollection]
+    /// Which of Graph's request limits the type's requests count against (SPEC §13).
+    public let requestLimit: RequestLimit
+    /// The Graph application permissions that reading and writing the type need, for `doctor`
+    /// and for 403 messages.
+    public let permissions: GraphPermissions?
 
     public init(
         key: String, label: String, graphVersion: String, collectionPath: String,
-        fetchById: Bool = false, subresources: [Subresource] = [], volatileFields: [String] = []
+        fetchById: Bool = false, subresources: [Subresource] = [], volatileFields: [String] = [],
+        listTop: Int? = nil, collections: [TypedCollection] = [], requestLimit: RequestLimit = .intune,
+        permissions: GraphPermissions? = nil
     ) {
         self.key = key
         self.label = label
@@ -29,6 +46,10 @@ public struct PolicyType: Codable, Sendable, Hashable {
         self.fetchById = fetchById
         self.subresources = subresources
         self.volatileFields = volatileFields
+        self.listTop = listTop
+        self.collections = collections
+        self.requestLimit = requestLimit
+        self.permissions = permissions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +61,10 @@ public struct PolicyType: Codable, Sendable, Hashable {
         fetchById = try container.decodeIfPresent(Bool.self, forKey: .fetchById) ?? false
         subresources = try container.decodeIfPresent([Subresource].self, forKey: .subresources) ?? []
         volatileFields = try container.decodeIfPresent([String].self, forKey: .volatileFields) ?? []
+        listTop = try container.decodeIfPresent(Int.self, forKey: .listTop)
+        collections = try container.decodeIfPresent([TypedCollection].self, forKey: .collections) ?? []
+        requestLimit = try container.decodeIfPresent(RequestLimit.self, forKey: .requestLimit) ?? .intune
+        permissions = try container.decodeIfPresent(GraphPermissions.self, forKey: .permissions)
     }
 }
 
@@ -54,12 +79,26 @@ public struct Subresource: Codable, Sendable, Hashable {
     public let expand: String?
     /// Sub-resources of each element (`presentationValues` of each definition value).
     public let children: [Subresource]
+    /// Whether the collection's listing may `$expand` it and Graph then answers it whole. False
+    /// where Graph answers such an expansion with empty arrays (group policy `definitionValues`,
+    /// scope tag `assignments`): those are read per policy.
+    public let listExpand: Bool
+    /// Whether a GET of one policy by id may `$expand` it, saving its own request.
+    public let itemExpand: Bool
+    /// `$top` when the sub-resource is read on its own (its largest page); nil sends none.
+    public let top: Int?
 
-    public init(property: String, path: String, expand: String? = nil, children: [Subresource] = []) {
+    public init(
+        property: String, path: String, expand: String? = nil, children: [Subresource] = [], listExpand: Bool = false,
+        itemExpand: Bool = false, top: Int? = nil
+    ) {
         self.property = property
         self.path = path
         self.expand = expand
         self.children = children
+        self.listExpand = listExpand
+        self.itemExpand = itemExpand
+        self.top = top
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,5 +107,70 @@ public struct Subresource: Codable, Sendable, Hashable {
         path = try container.decodeIfPresent(String.self, forKey: .path) ?? property
         expand = try container.decodeIfPresent(String.self, forKey: .expand)
         children = try container.decodeIfPresent([Subresource].self, forKey: .children) ?? []
+        listExpand = try container.decodeIfPresent(Bool.self, forKey: .listExpand) ?? false
+        itemExpand = try container.decodeIfPresent(Bool.self, forKey: .itemExpand) ?? false
+        top = try container.decodeIfPresent(Int.self, forKey: .top)
+    }
+
+    /// The `$expand` clause that expands this sub-resource on its owner
+    /// (`scheduledActionsForRule($expand=scheduledActionConfigurations)`). Children are never
+    /// expanded this way: they are read per element.
+    public var expansionClause: String {
+        guard let expand else { return property }
+        return "\(property)($expand=\(expand))"
+    }
+}
+
+/// A typed collection of a policy type (`deviceAppManagement/iosManagedAppProtections`).
+public struct TypedCollection: Codable, Sendable, Hashable {
+    /// Collection path below the version.
+    public let path: String
+    /// The `@odata.type` of the policies it holds (`#microsoft.graph.iosManagedAppProtection`).
+    public let odataType: String
+    /// Whether its listing lacks properties that only a GET by id returns.
+    public let fetchById: Bool
+    /// Its sub-resources, as for a policy type.
+    public let subresources: [Subresource]
+    /// `$top` of its listing; nil sends none.
+    public let listTop: Int?
+
+    public init(
+        path: String, odataType: String, fetchById: Bool = false, subresources: [Subresource] = [], listTop: Int? = nil
+    ) {
+        self.path = path
+        self.odataType = odataType
+        self.fetchById = fetchById
+        self.subresources = subresources
+        self.listTop = listTop
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        odataType = try container.decode(String.self, forKey: .odataType)
+        fetchById = try container.decodeIfPresent(Bool.self, forKey: .fetchById) ?? false
+        subresources = try container.decodeIfPresent([Subresource].self, forKey: .subresources) ?? []
+        listTop = try container.decodeIfPresent(Int.self, forKey: .listTop)
+    }
+}
+
+/// Which of Graph's throttling limits a type's requests fall under (SPEC §13).
+public enum RequestLimit: String, Codable, Sendable, Hashable, CaseIterable {
+    /// Intune: 1,000 requests per 20 seconds per app and tenant, 100 of them writes.
+    case intune
+    /// Conditional access and identity protection: 1 request per second per tenant.
+    case conditionalAccess
+}
+
+/// The Graph application permissions a type needs (`DeviceManagementConfiguration.Read.All`).
+public struct GraphPermissions: Codable, Sendable, Hashable {
+    /// What listing and capturing the type needs (a backup, a drift check, a restore's plan).
+    public let read: String
+    /// What creating and updating it needs (a restore's apply).
+    public let write: String
+
+    public init(read: String, write: String) {
+        self.read = read
+        self.write = write
     }
 }

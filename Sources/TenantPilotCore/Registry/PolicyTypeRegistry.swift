@@ -86,6 +86,10 @@ public struct PolicyTypeRegistry: Sendable {
                     "malformed policy-type registry \(source): \(type.key) has an invalid collectionPath \"\(type.collectionPath)\"",
                     code: .registryInvalid)
             }
+            if let problem = captureProblem(of: type) {
+                throw .failed(
+                    "malformed policy-type registry \(source): \(type.key) \(problem)", code: .registryInvalid)
+            }
         }
         if types.isEmpty {
             throw .failed("malformed policy-type registry \(source): it lists no policy types", code: .registryInvalid)
@@ -102,6 +106,40 @@ public struct PolicyTypeRegistry: Sendable {
             return (candidate, distance + bonus)
         }
         return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
+    }
+
+    /// What is wrong with a type's typed collections, page sizes and sub-resources, if anything.
+    private static func captureProblem(of type: PolicyType) -> String? {
+        func validPath(_ path: String) -> Bool {
+            !path.isEmpty && !path.hasPrefix("/") && !path.contains("://") && !path.contains("?")
+        }
+        func problem(in subresources: [Subresource], owner: String) -> String? {
+            for subresource in subresources {
+                if subresource.property.isEmpty || !validPath(subresource.path) {
+                    return "has an invalid sub-resource \"\(subresource.path)\" in \(owner)"
+                }
+                if let top = subresource.top, top < 1 {
+                    return "has $top \(top) for \(subresource.property); it must be ≥ 1"
+                }
+                if let nested = problem(in: subresource.children, owner: subresource.property) { return nested }
+            }
+            return nil
+        }
+        if let top = type.listTop, top < 1 { return "has listTop \(top); it must be ≥ 1" }
+        if let nested = problem(in: type.subresources, owner: type.collectionPath) { return nested }
+        var seen: Set<String> = [type.collectionPath]
+        for collection in type.collections {
+            if !validPath(collection.path) { return "has an invalid typed collection path \"\(collection.path)\"" }
+            if !seen.insert(collection.path).inserted { return "lists the collection \(collection.path) twice" }
+            if !collection.odataType.hasPrefix("#") {
+                return "has odataType \"\(collection.odataType)\" (expected #microsoft.graph.…)"
+            }
+            if let top = collection.listTop, top < 1 {
+                return "has listTop \(top) for \(collection.path); it must be ≥ 1"
+            }
+            if let nested = problem(in: collection.subresources, owner: collection.path) { return nested }
+        }
+        return nil
     }
 
     private struct RegistryFile: Decodable {

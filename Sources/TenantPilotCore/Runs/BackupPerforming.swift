@@ -18,11 +18,14 @@ public struct BackupProgress: Sendable, Equatable {
     public var typesDone: Int
     public var typesTotal: Int
     public var policiesDone: Int
+    /// How long requests now wait for Graph's request budget (SPEC §13); nil when they go.
+    public var waitingForBudget: Duration?
 
-    public init(typesDone: Int, typesTotal: Int, policiesDone: Int) {
+    public init(typesDone: Int, typesTotal: Int, policiesDone: Int, waitingForBudget: Duration? = nil) {
         self.typesDone = typesDone
         self.typesTotal = typesTotal
         self.policiesDone = policiesDone
+        self.waitingForBudget = waitingForBudget
     }
 }
 

@@ -54,6 +54,6 @@ struct RunResult: Sendable {
     }
 
     private static func describe(_ failures: [(key: String, error: TenantPilotError)]) -> String {
-        failures.map { "\($0.key): \($0.error.message)" }.joined(separator: "; ")
+        RunFailureSummary.describe(failures)
     }
 }

@@ -45,6 +45,8 @@ public struct ErrorCode: StringConstant {
     public static let missedSlot = ErrorCode(rawValue: "MISSED_SLOT")
     /// The process running the run died before it finished.
     public static let abandoned = ErrorCode(rawValue: "ABANDONED")
+    /// The run went on beyond its deadline and was stopped.
+    public static let runTimeout = ErrorCode(rawValue: "RUN_TIMEOUT")
 
     // MARK: - Microsoft Graph
 

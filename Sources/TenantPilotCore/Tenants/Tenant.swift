@@ -1,5 +1,7 @@
-/// A registered Microsoft 365 tenant (a row of `tenants`). Holds where its client secret is read
-/// from at run time (an environment variable's name or a file's path), never the secret itself.
+/// A registered Microsoft 365 tenant (a row of `tenants`). Holds where its credential is read
+/// from at run time (an environment variable's name or a file's path for a client secret; the
+/// certificate's and the key's files for a certificate credential), never the secret or the
+/// key itself.
 public struct Tenant: Sendable, Equatable {
     public var id: Int64?
     public var name: String
@@ -10,10 +12,15 @@ public struct Tenant: Sendable, Equatable {
     public var graphURL: String
     public var authorityURL: String
     public var createdAt: Instant
+    /// PEM certificate of a certificate credential (SPEC §14).
+    public var certificateFile: String?
+    /// PEM private key of a certificate credential; nil when the certificate file holds it.
+    public var privateKeyFile: String?
 
     public init(
         id: Int64? = nil, name: String, tenantGuid: String, clientId: String, secretEnv: String?, secretFile: String?,
-        graphURL: String, authorityURL: String, createdAt: Instant
+        graphURL: String, authorityURL: String, createdAt: Instant, certificateFile: String? = nil,
+        privateKeyFile: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -24,14 +31,20 @@ public struct Tenant: Sendable, Equatable {
         self.graphURL = graphURL
         self.authorityURL = authorityURL
         self.createdAt = createdAt
+        self.certificateFile = certificateFile
+        self.privateKeyFile = privateKeyFile
     }
 
     /// The tenant's row id (present once stored).
     public var rowID: Int64 { id ?? 0 }
 
-    /// Human description of where the secret is read from, e.g. `env:INTUNE_SECRET`.
+    /// Human description of where the credential is read from, e.g. `env:INTUNE_SECRET` or
+    /// `cert:/etc/tenantpilot/contoso.pem`.
     public var secretSourceDescription: String {
         if let secretEnv { return "env:\(secretEnv)" }
+        if let certificateFile {
+            return CertificateCredential(certificateFile: certificateFile, privateKeyFile: privateKeyFile).description
+        }
         return "file:\(secretFile ?? "")"
     }
 }

@@ -6,6 +6,8 @@ public struct TenantDocument: Encodable, Sendable {
     public let clientId: String
     @Nullable public var clientSecretEnv: String?
     @Nullable public var clientSecretFile: String?
+    @Nullable public var certificateFile: String?
+    @Nullable public var privateKeyFile: String?
     public let graphUrl: String
     public let authorityUrl: String
     public let createdAt: Instant
@@ -17,6 +19,8 @@ public struct TenantDocument: Encodable, Sendable {
         clientId = tenant.clientId
         clientSecretEnv = tenant.secretEnv
         clientSecretFile = tenant.secretFile
+        certificateFile = tenant.certificateFile
+        privateKeyFile = tenant.privateKeyFile
         graphUrl = tenant.graphURL
         authorityUrl = tenant.authorityURL
         createdAt = tenant.createdAt

@@ -10,32 +10,50 @@ public struct NewTenant: Sendable {
     public let secretFile: String?
     public let graphURL: String
     public let authorityURL: String
+    /// A certificate credential instead of a secret (SPEC §14), checked: both files read.
+    public let certificate: ValidatedCertificate?
 
     public static let defaultGraphURL = "https://graph.microsoft.com"
     public static let defaultAuthorityURL = "https://login.microsoftonline.com"
 
     public init(
         name: String, tenantId: String, clientId: String, secretEnv: String?, secretFile: String?,
-        graphURL: String?, authorityURL: String?, workingDirectory: String = FileManager.default.currentDirectoryPath
+        graphURL: String?, authorityURL: String?, certificateFile: String? = nil, privateKeyFile: String? = nil,
+        workingDirectory: String = FileManager.default.currentDirectoryPath, now: Date = Date()
     ) throws(TenantPilotError) {
         self.name = try InputValidation.name(name, what: "tenant")
         self.tenantGuid = try InputValidation.guid(tenantId, option: "--tenant-id")
         self.clientId = try InputValidation.clientId(clientId)
-        switch (secretEnv, secretFile) {
-        case (let variable?, nil):
-            self.secretEnv = try InputValidation.environmentVariableName(variable)
-            self.secretFile = nil
-        case (nil, let path?):
+        let given = [secretEnv != nil, secretFile != nil, certificateFile != nil].filter { $0 }.count
+        if given > 1 {
+            throw .invalid(
+                "give one credential: --client-secret-env, --client-secret-file or --certificate-file, not several")
+        }
+        if privateKeyFile != nil, certificateFile == nil {
+            throw .invalid("--private-key-file needs --certificate-file (the certificate the key belongs to)")
+        }
+        self.secretEnv = try secretEnv.map { value throws(TenantPilotError) in
+            try InputValidation.environmentVariableName(value)
+        }
+        if let path = secretFile {
             guard !path.isEmpty else { throw .invalid("--client-secret-file must not be empty") }
-            self.secretEnv = nil
             self.secretFile =
                 path.hasPrefix("/")
                 ? path : URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardized.path
-        case (nil, nil):
+        } else {
+            self.secretFile = nil
+        }
+        if let certificateFile {
+            self.certificate = try InputValidation.certificateCredential(
+                certificateFile: certificateFile, privateKeyFile: privateKeyFile, workingDirectory: workingDirectory,
+                now: now)
+        } else {
+            self.certificate = nil
+        }
+        if given == 0 {
             throw .invalid(
-                "give where the client secret is read from: --client-secret-env VAR or --client-secret-file PATH")
-        case (.some, .some):
-            throw .invalid("give either --client-secret-env or --client-secret-file, not both")
+                "give where the credential is read from: --client-secret-env VAR, --client-secret-file PATH, "
+                    + "or --certificate-file PEM [--private-key-file PEM]")
         }
         self.graphURL = try InputValidation.baseURL(graphURL ?? Self.defaultGraphURL, option: "--graph-url")
         self.authorityURL = try InputValidation.baseURL(
@@ -63,13 +81,15 @@ public struct TenantService: Sendable {
                     name: request.name, tenantGuid: request.tenantGuid, clientId: request.clientId,
                     secretEnv: request.secretEnv,
                     secretFile: request.secretFile, graphURL: request.graphURL, authorityURL: request.authorityURL,
-                    createdAt: Instant(instant)))
+                    createdAt: Instant(instant), certificateFile: request.certificate?.credential.certificateFile,
+                    privateKeyFile: request.certificate?.credential.privateKeyFile))
             try tx.audit.record(
                 at: instant, actor: actor, tenantId: tenant.id, action: .tenantCreated, resource: .tenant,
                 resourceId: tenant.id.map(String.init),
                 metadata: [
                     "name": .string(tenant.name), "tenant_id": .string(tenant.tenantGuid),
                     "client_id": .string(tenant.clientId), "secret_source": .string(tenant.secretSourceDescription),
+                    "certificate_thumbprint": request.certificate.map { .string($0.summary.thumbprint) } ?? .null,
                 ])
             return tenant
         }

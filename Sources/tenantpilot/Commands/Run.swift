@@ -74,8 +74,13 @@ enum ProgressLine {
     static func make(_ context: CommandContext) -> (@Sendable (BackupProgress) -> Void)? {
         guard !context.json, isatty(STDERR_FILENO) == 1 else { return nil }
         return { progress in
-            let text =
+            var text =
                 "\r\u{1B}[K  types \(progress.typesDone)/\(progress.typesTotal), policies \(progress.policiesDone)"
+            if let wait = progress.waitingForBudget {
+                let seconds = max(
+                    1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+                text += ", waiting \(seconds) s for Graph's request budget"
+            }
             FileHandle.standardError.write(Data(text.utf8))
         }
     }

@@ -17,14 +17,23 @@ extension TenantPilot.Tenants {
     struct Add: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
-            abstract: "Register a tenant (the client secret itself is never stored, only where to read it).",
+            abstract: "Register a tenant (its secret or key is never stored, only where to read it).",
             discussion: """
-                Example:
+                The credential is a client secret (--client-secret-env or --client-secret-file) or a
+                certificate uploaded to the app registration (--certificate-file, with
+                --private-key-file when the key is in a file of its own; keep it chmod 600).
+
+                Examples:
                   export CONTOSO_SECRET=…   # or keep it in a file readable only by you (chmod 600)
                   tenantpilot tenants add --name contoso \\
                     --tenant-id 11111111-2222-3333-4444-555555555555 \\
                     --client-id 66666666-7777-8888-9999-000000000000 \\
                     --client-secret-env CONTOSO_SECRET
+                  tenantpilot tenants add --name fabrikam \\
+                    --tenant-id 22222222-3333-4444-5555-666666666666 \\
+                    --client-id 77777777-8888-9999-0000-111111111111 \\
+                    --certificate-file /etc/tenantpilot/fabrikam.crt \\
+                    --private-key-file /etc/tenantpilot/fabrikam.key
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -48,6 +57,16 @@ extension TenantPilot.Tenants {
             help: ArgumentHelp("File that holds the client secret (mode 600).", valueName: "path"))
         var clientSecretFile: String?
 
+        @Option(
+            name: .customLong("certificate-file"),
+            help: ArgumentHelp("PEM certificate of the app registration (may hold the key too).", valueName: "pem"))
+        var certificateFile: String?
+
+        @Option(
+            name: .customLong("private-key-file"),
+            help: ArgumentHelp("PEM RSA private key of the certificate (mode 600).", valueName: "pem"))
+        var privateKeyFile: String?
+
         @Option(name: .customLong("graph-url"), help: "Microsoft Graph base URL (national clouds, simulators).")
         var graphURL: String?
 
@@ -57,11 +76,21 @@ extension TenantPilot.Tenants {
         func run(in context: CommandContext) async throws {
             let request = try NewTenant(
                 name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
-                secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL)
+                secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
+                certificateFile: certificateFile, privateKeyFile: privateKeyFile, now: context.now)
             let tenant = try await TenantService(store: try await context.openStore()).add(
                 request, actor: context.actor, at: context.now)
+            for warning in request.certificate?.warnings ?? [] {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
             context.emit(TenantDocument(tenant)) {
-                "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
+                if let certificate = request.certificate {
+                    return
+                        "tenant \(tenant.name) added (id \(tenant.rowID)); certificate \(certificate.summary.line); "
+                        + "read from \(tenant.secretSourceDescription) at run time"
+                }
+                return
+                    "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
             }
         }
     }

@@ -126,7 +126,7 @@ import Testing
         let spec = SimulatedTenantSpec(
             counts: ["settingsCatalogPolicy": 30], settingsPerPolicy: 5, assignmentsPerPolicy: 2)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in
-            let client = makeClient(simulator)
+            let client = makeClient(simulator, options: GraphClientOptions(listExpansions: false))
             let type = try policyType("settingsCatalogPolicy")
             let listed = try await client.listPolicies(of: type)
             simulator.resetRequestCounts()
@@ -144,7 +144,7 @@ import Testing
         let spec = SimulatedTenantSpec(
             counts: ["settingsCatalogPolicy": 10], settingsPerPolicy: 60, assignmentsPerPolicy: 1)
         try await withSimulator(simulatorConfiguration(spec, pageSize: 25)) { simulator in
-            let client = makeClient(simulator)
+            let client = makeClient(simulator, options: GraphClientOptions(listExpansions: false))
             let type = try policyType("settingsCatalogPolicy")
             let listed = try await client.listPolicies(of: type)
             simulator.resetRequestCounts()
@@ -198,6 +198,132 @@ import Testing
             } else {
                 Issue.record("the deleted policy should have failed")
             }
+        }
+    }
+}
+
+/// Every type of the bundled registry captured exactly as the simulator holds it, whether the
+/// listings expand (and Graph answers), do not, or Graph refuses the expansion with 400.
+@Suite struct GraphClientExpansionTests {
+    enum Mode: String, CaseIterable, Sendable {
+        case expanded, perPolicy, refusedByGraph
+    }
+
+    @Test(arguments: Mode.allCases)
+    func everyTypeIsCapturedWhole(_ mode: Mode) async throws {
+        var configuration = simulatorConfiguration(.policiesPerType(8), pageSize: 3)
+        configuration.refuseListExpansions = mode == .refusedByGraph
+        try await withSimulator(configuration) { simulator in
+            let client = makeClient(simulator, options: GraphClientOptions(listExpansions: mode != .perPolicy))
+            let registry = try PolicyTypeRegistry.load(environment: [:])
+            var assignmentsSeen = 0
+            for type in registry.types {
+                let listed = try await client.listPolicies(of: type)
+                #expect(listed.count == 8, "\(type.key)")
+                let captured = await client.capturePolicies(of: type, listed: listed)
+                #expect(captured.count == 8, "\(type.key)")
+                for (id, result) in captured {
+                    let model = try #require(simulator.policy(tenant: simulatedTenant, type: type.key, id: id))
+                    let payload = try result.get()
+                    let expected = Self.expectedPayload(model, type: type)
+                    #expect(Self.comparable(payload) == Self.comparable(expected), "\(type.key) \(id)")
+                    assignmentsSeen += payload["assignments"]?.arrayValue?.count ?? 0
+                }
+            }
+            #expect(assignmentsSeen > 100)
+        }
+    }
+
+    @Test(arguments: Mode.allCases)
+    func appProtectionPoliciesComeWithTheirAssignmentsAndApps(_ mode: Mode) async throws {
+        var configuration = simulatorConfiguration(.counts(["appProtectionPolicy": 21]), pageSize: 4)
+        configuration.refuseListExpansions = mode == .refusedByGraph
+        try await withSimulator(configuration) { simulator in
+            let client = makeClient(simulator, options: GraphClientOptions(listExpansions: mode != .perPolicy))
+            let type = try policyType("appProtectionPolicy")
+            let listed = try await client.listPolicies(of: type)
+            #expect(
+                Set(listed.compactMap { $0["id"]?.stringValue })
+                    == Set(simulator.policyIDs(tenant: simulatedTenant, type: type.key)))
+            let captured = await client.capturePolicies(of: type, listed: listed)
+            var kinds: Set<String> = []
+            for id in simulator.policyIDs(tenant: simulatedTenant, type: type.key) {
+                let model = try #require(simulator.policy(tenant: simulatedTenant, type: type.key, id: id))
+                let payload = try #require(captured[id]).get()
+                kinds.insert(payload["@odata.type"]?.stringValue ?? "")
+                if let path = model.collectionPath {
+                    #expect(
+                        payload["assignments"]?.arrayValue?.count == model.subresources["assignments"]?.count,
+                        "\(path) \(id)")
+                    if path.hasSuffix("ManagedAppProtections") || path.hasSuffix("targetedManagedAppConfigurations") {
+                        #expect(payload["apps"]?.arrayValue?.count == model.subresources["apps"]?.count)
+                        #expect((payload["apps"]?.arrayValue?.count ?? 0) > 0)
+                    }
+                } else {
+                    // Only the base collection lists it: captured by id there, whole.
+                    #expect(payload["minimumRequiredAppVersion"] != nil, "the GET by id of a base-only policy")
+                }
+            }
+            #expect(kinds.count == 7, "six typed collections and the base-only kind: \(kinds)")
+            #expect(
+                simulator.requestCounts.requests(toPathContaining: "managedAppPolicies/") == 3,
+                "by id: base-only policies only")
+        }
+    }
+
+    @Test func expansionsSaveThePerPolicyRequests() async throws {
+        let spec = SimulatedTenantSpec(
+            counts: ["deviceConfiguration": 40, "appProtectionPolicy": 14], assignmentsPerPolicy: 2)
+        try await withSimulator(simulatorConfiguration(spec)) { simulator in
+            let client = makeClient(simulator)
+            for key in ["deviceConfiguration", "appProtectionPolicy"] {
+                let type = try policyType(key)
+                _ = await client.capturePolicies(of: type, listed: try await client.listPolicies(of: type))
+            }
+            let counts = simulator.requestCounts
+            #expect(
+                counts.subresource == 8,
+                "assignments and apps came with the listings; the AppLocker files of the four WIP policies are read per policy"
+            )
+            #expect(counts.list == 8, "one page of device configurations, seven app protection collections")
+            #expect(counts.getByID == 2, "the two base-only app protection policies")
+        }
+    }
+
+    /// The policy as Graph returns it by id with each sub-resource placed under its property, from
+    /// the simulator's model.
+    static func expectedPayload(_ model: SimulatedPolicy, type: PolicyType) -> JSONValue {
+        let source = type.sources.first { $0.path == model.collectionPath } ?? type.sources[type.sources.count - 1]
+        var object = model.fields
+        if source.fetchById { object.merge(model.detailFields) { _, detail in detail } }
+        object["id"] = .string(model.id)
+        for subresource in source.subresources {
+            object[subresource.property] = .array(
+                (model.subresources[subresource.path] ?? []).map { element($0, subresource) })
+        }
+        return .object(object)
+    }
+
+    private static func element(_ element: SimulatedElement, _ subresource: Subresource) -> JSONValue {
+        var object = element.fields
+        if let expand = subresource.expand, let value = element.expansions[expand] { object[expand] = value }
+        for child in subresource.children {
+            object[child.property] = .array((element.children[child.path] ?? []).map { self.element($0, child) })
+        }
+        return .object(object)
+    }
+
+    /// Without `@odata.context` and next-link annotations, which say where an answer came from.
+    static func comparable(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var result: [String: JSONValue] = [:]
+            for (key, child) in object where key != "@odata.context" && !key.hasSuffix("@odata.nextLink") {
+                result[key] = comparable(child)
+            }
+            return .object(result)
+        case .array(let items): return .array(items.map(comparable))
+        default: return value
         }
     }
 }

@@ -33,7 +33,8 @@ import Testing
             counts: ["settingsCatalogPolicy": 3], settingsPerPolicy: 4, assignmentsPerPolicy: 2)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in
             let sleeps = RecordedSleeps()
-            let client = makeClient(simulator, sleeps: sleeps)
+            // Assignments read per policy, not with the listing.
+            let client = makeClient(simulator, sleeps: sleeps, options: GraphClientOptions(listExpansions: false))
             let type = try policyType("settingsCatalogPolicy")
             let listed = try await client.listPolicies(of: type)
             simulator.inject(.throttle(hint), on: .pathContaining("/assignments"), times: 2)
@@ -195,7 +196,7 @@ import Testing
 
     @Test func aForbiddenSubRequestFailsItsPolicyOnly() async throws {
         try await withSimulator(simulatorConfiguration(.counts(["deviceCompliancePolicy": 3]))) { simulator in
-            let client = makeClient(simulator)
+            let client = makeClient(simulator, options: GraphClientOptions(listExpansions: false))
             let type = try policyType("deviceCompliancePolicy")
             let listed = try await client.listPolicies(of: type)
             let victim = simulator.policyIDs(tenant: simulatedTenant, type: type.key)[0]

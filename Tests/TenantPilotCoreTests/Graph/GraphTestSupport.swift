@@ -26,6 +26,21 @@ final class RecordedSleeps: @unchecked Sendable {
     }
 }
 
+/// A pacer clock that only moves when the pacer sleeps, so that a 429's hold-off costs no wall
+/// time in tests that answer every sleep at once.
+final class VirtualTime: @unchecked Sendable {
+    private let lock = NSLock()
+    private var elapsed = Duration.zero
+
+    func advance(_ duration: Duration) { lock.withLock { elapsed += duration } }
+
+    var timing: GraphPacer.Timing {
+        GraphPacer.Timing(
+            now: { [self] in lock.withLock { elapsed } },
+            sleep: { [self] duration in lock.withLock { elapsed += duration } })
+    }
+}
+
 /// The bundled registry's type for `key`.
 func policyType(_ key: String) throws(TenantPilotError) -> PolicyType {
     let registry = try PolicyTypeRegistry.load(environment: [:])
@@ -58,13 +73,15 @@ func simulatorConfiguration(
 /// A client of the simulated tenant whose secret comes from the environment.
 func makeClient(
     _ simulator: GraphSimulator, sleeps: RecordedSleeps = RecordedSleeps(), secret: String = simulatorSecret,
-    options: GraphClientOptions = GraphClientOptions()
+    options: GraphClientOptions = GraphClientOptions(), pacer: GraphPacer? = nil
 ) -> URLSessionGraphClient {
     let connection = GraphConnection(
         tenantGUID: simulatedTenant, clientID: "client-app", secret: .environment("TP_TEST_SECRET"),
         graphURL: simulator.baseURL, authorityURL: simulator.baseURL)
     let dependencies = Dependencies(sleep: sleeps.sleep, environment: ["TP_TEST_SECRET": secret])
-    return URLSessionGraphClient(connection: connection, dependencies: dependencies, options: options)
+    return URLSessionGraphClient(
+        connection: connection, dependencies: dependencies, options: options,
+        pacer: pacer ?? GraphPacer(limits: options.limits, timing: VirtualTime().timing))
 }
 
 /// The error a throwing call ended with, or nil when it succeeded.

@@ -14,5 +14,12 @@ final class TemporaryDirectory: @unchecked Sendable {
 
     func file(_ name: String) -> String { url.appendingPathComponent(name).path }
 
+    /// Writes `text` to `name` with the given permission bits.
+    func write(_ name: String, _ text: String, mode: Int) throws {
+        let path = file(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+    }
+
     deinit { try? FileManager.default.removeItem(at: url) }
 }

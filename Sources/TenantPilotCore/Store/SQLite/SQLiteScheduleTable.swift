@@ -46,6 +46,13 @@ struct SQLiteScheduleTable: ScheduleTable {
         try BackupSchedule.filter(tenantIds.contains(Columns.tenantId) && Columns.removedAt == nil).fetchAll(db)
     }
 
+    func activePolicyTypes(tenantId: Int64) throws -> [[String]] {
+        try String.fetchAll(
+            db, sql: "SELECT policy_types FROM backup_schedules WHERE tenant_id = ? AND removed_at IS NULL",
+            arguments: [tenantId]
+        ).map(JSONColumn.strings)
+    }
+
     func activeIds() throws -> [Int64] {
         try Int64.fetchAll(db, sql: "SELECT id FROM backup_schedules WHERE removed_at IS NULL ORDER BY id")
     }

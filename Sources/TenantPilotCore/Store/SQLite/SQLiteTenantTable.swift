@@ -40,6 +40,8 @@ extension Tenant: FetchableRecord, MutablePersistableRecord {
         public static let graphURL = Column("graph_url")
         public static let authorityURL = Column("authority_url")
         public static let createdAt = Column("created_at")
+        public static let certificateFile = Column("certificate_file")
+        public static let privateKeyFile = Column("private_key_file")
     }
 
     public init(row: Row) throws {
@@ -51,7 +53,9 @@ extension Tenant: FetchableRecord, MutablePersistableRecord {
             secretFile: try row.decode(forColumn: Columns.secretFile),
             graphURL: try row.decode(forColumn: Columns.graphURL),
             authorityURL: try row.decode(forColumn: Columns.authorityURL),
-            createdAt: try row.decode(forColumn: Columns.createdAt))
+            createdAt: try row.decode(forColumn: Columns.createdAt),
+            certificateFile: try row.decode(forColumn: Columns.certificateFile),
+            privateKeyFile: try row.decode(forColumn: Columns.privateKeyFile))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -64,6 +68,8 @@ extension Tenant: FetchableRecord, MutablePersistableRecord {
         container[Columns.graphURL] = graphURL
         container[Columns.authorityURL] = authorityURL
         container[Columns.createdAt] = createdAt
+        container[Columns.certificateFile] = certificateFile
+        container[Columns.privateKeyFile] = privateKeyFile
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -15,6 +15,8 @@ enum StoreSchema {
         migrator.registerMigration("v3_compact_backup_items") { db in
             try db.execute(sql: v3)
         }
+        // Rebuilds `tenants` (see StoreSchema+CertificateCredentials.swift).
+        migrator.registerMigration(certificateCredentialsMigration, migrate: migrateToCertificateCredentials)
         return migrator
     }
 

@@ -13,6 +13,9 @@ public protocol ScheduleTable {
     func active(tenantId: Int64, named name: String) throws -> BackupSchedule?
     /// The schedules of these tenants that are not removed.
     func active(tenantIds: Set<Int64>) throws -> [BackupSchedule]
+    /// The policy-type keys of each schedule of this tenant that is not removed (read without
+    /// their timetables).
+    func activePolicyTypes(tenantId: Int64) throws -> [[String]]
     /// Ids of every schedule that is not removed, ascending.
     func activeIds() throws -> [Int64]
     /// Enabled schedules whose next slot has come (`next_run_at <= now`), soonest first,
