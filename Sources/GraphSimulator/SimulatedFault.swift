@@ -18,6 +18,8 @@ public enum SimulatedFault: Sendable, Hashable {
     case cutOffBody
     /// The response headers are sent, then the connection is closed without the body.
     case dropConnection
+    /// An answer no honest server gives (redirects, drips, endless pages, absurd headers).
+    case hostile(HostileResponse)
 }
 
 /// The `Retry-After` header a throttling fault sends.

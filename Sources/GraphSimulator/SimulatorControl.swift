@@ -9,7 +9,8 @@ import TenantPilotCore
 /// - `POST /_simulator/faults` `{"fault": "throttle", "target": "collection:deviceConfiguration",
 ///   "times": 2, "retryAfter": 1, "retryAfterForm": "seconds"|"date"}`; `DELETE /_simulator/faults`
 ///   (faults: throttle, unavailable, serverError, unauthorized, forbidden, malformedBody, cutOffBody,
-///   dropConnection; targets: token, batch, any, collection:KEY, type:KEY, path:TEXT)
+///   dropConnection, hostile with a `mode` — see `HostileResponse.parse`; targets: token, batch,
+///   any, collection:KEY, type:KEY, path:TEXT)
 /// - `POST /_simulator/tenants/{tenant}/mutate` `{"changed": 3, "added": 2, "deleted": 1}`
 /// - `GET|POST /_simulator/tenants/{tenant}/policies/{type}` (list ids, add one with the body's fields)
 /// - `PATCH|DELETE /_simulator/tenants/{tenant}/policies/{type}/{id}` (merge the body's fields, delete)
@@ -104,6 +105,7 @@ struct SimulatorControl {
         case "malformedBody": fault = .malformedBody
         case "cutOffBody": fault = .cutOffBody
         case "dropConnection": fault = .dropConnection
+        case "hostile": fault = .hostile(try HostileResponse.parse(body))
         default: throw GraphSimulatorError("unknown fault \(body["fault"]?.stringValue ?? "(none)")")
         }
         let text = body["target"]?.stringValue ?? "any"

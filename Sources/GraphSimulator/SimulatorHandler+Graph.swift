@@ -83,6 +83,13 @@ extension SimulatorHandler {
                 return false
             }
         }
+        if case .hostile(let mode)? = fault {
+            var reply = hostileReply(mode, path: path, query: query)
+            if case .slowDrip = mode, let resolved {
+                reply.body = answer(resolved, tenant: tenant, path: path, query: query).body
+            }
+            return reply
+        }
         if let fault {
             var reply = faultReply(fault, tokenEndpoint: false)
             if reply.bodyFault != nil {

@@ -50,6 +50,7 @@ struct SimulatorHandler: HTTPHandler {
     private func token(tenant: String, request: HTTPRequest) async -> Reply {
         state.count { $0.token += 1 }
         if let fault = state.takeFault({ $0 == .token }) {
+            if case .hostile(let mode) = fault { return hostileToken(mode, tenant: tenant) }
             return faultReply(fault, tokenEndpoint: true)
         }
         let body = (try? await request.bodyData) ?? Data()
@@ -198,6 +199,8 @@ struct SimulatorHandler: HTTPHandler {
                 )
         case .malformedBody, .cutOffBody, .dropConnection:
             return Reply(status: 200, body: .object(["value": .array([])]), bodyFault: fault)
+        case .hostile(let mode):
+            return hostileReply(mode, path: "", query: [:])
         }
     }
 
@@ -217,6 +220,8 @@ struct SimulatorHandler: HTTPHandler {
             return HTTPResponse(
                 statusCode: status, headers: headers,
                 body: HTTPBodySequence(from: DroppedBody(), count: max(data.count, 64)))
+        case .hostile(let mode)?:
+            return renderHostile(mode, data: data, status: status, headers: headers)
         default:
             return HTTPResponse(statusCode: status, headers: headers, body: data)
         }

@@ -9,6 +9,8 @@ struct CommandContext {
     let actor: String
     let databasePath: String
     let dependencies: Dependencies
+    /// Where the clock was set from when it is not the system clock (`--now`, `TENANTPILOT_NOW`).
+    let clockSource: String?
     /// The stores this command opened, closed when it ends.
     private let opened = OpenedStores()
 
@@ -16,19 +18,36 @@ struct CommandContext {
         let environment = ProcessInfo.processInfo.environment
         let clock: Clock
         if let text = options.now ?? environment["TENANTPILOT_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let source = options.now != nil ? "--now" : "TENANTPILOT_NOW"
             guard let start = ISO8601.parse(text) else {
-                let source = options.now != nil ? "--now" : "TENANTPILOT_NOW"
-                throw .invalid("\(source): \"\(text)\" is not an ISO-8601 instant (example: 2026-03-29T01:30:00Z)")
+                throw .invalid(
+                    "\(source): \(PlainText.escaped(text).debugDescription) is not an ISO-8601 instant (example: 2026-03-29T01:30:00Z)"
+                )
             }
             clock = .starting(at: start)
+            clockSource = source
         } else {
             clock = .system
+            clockSource = nil
+        }
+        if let actor = options.actor { _ = try ActorName.validated(actor) }
+        if options.db?.isEmpty == true {
+            throw .invalid("--db \"\" names no file; give the store's path, or leave --db out")
         }
         self.json = options.json
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
         self.databasePath = StateLocation.databasePath(explicit: options.db, environment: environment)
         self.dependencies = Dependencies(
             clock: clock, environment: environment, logger: Diagnostics.logger(level: options.diagnosticLevel))
+    }
+
+    /// Says on stderr that this command writes with a clock that is not the system's, so that a
+    /// rehearsal is never mistaken for the real thing (its instants go into the store).
+    func announceClock() {
+        guard let clockSource else { return }
+        CommandOutput.writeError(
+            "note: the clock of this command is \(ISO8601.string(dependencies.clock.now())), set by \(clockSource), not the system clock\n"
+        )
     }
 
     /// The invocation's clock, read now.
@@ -74,10 +93,11 @@ struct CommandContext {
     }
 
     /// The run pipeline for this invocation, backed by the real Graph client.
-    func runExecutor(store: Store) throws(TenantPilotError) -> RunExecutor {
+    func runExecutor(store: Store, deadline: RunDeadline = .standard) throws(TenantPilotError) -> RunExecutor {
         RunExecutor(
             store: store, registry: try registry(), clock: dependencies.clock,
-            backup: BackupService(store: store, dependencies: dependencies), logger: dependencies.logger)
+            backup: BackupService(store: store, dependencies: dependencies), deadline: deadline,
+            logger: dependencies.logger)
     }
 }
 

@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import TenantPilotCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The doorway: parses, runs, and renders
 /// usage errors with exit code 2 as SPEC §3 asks (ArgumentParser's own default is 64).
 /// Output goes through `CommandOutput`, which writes whole lines unbuffered, so cron and
@@ -9,6 +13,10 @@ import TenantPilotCore
 @main
 enum Entrypoint {
     static func main() async {
+        // A reader that went away (`| head`) is a failed write, reported by exit status 1, not
+        // a signal that kills the process half-way through its bookkeeping.
+        signal(SIGPIPE, SIG_IGN)
+        let status: Int32
         do {
             var command = try TenantPilot.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -16,10 +24,13 @@ enum Entrypoint {
             } else {
                 try command.run()
             }
+            status = 0
+        } catch let code as ExitCode {
+            status = code.rawValue
         } catch {
             if TenantPilot.exitCode(for: error) == .validationFailure {
                 let message = TenantPilot.fullMessage(for: error)
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                CommandOutput.writeError(message + "\n")
                 if CommandLine.arguments.contains("--json") {
                     CommandOutput.printJSONError(code: .invalidInput, message: TenantPilot.message(for: error))
                 }
@@ -27,5 +38,6 @@ enum Entrypoint {
             }
             TenantPilot.exit(withError: error)
         }
+        exit(CommandOutput.exitStatus(status))
     }
 }

@@ -9,32 +9,64 @@ public struct BackupExporter: Sendable {
         self.store = store
     }
 
+    /// The folder `--out` names; an empty one is bad input (it would mean the current folder).
+    public static func outputFolder(_ text: String) throws(TenantPilotError) -> URL {
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw .invalid("--out \"\(text)\" names no folder; give the folder to export into")
+        }
+        guard !PlainText.containsControl(text) else {
+            throw .invalid("--out \(text.debugDescription) must not contain control characters")
+        }
+        return URL(fileURLWithPath: text)
+    }
+
     /// Exports set `setId` into `directory` (created if missing); returns the files written.
+    /// Nothing is written through a symbolic link inside the export: a type folder or a file
+    /// that is a link is refused or replaced, never followed out of `directory`.
     public func export(setId: Int64, to directory: URL) async throws(TenantPilotError) -> [URL] {
         guard let set = try await store.set(id: setId) else {
             throw .notFound("no backup set with id \(setId); see `tenantpilot backups list`")
         }
+        let root: SafeFiles.Directory
+        do {
+            try SafeFiles.makeDirectories(directory.path, mode: 0o777, exact: false)
+            root = try SafeFiles.Directory(path: directory.path)
+        } catch {
+            throw .failed("cannot write to \(error.message)")
+        }
         var written: [URL] = []
         var used = Set<String>()
+        var folders: [String: SafeFiles.Directory] = [:]
         for item in set.items {
             guard let payload = try await store.payload(sha256: item.sha256) else {
                 throw .failed("payload \(item.sha256) of \(item.typeKey)/\(item.graphId) is missing from the store")
             }
-            let folder = directory.appendingPathComponent(Self.safeName(item.typeKey, limit: 100), isDirectory: true)
+            let folderName = Self.safeName(item.typeKey, limit: 100)
             var name = Self.fileName(displayName: item.displayName, graphId: item.graphId)
             var counter = 2
-            while !used.insert(folder.path + "/" + name).inserted {
+            while !used.insert(folderName + "/" + name).inserted {
                 name = Self.fileName(displayName: item.displayName + " (\(counter))", graphId: item.graphId)
                 counter += 1
             }
-            let file = folder.appendingPathComponent(name)
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try Self.pretty(payload).write(to: file, options: .atomic)
+            do throws(SafeFiles.Failure) {
+                let folder: SafeFiles.Directory
+                if let open = folders[folderName] {
+                    folder = open
+                } else {
+                    folder = try root.subdirectory(folderName)
+                    folders[folderName] = folder
+                }
+                let data: Data
+                do {
+                    data = try Self.pretty(payload)
+                } catch {
+                    throw SafeFiles.Failure(path: folder.path + "/" + name, reason: "cannot encode the payload")
+                }
+                try folder.write(data, to: name)
             } catch {
-                throw .failed("cannot write \(file.path): \(error.localizedDescription)")
+                throw .failed("cannot write \(error.message)")
             }
-            written.append(file)
+            written.append(directory.appendingPathComponent(folderName, isDirectory: true).appendingPathComponent(name))
         }
         return written
     }

@@ -121,7 +121,11 @@ public struct BackupService: BackupPerforming {
                         outcome.items += capture.items.count
                         outcome.failedItems += capture.failedItems
                     } catch {
+                        // The store refused a write (a full disk, say): nothing more can be
+                        // recorded, so the run fails rather than ending partial.
                         failures[capture.type.key] = error
+                        outcome.fatal = outcome.fatal ?? error
+                        group.cancelAll()
                     }
                 }
                 let snapshot = latest.withLock { current in

@@ -76,12 +76,17 @@ public enum PolicyIdentity {
         policy["id"]?.stringValue
     }
 
-    /// `displayName`, else `name` (settings catalog uses it), else the id.
+    /// `displayName`, else `name` (settings catalog uses it), else the id. A NUL in it is kept
+    /// as the visible escape `\u{0}`: SQLite's text would end at the NUL and lose the rest.
     public static func displayName(of policy: JSONValue) -> String {
         for key in ["displayName", "name"] {
-            if let value = policy[key]?.stringValue, !value.isEmpty { return value }
+            if let value = policy[key]?.stringValue, !value.isEmpty { return withoutNUL(value) }
         }
-        return policy["id"]?.stringValue ?? "(unnamed)"
+        return withoutNUL(policy["id"]?.stringValue ?? "(unnamed)")
+    }
+
+    static func withoutNUL(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\\u{0}") : text
     }
 }
 

@@ -54,6 +54,11 @@ extension Doctor {
             return .fail(name, "cannot examine file \(path): \(error.message)")
         case .success(let status):
             guard status.kind == .file else { return .fail(name, "\(path) is not a regular file") }
+            do {
+                try SecretFile.check(path, requirePrivateMode: false)
+            } catch {
+                return .fail(name, error.message)
+            }
             guard FileStatus.accessible(path, R_OK) else {
                 return .fail(name, "file \(path) is not readable by this user")
             }

@@ -27,7 +27,10 @@ actor AccessTokenCache {
             task = Task { await fetch() }
             inFlight = task
         }
-        let result = await task.value
+        // A waiter whose run is ending stops waiting; the request goes on for the others.
+        guard let result = await FirstResult<Result<AccessToken, TenantPilotError>>.value(of: task) else {
+            return .failure(GraphFailure.cancelled("a token").error)
+        }
         if inFlight == task { inFlight = nil }
         switch result {
         case .success(let token):

@@ -50,7 +50,8 @@ public struct CertificateCredential: Sendable, Hashable {
     /// Reads both files: the certificate (the first in the file, or the one the key belongs
     /// to) and the RSA private key, which must belong to it.
     public func load() throws(Problem) -> LoadedCertificate {
-        let certificateText = try Self.read(certificateFile, what: "certificate file")
+        // The file that holds the key follows the rules of every secret file (SecretFile).
+        let certificateText = try Self.read(certificateFile, what: "certificate file", holdsKey: privateKeyFile == nil)
         let certificateBlocks = Self.pemBlocks(certificateText)
         let certificates = certificateBlocks.filter { $0.label == "CERTIFICATE" }.compactMap {
             try? Certificate(pemEncoded: $0.text)
@@ -61,7 +62,8 @@ public struct CertificateCredential: Sendable, Hashable {
                 message: "certificate file \(certificateFile) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
         }
         let keyBlocks =
-            privateKeyFile == nil ? certificateBlocks : Self.pemBlocks(try Self.read(keyFile, what: "private key file"))
+            privateKeyFile == nil
+            ? certificateBlocks : Self.pemBlocks(try Self.read(keyFile, what: "private key file", holdsKey: true))
         let key = try Self.privateKey(in: keyBlocks, file: keyFile, sameFile: privateKeyFile == nil)
         let publicKey = key.publicKey.derRepresentation
         guard
@@ -93,7 +95,20 @@ public struct CertificateCredential: Sendable, Hashable {
 
     // MARK: - Reading
 
-    private static func read(_ path: String, what: String) throws(Problem) -> String {
+    private static func read(_ path: String, what: String, holdsKey: Bool) throws(Problem) -> String {
+        if holdsKey {
+            let data: Data
+            do {
+                data = try SecretFile.read(path, requirePrivateMode: false, limit: SecretFile.maximumKeyFileSize)
+            } catch {
+                throw Problem(
+                    kind: .unreadable, message: error.message.replacingOccurrences(of: "secret file", with: what))
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw Problem(kind: .invalid, message: "\(what) \(path) is not PEM text")
+            }
+            return text
+        }
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw Problem(

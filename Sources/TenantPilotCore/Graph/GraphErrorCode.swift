@@ -15,4 +15,7 @@ public enum GraphErrorCode {
     public static let badResponse = ErrorCode.graphBadResponse
     /// A policy vanished between listing and capture (404 on a per-policy request).
     public static let notFound = ErrorCode.graphNotFound
+    /// A request given up because its run ended (a fatal error elsewhere, or the run's
+    /// deadline); never a run's final code.
+    public static let cancelled = ErrorCode.cancelled
 }

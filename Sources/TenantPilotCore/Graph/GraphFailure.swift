@@ -108,6 +108,11 @@ struct GraphFailure: Error, Sendable {
             case .cannotConnectToHost: reason = "the connection was refused"
             case .cannotFindHost, .dnsLookupFailed: reason = "the host name could not be resolved"
             case .notConnectedToInternet: reason = "there is no network"
+            case .unsupportedURL, .badURL:
+                return GraphFailure(
+                    GraphErrorCode.badResponse,
+                    "could not send \(what) to \(host): the URL is not one that can be requested",
+                    retry: .never)
             case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
                 return GraphFailure(
@@ -128,6 +133,6 @@ struct GraphFailure: Error, Sendable {
         let parts = [error["code"]?.stringValue, error["message"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
         guard !parts.isEmpty else { return nil }
         let text = parts.joined(separator: ": ")
-        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+        return PlainText.escaped(text.count > 300 ? String(text.prefix(300)) + "…" : text)
     }
 }

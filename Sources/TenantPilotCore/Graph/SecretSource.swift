@@ -30,24 +30,11 @@ public enum SecretSource: Sendable, Hashable {
             }
             return secret
         case .file(let path):
-            var info = stat()
-            guard stat(path, &info) == 0 else {
-                throw Self.unavailable("cannot read secret file \(path): \(String(cString: strerror(errno)))")
-            }
-            guard (info.st_mode & S_IFMT) == S_IFREG else {
-                throw Self.unavailable("secret file \(path) is not a regular file")
-            }
-            let mode = Int(info.st_mode) & 0o777
-            if mode & 0o077 != 0 {
-                throw Self.unavailable(
-                    "secret file \(path) has mode \(String(format: "%04o", mode)); it must not be readable by others: chmod 600 \(path)"
-                )
-            }
             let data: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
+                data = try SecretFile.read(path)
             } catch {
-                throw Self.unavailable("cannot read secret file \(path): \(String(cString: strerror(EACCES)))")
+                throw Self.unavailable(error.message)
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 throw Self.unavailable("secret file \(path) is not UTF-8 text")

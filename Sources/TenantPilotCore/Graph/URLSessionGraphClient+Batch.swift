@@ -181,9 +181,11 @@ extension URLSessionGraphClient {
     private func subResult(_ response: JSONValue, what: String) -> Result<JSONValue, GraphFailure> {
         let status: Int
         switch response["status"] {
-        case .int(let value)?: status = Int(value)
-        case .double(let value)?: status = Int(value)
-        case .string(let text)?: status = Int(text) ?? 0
+        // Whatever number the server wrote (1e30 included), never a trap: outside 100…999 it is 0,
+        // which no branch below accepts.
+        case .int(let value)?: status = (100...999).contains(value) ? Int(value) : 0
+        case .double(let value)?: status = Int(exactly: value).map { (100...999).contains($0) ? $0 : 0 } ?? 0
+        case .string(let text)?: status = Int(text).map { (100...999).contains($0) ? $0 : 0 } ?? 0
         default: return .failure(.badBody(what, "a batch answer without a status"))
         }
         var retryAfterValue: String?

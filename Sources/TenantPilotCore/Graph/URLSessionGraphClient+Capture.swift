@@ -139,7 +139,7 @@ struct PolicyCapture {
         client: URLSessionGraphClient
     ) {
         nodes[node].values[subresource.property, default: []].append(contentsOf: values)
-        if let link {
+        if let link, link != .null {
             switch client.continuation(link, limit: type.requestLimit, what: "\(nodes[node].owner)/\(subresource.path)")
             {
             case .success(let get):

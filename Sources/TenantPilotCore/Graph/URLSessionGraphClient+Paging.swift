@@ -32,9 +32,9 @@ enum ReadResult: Sendable {
 /// The one paging engine: every listing, sub-resource, expansion continuation and GET by id
 /// goes through `read`.
 extension URLSessionGraphClient {
-    /// A collection never has more pages than this; a server that keeps sending next links past
-    /// it is treated as broken, so a run always ends.
-    static let maxPages = 100_000
+    /// A collection never has more elements than this, so that one collection cannot grow a
+    /// run's memory without bound (its pages are bounded by `GraphClientOptions.maxPages`).
+    static let maxItems = 500_000
 
     /// Reads entities and whole collections. Pages are read in rounds: the first page of every
     /// collection (and every entity), then the next page of every collection that has one, …
@@ -72,14 +72,20 @@ extension URLSessionGraphClient {
                     continue
                 }
                 items[index].append(contentsOf: values)
-                guard let link = page["@odata.nextLink"] else {
+                guard items[index].count <= Self.maxItems else {
+                    results[index] = .failure(.badBody(what, "more than \(Self.maxItems) elements"))
+                    items[index] = []
+                    continue
+                }
+                // An explicit `null` next link ends the collection, as an absent one does.
+                guard let link = page["@odata.nextLink"], link != .null else {
                     results[index] = .success(.collection(items[index]))
                     items[index] = []
                     continue
                 }
                 pages[index] += 1
-                guard pages[index] < Self.maxPages else {
-                    results[index] = .failure(.badBody(what, "more than \(Self.maxPages) pages"))
+                guard pages[index] < options.maxPages else {
+                    results[index] = .failure(.badBody(what, "more than \(options.maxPages) pages"))
                     continue
                 }
                 switch continuation(link, limit: entry.get.limit, what: what) {
@@ -176,10 +182,18 @@ extension URLSessionGraphClient {
             return .failure(GraphFailure.badBody(what, "a next link that is not a URL").error)
         }
         let base = connection.graphURL
-        guard url.scheme?.lowercased() == base.scheme?.lowercased(), host.lowercased() == base.host?.lowercased(),
-            url.port == base.port
-        else {
-            return .failure(GraphFailure.badBody(what, "a next link to another host (\(host))").error)
+        guard host.lowercased() == base.host?.lowercased(), url.port == base.port else {
+            return .failure(
+                GraphFailure.badBody(what, "a next link to another host (\(PlainText.escaped(host)))").error)
+        }
+        // Graph writes its links in canonical form; a scheme written otherwise (`HTTP://`) is
+        // refused as an unusable answer rather than sent somewhere URLSession cannot go.
+        guard url.scheme == base.scheme?.lowercased() else {
+            let scheme = PlainText.escaped(url.scheme ?? "")
+            return .failure(
+                GraphFailure.badBody(
+                    what, "a next link with the scheme \(scheme):// instead of \(base.scheme ?? "")://"
+                ).error)
         }
         return .success(url)
     }

@@ -12,7 +12,7 @@ public final class URLSessionGraphClient: GraphClient {
     public let connection: GraphConnection
     public let options: GraphClientOptions
     let dependencies: Dependencies
-    let session: URLSession
+    let transport: GraphTransport
     let permits: AsyncSemaphore
     /// The tenant's request budget, shared with every other client of this app and tenant.
     public let pacer: GraphPacer
@@ -39,7 +39,7 @@ public final class URLSessionGraphClient: GraphClient {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
-        self.session = URLSession(configuration: configuration)
+        self.transport = GraphTransport(configuration: configuration)
         self.permits = AsyncSemaphore(permits: options.concurrency)
         self.pacer =
             pacer
@@ -47,10 +47,6 @@ public final class URLSessionGraphClient: GraphClient {
                 for: GraphPacer.Key(
                     graphURL: connection.graphURL, tenant: connection.tenantGUID, clientID: connection.clientID),
                 limits: options.limits)
-    }
-
-    deinit {
-        session.finishTasksAndInvalidate()
     }
 
     /// HTTP requests sent so far, by kind.
@@ -61,20 +57,15 @@ public final class URLSessionGraphClient: GraphClient {
 
     // MARK: - Requests
 
-    /// What came back from one HTTP exchange.
-    struct HTTPReply: Sendable {
-        let status: Int
-        let retryAfter: String?
-        let body: Data
-    }
-
     enum RequestKind {
         case token, batch, get
     }
 
-    /// Sends one request, holding one of the client's permits while it is in flight.
+    /// Sends one request, holding one of the client's permits while it is in flight. A redirect,
+    /// a body over the size limit and a passed deadline end it here, as failures.
     func send(_ request: URLRequest, kind: RequestKind, what: String) async -> Result<HTTPReply, GraphFailure> {
-        await permits.acquire()
+        let host = request.url?.host ?? "Graph"
+        guard await permits.acquire() else { return .failure(.cancelled(what)) }
         counts.withLock { counts in
             counts.total += 1
             switch kind {
@@ -83,21 +74,20 @@ public final class URLSessionGraphClient: GraphClient {
             case .get: counts.get += 1
             }
         }
-        let result: Result<HTTPReply, GraphFailure>
-        do {
-            let (data, response) = try await session.data(for: request)
-            if let http = response as? HTTPURLResponse {
-                result = .success(
-                    HTTPReply(
-                        status: http.statusCode, retryAfter: http.value(forHTTPHeaderField: "Retry-After"), body: data))
-            } else {
-                result = .failure(.badBody(what, "not an HTTP response"))
-            }
-        } catch {
-            result = .failure(.transport(error, what: what, host: request.url?.host ?? "Graph"))
-        }
+        let limits = TransferLimits(deadline: options.requestDeadline, maxBytes: options.maxResponseBytes)
+        let outcome = await transport.exchange(request, limits: limits)
         await permits.release()
-        return result
+        switch outcome {
+        case .success(let reply) where (300..<400).contains(reply.status):
+            return .failure(
+                .redirect(
+                    reply.status, to: reply.location.flatMap { URL(string: $0, relativeTo: request.url) }, what: what,
+                    host: host))
+        case .success(let reply):
+            return .success(reply)
+        case .failure(let failure):
+            return .failure(GraphFailure(failure, what: what, host: host))
+        }
     }
 
     /// Runs `attempt` until it succeeds or the retry policy says stop, sleeping in between
@@ -182,11 +172,11 @@ public final class URLSessionGraphClient: GraphClient {
         let body = try? JSONValue.parse(reply.body)
         if reply.status == 400 || reply.status == 401 {
             var message = "\(host) refused the client credentials of app \(connection.clientID) (HTTP \(reply.status))"
-            if let code = body?["error"]?.stringValue { message += ": \(code)" }
+            if let code = body?["error"]?.stringValue { message += ": \(PlainText.escaped(String(code.prefix(100))))" }
             if let description = body?["error_description"]?.stringValue,
                 let line = description.split(whereSeparator: \.isNewline).first
             {
-                message += " — \(line.prefix(300))"
+                message += " — \(PlainText.escaped(String(line.prefix(300))))"
             }
             return .failure(GraphFailure(GraphErrorCode.authFailed, message, retry: .never))
         }
@@ -201,16 +191,25 @@ public final class URLSessionGraphClient: GraphClient {
         guard let body, let token = body["access_token"]?.stringValue, !token.isEmpty else {
             return .failure(.badBody(what, "no access_token in the token response"))
         }
-        let lifetime: Double
-        switch body["expires_in"] {
-        case .int(let seconds)?: lifetime = Double(seconds)
-        case .double(let seconds)?: lifetime = seconds
-        case .string(let text)?: lifetime = Double(text) ?? 0
-        default: lifetime = 0
-        }
+        let lifetime = Self.tokenLifetime(body["expires_in"])
         // Renew a margin before expiry, but never later than half the lifetime (short tokens).
         let margin = min(Self.seconds(options.tokenRenewalMargin), lifetime / 2)
         return .success(AccessToken(value: token, renewAt: issued.addingTimeInterval(max(lifetime - margin, 0))))
+    }
+
+    /// `expires_in` in seconds, whatever the server wrote: a number or a numeric string, kept
+    /// within a day (a token is never cached longer, and no value can overflow a date); anything
+    /// else is zero, so the token serves this request and is asked for again next time.
+    static func tokenLifetime(_ value: JSONValue?) -> Double {
+        let seconds: Double
+        switch value {
+        case .int(let number)?: seconds = Double(number)
+        case .double(let number)?: seconds = number
+        case .string(let text)?: seconds = Double(text.trimmingCharacters(in: .whitespaces)) ?? 0
+        default: seconds = 0
+        }
+        guard seconds.isFinite else { return 0 }
+        return min(max(seconds, 0), 86_400)
     }
 
     // MARK: - Helpers

@@ -10,6 +10,8 @@ public struct Dispatcher: Sendable {
 
     /// Default grace window for late cron ticks.
     public static let defaultGrace: TimeInterval = 300
+    /// Missed slots are counted up to this many; past it the message says "more than".
+    static let missedSlotCountCap = 10_000
 
     public init(executor: RunExecutor) {
         self.executor = executor
@@ -22,6 +24,8 @@ public struct Dispatcher: Sendable {
         public var runs: [RunDocument]
         /// Runs found abandoned by dead processes and marked failed.
         public var abandoned: [Int64]
+        /// Why every next slot was recomputed first, if it was.
+        public var realigned: Realignment? = nil
     }
 
     /// A run this dispatch created, with the schedule and tenant its claim read.
@@ -37,6 +41,7 @@ public struct Dispatcher: Sendable {
         at now: Date, grace: TimeInterval = defaultGrace, concurrency: Int = 4, actor: String = ActorName.system
     ) async throws(TenantPilotError) -> Report {
         let abandoned = try await recoverAbandoned(at: now, actor: actor)
+        let realigned = try await realignNextSlots(at: now, grace: grace)
         let (claimed, skipped) = try await claimDueSlots(at: now, grace: grace)
 
         if !claimed.isEmpty || !skipped.isEmpty {
@@ -55,7 +60,7 @@ public struct Dispatcher: Sendable {
         let finished = try await execute(claimed, concurrency: max(1, concurrency))
         // The report comes from what the claims read and the runs returned: no second read.
         let documents = (skipped + finished).sorted { $0.run.rowID < $1.run.rowID }.map(\.document)
-        return Report(now: now, runs: documents, abandoned: abandoned)
+        return Report(now: now, runs: documents, abandoned: abandoned, realigned: realigned)
     }
 
     /// Marks runs whose process died `failed`/`ABANDONED`, and drops their unfinished sets so
@@ -135,15 +140,17 @@ public struct Dispatcher: Sendable {
         // Slots from next_run_at up to the window's start were missed: no catch-up, one record.
         var missed: ClaimedRun?
         if next <= windowStart {
+            // Counted up to a cap, so that a gap of years costs no more than a gap of a week.
             let missedCount = timetable.countSlots(
-                after: next.addingTimeInterval(-1), through: windowStart, in: zone, limit: 1_000_000)
+                after: next.addingTimeInterval(-1), through: windowStart, in: zone, limit: Self.missedSlotCountCap + 1)
             if missedCount > 0,
                 let latestMissed = timetable.latestSlot(atOrBefore: windowStart, notBefore: next, in: zone)
             {
+                let counted = missedCount > Self.missedSlotCountCap ? "more than 10,000" : "\(missedCount)"
                 let message =
                     missedCount == 1
                     ? "1 slot missed (\(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
-                    : "\(missedCount) slots missed (\(ISO8601.minuteString(next)) to \(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
+                    : "\(counted) slots missed (\(ISO8601.minuteString(next)) to \(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
                 if let run = try tx.runs.recordSkipped(
                     scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: Instant(latestMissed).minute,
                     code: .missedSlot,

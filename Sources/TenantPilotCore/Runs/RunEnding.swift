@@ -24,30 +24,28 @@ struct RunEnding: Sendable {
         }
     }
 
-    /// Ends a run after its backup: completes its set, applies retention, writes its end.
-    func finish(_ run: BackupRun, outcome: BackupOutcome, knownTypes: Int, unknownTypes: [String])
-        async throws(TenantPilotError) -> BackupRun
-    {
+    /// Ends a run after its capture: completes its set, applies retention, writes its end. A
+    /// capture stopped at the run's deadline keeps what it captured (`partial` with
+    /// `RUN_TIMEOUT`); one that did not even wind up has its set dropped (`failed`).
+    func finish(
+        _ run: BackupRun, capture: RunDeadline.Outcome<BackupOutcome>, knownTypes: Int, unknownTypes: [String]
+    ) async throws(TenantPilotError) -> BackupRun {
         let retentionAt = executor.clock.now()
         let instant = executor.clock.now()
-        let ending = self
+        let (ending, deadline) = (self, executor.deadline)
         let (finished, setsDeleted) = try await store.write { tx -> (BackupRun, Int) in
-            var outcome = outcome
-            if let completion = outcome.completion {
-                do {
-                    try tx.savepoint { try completion.record(in: tx) }
-                } catch {
-                    // The set was closed under the run (discarded), or could not be written:
-                    // nothing usable is stored.
-                    outcome.fatal =
-                        error as? TenantPilotError
-                        ?? .failed(
-                            "cannot complete backup set \(completion.setId): \(ending.store.describe(error))",
-                            code: .storeUnavailable)
-                    outcome.backupSetId = nil
-                }
+            var result: RunResult
+            switch capture {
+            case .finished(let outcome):
+                result = try ending.complete(tx, outcome, knownTypes: knownTypes, unknownTypes: unknownTypes)
+            case .timedOut(let outcome):
+                result = try ending.complete(tx, outcome, knownTypes: knownTypes, unknownTypes: unknownTypes)
+                    .timedOut(after: deadline)
+            case .abandoned:
+                try BackupSetDeletion.delete(tx, setIds: try tx.backupSets.building(ofRuns: [run.rowID]))
+                result = RunResult(
+                    status: .failed, code: RunDeadline.errorCode, message: RunResult.timeoutMessage(deadline))
             }
-            var result = RunResult.from(outcome, knownTypes: knownTypes, unknownTypes: unknownTypes)
             var setsDeleted = 0
             if result.status == .success || result.status == .partial {
                 do {
@@ -76,6 +74,28 @@ struct RunEnding: Sendable {
             }
         }
         return finished
+    }
+
+    /// Completes the captured set (with `backup.created`) and decides the run's status from what
+    /// the capture achieved. A set that cannot be completed (discarded under the run) leaves the
+    /// run with nothing usable.
+    private func complete(
+        _ tx: any StoreTransaction, _ outcome: BackupOutcome, knownTypes: Int, unknownTypes: [String]
+    ) throws -> RunResult {
+        var outcome = outcome
+        if let completion = outcome.completion {
+            do {
+                try tx.savepoint { try completion.record(in: tx) }
+            } catch {
+                outcome.fatal =
+                    error as? TenantPilotError
+                    ?? .failed(
+                        "cannot complete backup set \(completion.setId): \(store.describe(error))",
+                        code: .storeUnavailable)
+                outcome.backupSetId = nil
+            }
+        }
+        return RunResult.from(outcome, knownTypes: knownTypes, unknownTypes: unknownTypes)
     }
 
     /// The run row, the schedule's last run, `run_completed` and the notification.

@@ -11,15 +11,18 @@ public struct RunExecutor: Sendable {
     public let backup: any BackupPerforming
     /// Diagnostics (`--log-level`); never a secret.
     public let logger: Logger
+    /// How long the Graph part of one run may take (`--run-timeout`).
+    public let deadline: RunDeadline
 
     public init(
         store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming,
-        logger: Logger = .disabled
+        deadline: RunDeadline = .standard, logger: Logger = .disabled
     ) {
         self.store = store
         self.registry = registry
         self.clock = clock
         self.backup = backup
+        self.deadline = deadline
         self.logger = logger
     }
 
@@ -80,18 +83,27 @@ public struct RunExecutor: Sendable {
                     skippedTypes: unknown))
         }
 
-        // 4. Sync, then capture into a set left `building`.
-        let outcome = await backup.capture(
-            tenant: tenant, types: known, scheduleId: schedule.rowID, runId: runId, actor: actor, at: clock.now(),
-            progress: progress)
-        logger.debug(
-            "captured",
-            metadata: [
-                "items": "\(outcome.items)", "failed_items": "\(outcome.failedItems)",
-                "failed_types": "\(outcome.failedTypes.map(\.key))", "fatal": "\(outcome.fatal?.code.rawValue ?? "-")",
-            ])
+        // 4. Sync, then capture into a set left `building` — within the run's deadline.
+        let (backup, instant, scheduleId) = (self.backup, clock.now(), schedule.rowID)
+        let capture = await deadline.run {
+            await backup.capture(
+                tenant: tenant, types: known, scheduleId: scheduleId, runId: runId, actor: actor, at: instant,
+                progress: progress)
+        }
+        switch capture {
+        case .finished(let outcome), .timedOut(let outcome):
+            logger.debug(
+                "captured",
+                metadata: [
+                    "items": "\(outcome.items)", "failed_items": "\(outcome.failedItems)",
+                    "failed_types": "\(outcome.failedTypes.map(\.key))",
+                    "fatal": "\(outcome.fatal?.code.rawValue ?? "-")",
+                ])
+        case .abandoned:
+            logger.info("the run's capture did not end at its deadline; its set is dropped")
+        }
 
         // 5–8. Status, set, retention, bookkeeping, audit, notification: one transaction.
-        return try await ending.finish(started, outcome: outcome, knownTypes: known.count, unknownTypes: unknown)
+        return try await ending.finish(started, capture: capture, knownTypes: known.count, unknownTypes: unknown)
     }
 }

@@ -53,6 +53,21 @@ struct RunResult: Sendable {
         return result
     }
 
+    /// The run passed its deadline: whatever was captured before it stays (`partial`), and the
+    /// code says why the rest is missing.
+    func timedOut(after deadline: RunDeadline) -> RunResult {
+        var result = self
+        result.status = backupSetId == nil ? .failed : .partial
+        result.code = RunDeadline.errorCode
+        result.message = Self.timeoutMessage(deadline)
+        if result.status == .failed { result.backupSetId = nil }
+        return result
+    }
+
+    static func timeoutMessage(_ deadline: RunDeadline) -> String {
+        "the run passed its deadline of \(deadline.description) (--run-timeout) and was stopped; what was not captured by then is missing"
+    }
+
     private static func describe(_ failures: [(key: String, error: TenantPilotError)]) -> String {
         RunFailureSummary.describe(failures)
     }

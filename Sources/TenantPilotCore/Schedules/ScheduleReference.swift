@@ -12,7 +12,9 @@ public enum ScheduleReference: Sendable, Equatable, CustomStringConvertible {
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw .invalid("\"\(text)\" is not a schedule id or TENANT/NAME; see `tenantpilot schedules list`")
         }
-        self = .name(tenant: String(parts[0]), schedule: String(parts[1]))
+        self = .name(
+            tenant: InputValidation.normalized(String(parts[0])), schedule: InputValidation.normalized(String(parts[1]))
+        )
     }
 
     public var description: String {

@@ -9,6 +9,13 @@ public enum ScheduleZone {
     /// it has `Asia/Calcutta` but not `Asia/Kolkata`. So an `Area/Location` name that ICU
     /// resolves is accepted too; offsets and abbreviations (`GMT+2`, `EST`, `CET`) are not.
     public static func resolve(_ identifier: String) throws(TenantPilotError) -> TimeZone {
+        // No IANA name is longer than 32 characters: a longer one is refused at once, without
+        // measuring its distance to every known name (a 100 KB value took seconds).
+        guard identifier.utf8.count <= maximumLength else {
+            throw .invalid(
+                "unknown time zone \(PlainText.escaped(String(identifier.prefix(40))).debugDescription)… "
+                    + "(\(identifier.utf8.count) bytes; expected an IANA name such as Europe/Berlin)")
+        }
         if identifier == "UTC" {
             return TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .gmt
         }
@@ -17,7 +24,7 @@ public enum ScheduleZone {
         {
             return zone
         }
-        var message = "unknown time zone \"\(identifier)\""
+        var message = "unknown time zone \(PlainText.escaped(identifier).debugDescription)"
         if let suggestion = suggestion(for: identifier) {
             message += "; did you mean \(suggestion)?"
         } else {
@@ -25,6 +32,12 @@ public enum ScheduleZone {
         }
         throw .invalid(message)
     }
+
+    /// The version of the time-zone rules this binary computes with (ICU's tz data, `2025b`).
+    public static var dataVersion: String { TimeZone.timeZoneDataVersion }
+
+    /// Longer than any zone name, with room to spare.
+    static let maximumLength = 64
 
     private static let knownIdentifiers = Set(TimeZone.knownTimeZoneIdentifiers)
 

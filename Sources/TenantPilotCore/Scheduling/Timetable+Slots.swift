@@ -29,9 +29,30 @@ extension Timetable {
         return result
     }
 
-    /// The latest slot `s` with `lowerBound ≤ s ≤ instant`, or nil (dispatch's grace window).
+    /// The latest slot `s` with `lowerBound ≤ s ≤ instant`, or nil (dispatch's grace window,
+    /// and the latest of the slots missed during a gap).
+    ///
+    /// The search walks forward through windows that end at `instant` and grow (an hour, two
+    /// days, forty days, …), so its cost follows the slots near `instant`, never the length of
+    /// the range: the latest minute of a `* * * * *` schedule after a gap of centuries is found
+    /// in the first hour.
     public func latestSlot(atOrBefore instant: Date, notBefore lowerBound: Date, in zone: TimeZone) -> Date? {
         let clock = ZoneClock(zone: zone)
+        for span in Self.latestSlotWindows {
+            let start = span.map { max(lowerBound, instant.addingTimeInterval(-$0)) } ?? lowerBound
+            if let found = latestSlot(atOrBefore: instant, from: start, clock: clock) { return found }
+            if start <= lowerBound { return nil }
+        }
+        return nil
+    }
+
+    /// The windows `latestSlot` tries, in seconds before `instant`; nil is the whole range. A
+    /// timetable that passed validation fires at least once in eight years.
+    private static let latestSlotWindows: [TimeInterval?] = [
+        3600, 2 * 86_400, 40 * 86_400, 400 * 86_400, 3300 * 86_400, nil,
+    ]
+
+    private func latestSlot(atOrBefore instant: Date, from lowerBound: Date, clock: ZoneClock) -> Date? {
         let upper = instant.timeIntervalSince1970
         // A slot at `lowerBound` itself counts: search after the second before it (slots are
         // whole seconds, so a fractional bound is rounded up first).

@@ -64,4 +64,7 @@ public struct ErrorCode: StringConstant {
     public static let graphBadResponse = ErrorCode(rawValue: "GRAPH_BAD_RESPONSE")
     /// A policy vanished between listing and capture (404 on a per-policy request).
     public static let graphNotFound = ErrorCode(rawValue: "GRAPH_NOT_FOUND")
+    /// A request given up because its run ended (a fatal error elsewhere, or the run's
+    /// deadline); never a run's final code.
+    public static let cancelled = ErrorCode(rawValue: "CANCELLED")
 }

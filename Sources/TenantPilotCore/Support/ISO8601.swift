@@ -49,6 +49,8 @@ public enum ISO8601 {
         else { return nil }
         let seconds =
             daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        // Only instants whose UTC form has a four-digit year: everything read can be written back.
+        guard (-62_167_219_200...253_402_300_799).contains(seconds) else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 

@@ -198,7 +198,7 @@ extension JSONValue {
                             throw failure("an unpaired surrogate")
                         }
                         guard let unicode = Unicode.Scalar(scalar) else { throw failure("an invalid \\u escape") }
-                        buffer.append(contentsOf: UTF8.encode(unicode)!)
+                        UTF8.encode(unicode) { buffer.append($0) }
                     default:
                         throw failure("an invalid escape")
                     }

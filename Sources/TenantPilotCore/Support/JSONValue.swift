@@ -80,8 +80,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .int(let number): out.append(contentsOf: String(number).utf8)
         case .double(let number):
-            if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
-                out.append(contentsOf: String(Int64(number)).utf8)
+            // An integral double that fits Int64 is written as an integer, which reads back as the
+            // same bytes (the reader makes `1e3` and `-9.223372036854776e+18` integers too).
+            if number.isFinite, number == number.rounded(), let exact = Int64(exactly: number) {
+                out.append(contentsOf: String(exact).utf8)
             } else {
                 out.append(contentsOf: (number.isFinite ? "\(number)" : "null").utf8)
             }

@@ -9,7 +9,8 @@ public struct TextTable: Sendable {
     }
 
     public func render() -> String {
-        let all = [header] + rows
+        // Cells hold names and Graph strings: their control characters are shown, not obeyed.
+        let all = ([header] + rows).map { $0.map(PlainText.escaped) }
         var widths = Array(repeating: 0, count: header.count)
         for row in all {
             for (index, cell) in row.enumerated() where index < widths.count {

@@ -7,7 +7,10 @@ public enum InputValidation {
 
     /// A tenant or schedule name: 1–100 characters, no `/` (names are addressed as
     /// `TENANT/NAME`), no control characters, no surrounding whitespace.
-    public static func name(_ value: String, what: String) throws(TenantPilotError) -> String {
+    /// Names are stored in Unicode NFC, so that one name typed in composed or decomposed form
+    /// (`é` or `e` + `◌́`) is one name; emoji, their joiners included, are kept.
+    public static func name(_ raw: String, what: String) throws(TenantPilotError) -> String {
+        let value = normalized(raw)
         if value.isEmpty || value.trimmingCharacters(in: .whitespaces).isEmpty {
             throw .invalid("\(what) name must not be empty")
         }
@@ -22,8 +25,9 @@ public enum InputValidation {
         if value.contains("/") {
             throw .invalid("\(what) name \"\(value)\" must not contain \"/\" (schedules are addressed as TENANT/NAME)")
         }
-        if value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
-            throw .invalid("\(what) name \"\(value.debugDescription)\" must not contain control characters")
+        if PlainText.containsControl(value) {
+            throw .invalid(
+                "\(what) name \(PlainText.escaped(value).debugDescription) must not contain control characters")
         }
         if Int64(value) != nil {
             throw .invalid("\(what) name \"\(value)\" must not be a number (numbers address schedules by id)")
@@ -31,29 +35,60 @@ public enum InputValidation {
         return value
     }
 
-    /// A Microsoft Entra tenant id: a GUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+    /// The form names are stored and looked up in (NFC).
+    public static func normalized(_ name: String) -> String {
+        name.precomposedStringWithCanonicalMapping
+    }
+
+    /// A Microsoft Entra tenant id: a GUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, exactly
+    /// (a trailing newline, as `$(cat file)` leaves none but `read` may, is refused).
     public static func guid(_ value: String, option: String) throws(TenantPilotError) -> String {
-        let pattern = #"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"#
-        guard value.range(of: pattern, options: .regularExpression) != nil else {
-            throw .invalid("\(option) \"\(value)\" is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
+        let groups = value.split(separator: "-", omittingEmptySubsequences: false)
+        let hex = { (text: Substring) in
+            text.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0)
+            }
+        }
+        guard groups.map(\.utf8.count) == [8, 4, 4, 4, 12], groups.allSatisfy(hex) else {
+            throw .invalid(
+                "\(option) \(PlainText.escaped(value).debugDescription) is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
+            )
         }
         return value.lowercased()
+    }
+
+    /// A path to a secret file: no control characters (a newline in it is a pasting accident,
+    /// and would forge lines wherever the path is shown).
+    public static func secretPath(_ value: String, option: String) throws(TenantPilotError) -> String {
+        guard !value.isEmpty else { throw .invalid("\(option) must not be empty") }
+        guard !PlainText.containsControl(value) else {
+            throw .invalid("\(option) \(PlainText.escaped(value).debugDescription) must not contain control characters")
+        }
+        return value
     }
 
     /// An application (client) id: printable, no whitespace, at most 128 characters.
     public static func clientId(_ value: String) throws(TenantPilotError) -> String {
         if value.isEmpty || value.count > 128 || value.contains(where: { $0.isWhitespace })
-            || value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+            || PlainText.containsControl(value)
         {
-            throw .invalid("--client-id \"\(value)\" is not a valid application (client) id")
+            throw .invalid(
+                "--client-id \(PlainText.escaped(value).debugDescription) is not a valid application (client) id")
         }
         return value
     }
 
     /// An environment variable's name.
     public static func environmentVariableName(_ value: String) throws(TenantPilotError) -> String {
-        guard value.range(of: #"^[A-Za-z_][A-Za-z0-9_]{0,127}$"#, options: .regularExpression) != nil else {
-            throw .invalid("--client-secret-env \"\(value)\" is not an environment variable name (letters, digits, _)")
+        let allowed = { (byte: UInt8) in
+            byte == 0x5F || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+        }
+        guard let first = value.utf8.first, !(0x30...0x39).contains(first), value.utf8.count <= 128,
+            value.utf8.allSatisfy(allowed)
+        else {
+            throw .invalid(
+                "--client-secret-env \(PlainText.escaped(value).debugDescription) is not an environment variable name (letters, digits, _)"
+            )
         }
         return value
     }

@@ -36,10 +36,17 @@ public struct NewTenant: Sendable {
             try InputValidation.environmentVariableName(value)
         }
         if let path = secretFile {
-            guard !path.isEmpty else { throw .invalid("--client-secret-file must not be empty") }
-            self.secretFile =
+            _ = try InputValidation.secretPath(path, option: "--client-secret-file")
+            let absolute =
                 path.hasPrefix("/")
                 ? path : URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardized.path
+            // A file that exists must be fit to hold a secret (its mode may still be fixed later).
+            do {
+                try SecretFile.check(absolute, requirePrivateMode: false)
+            } catch  where !error.missing {
+                throw .invalid(error.message)
+            } catch {}
+            self.secretFile = absolute
         } else {
             self.secretFile = nil
         }
@@ -101,7 +108,8 @@ public struct TenantService: Sendable {
     }
 
     /// The tenant named `name`, or a not-found error that says where to look.
-    public func find(named name: String) async throws(TenantPilotError) -> Tenant {
-        try await store.read { tx in try tx.tenants.require(named: name) }
+    public func find(named raw: String) async throws(TenantPilotError) -> Tenant {
+        let name = InputValidation.normalized(raw)
+        return try await store.read { tx in try tx.tenants.require(named: name) }
     }
 }

@@ -91,7 +91,7 @@ extension TenantPilot.Backups {
         @Option(help: ArgumentHelp("Folder to write into (created if missing).", valueName: "dir")) var out: String
 
         func run(in context: CommandContext) async throws {
-            let directory = URL(fileURLWithPath: out)
+            let directory = try BackupExporter.outputFolder(out)
             let files = try await BackupExporter(store: BackupSetStore(store: try await context.openStore()))
                 .export(setId: setId, to: directory)
             context.emit(ExportDocument(setId: setId, out: directory.path, files: files.map(\.path))) {

@@ -27,6 +27,8 @@ extension TenantPilot {
         @Option(help: "How many schedules may run at once (1–256).")
         var concurrency = 4
 
+        @OptionGroup var timeout: RunTimeoutOption
+
         func validate() throws {
             guard (1...256).contains(concurrency) else {
                 throw ValidationError("--concurrency \(concurrency) must be between 1 and 256")
@@ -34,12 +36,27 @@ extension TenantPilot {
         }
 
         func run(in context: CommandContext) async throws {
+            context.announceClock()
             let store = try await context.openStore()
-            let report = try await Dispatcher(executor: try context.runExecutor(store: store))
-                .dispatch(at: context.now, grace: grace.seconds, concurrency: concurrency, actor: context.actor)
+            let report = try await Dispatcher(
+                executor: try context.runExecutor(store: store, deadline: timeout.deadline)
+            )
+            .dispatch(at: context.now, grace: grace.seconds, concurrency: concurrency, actor: context.actor)
             context.emit(DispatchDocument(now: Instant(report.now), runs: report.runs, abandoned: report.abandoned)) {
                 (report.abandoned.map { "run \($0) abandoned (its process died): marked failed ABANDONED" }
                     + report.runs.map(RunText.line)).joined(separator: "\n")
+            }
+            switch report.realigned {
+            case .clockSteppedBack(let last)?:
+                CommandOutput.writeError(
+                    "note: the clock reads earlier than the last dispatch (\(last)); every schedule's next slot was recomputed from now\n"
+                )
+            case .zoneDataChanged(let old, let new)?:
+                CommandOutput.writeError(
+                    "note: the time-zone data changed (\(old) → \(new)); every schedule's next slot was recomputed\n"
+                )
+            case nil:
+                break
             }
             try context.exit(with: ExitStatus.of(dispatched: report.runs.map(\.status)))
         }

@@ -46,6 +46,7 @@ extension TenantPilot.Retention {
         var dryRun = false
 
         func run(in context: CommandContext) async throws {
+            if !dryRun { context.announceClock() }
             let store = try await context.openStore()
             var scheduleId: Int64?
             switch schedule {

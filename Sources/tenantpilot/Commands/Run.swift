@@ -21,11 +21,13 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var timeout: RunTimeoutOption
         @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
 
         func run(in context: CommandContext) async throws {
+            context.announceClock()
             let store = try await context.openStore()
-            let runs = ManualRuns(executor: try context.runExecutor(store: store))
+            let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: timeout.deadline))
             let finished = try await runs.runNow(
                 schedule, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
             ProgressLine.clear(context)
@@ -47,11 +49,13 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var timeout: RunTimeoutOption
         @Argument(help: "The run to retry.") var runId: Int64
 
         func run(in context: CommandContext) async throws {
+            context.announceClock()
             let store = try await context.openStore()
-            let runs = ManualRuns(executor: try context.runExecutor(store: store))
+            let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: timeout.deadline))
             let finished = try await runs.retry(
                 runId: runId, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
             ProgressLine.clear(context)
@@ -81,12 +85,12 @@ enum ProgressLine {
                     1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
                 text += ", waiting \(seconds) s for Graph's request budget"
             }
-            FileHandle.standardError.write(Data(text.utf8))
+            CommandOutput.writeError(text)
         }
     }
 
     static func clear(_ context: CommandContext) {
         guard !context.json, isatty(STDERR_FILENO) == 1 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        CommandOutput.writeError("\r\u{1B}[K")
     }
 }

@@ -66,6 +66,7 @@ extension TenantPilot.Schedules {
                 tenantName: tenant, name: name, timezone: timezone, at: timetable.at, days: timetable.days,
                 cron: timetable.cron, types: types, keepLast: keepLast, enabled: !disabled,
                 registry: try context.registry(), now: now)
+            context.announceClock()
             let entry = try await ScheduleService(store: try await context.openStore()).add(
                 draft, actor: context.actor, at: now)
             context.emit(entry.document) { ScheduleText.detail(entry.document) }
@@ -138,6 +139,7 @@ extension TenantPilot.Schedules {
             let changes = try ScheduleChanges(
                 name: name, timezone: timezone, at: timetable.at, days: timetable.days, cron: timetable.cron,
                 types: types, keepLast: keepLast, registry: try context.registry())
+            context.announceClock()
             let entry = try await ScheduleService(store: try await context.openStore())
                 .update(schedule, changes: changes, actor: context.actor, at: context.now)
             context.emit(entry.document) { ScheduleText.detail(entry.document) }
@@ -154,6 +156,7 @@ extension TenantPilot.Schedules {
         @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
 
         func run(in context: CommandContext) async throws {
+            context.announceClock()
             try await ScheduleText.toggle(schedule, enabled: true, context: context)
         }
     }

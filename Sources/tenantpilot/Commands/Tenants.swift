@@ -81,7 +81,7 @@ extension TenantPilot.Tenants {
             let tenant = try await TenantService(store: try await context.openStore()).add(
                 request, actor: context.actor, at: context.now)
             for warning in request.certificate?.warnings ?? [] {
-                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                CommandOutput.writeError("warning: " + CommandOutput.visible(warning) + "\n")
             }
             context.emit(TenantDocument(tenant)) {
                 if let certificate = request.certificate {

@@ -61,16 +61,25 @@ import Testing
 @Suite struct RetryAfterTests {
     private static let now = Date(timeIntervalSince1970: 784_111_747)  // Sun, 06 Nov 1994 08:49:07 GMT
 
-    @Test(arguments: [
-        ("120", 120.0), ("0", 0), ("Sun, 06 Nov 1994 08:49:37 GMT", 30), ("Sunday, 06-Nov-94 08:49:37 GMT", 30),
-        ("Sun Nov  6 08:49:37 1994", 30), ("Sun, 06 Nov 1994 08:00:00 GMT", 0),
-    ])
+    @Test(
+        arguments: [
+            ("120", 120.0), (" 7 ", 7), ("0.5", 0.5), ("Sun, 06 Nov 1994 08:49:37 GMT", 30),
+            ("Sunday, 06-Nov-94 08:49:37 GMT", 30),
+            ("Sun Nov  6 08:49:37 1994", 30), ("9223372036854775807", 86_400),
+            ("1" + String(repeating: "0", count: 40), 86_400),
+        ] as [(String, Double)])
     func bothFormsGiveTheWait(_ header: String, _ seconds: Double) throws {
         let wait = try #require(RetryAfter.parse(header, now: Self.now))
         #expect(wait.seconds == seconds)
     }
 
-    @Test(arguments: ["soon", "", "Sun, 32 Nov 1994 08:49:37 GMT"])
+    /// Not a positive wait: the client uses its own backoff.
+    @Test(arguments: [
+        "soon", "", "Sun, 32 Nov 1994 08:49:37 GMT", "0", "000", "-5", "1e30", "+3", "0x10", "nan", "inf", "3 s", "1.",
+        ".5",
+        "Sun, 06 Nov 1994 08:00:00 GMT", "Sun, 06 Nov 1994 25:00:00 GMT", "Sun, 29 Feb 1995 08:49:37 GMT",
+        String(repeating: "9", count: 100),
+    ])
     func otherValuesAreIgnored(_ header: String) {
         #expect(RetryAfter.parse(header, now: Self.now) == nil)
     }

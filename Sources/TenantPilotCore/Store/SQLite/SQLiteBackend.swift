@@ -235,40 +235,40 @@ final class SQLiteBackend: StoreBackend {
         try Self.createLockDirectory(lockDirectory)
     }
 
-    /// Creates the folder of a store's lock files (mode 0700) if it is missing.
+    /// Creates the folder of a store's lock files (mode 0700 whatever the umask, never through a
+    /// link) if it is missing.
     static func createLockDirectory(_ path: String) throws(TenantPilotError) {
         do {
-            try FileManager.default.createDirectory(
-                atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try SafeFiles.makeDirectories(path, mode: 0o700)
         } catch {
-            throw .failed(
-                "cannot create the lock folder \(path): \(error.localizedDescription)", code: .storeUnavailable)
+            throw .failed("cannot create the lock folder \(error.message)", code: .storeUnavailable)
         }
     }
 
-    /// Creates the folder (0700) and the file (0600) before SQLite does, so the file is never
-    /// readable by others, not even for a moment. SQLite gives `-wal`/`-shm` the file's mode.
+    /// Creates the folders (0700) and the file (0600) before SQLite does — exactly those modes
+    /// whatever the umask, and never through a symbolic link — so the file is never readable by
+    /// others, not even for a moment. SQLite gives `-wal`/`-shm` the file's mode.
     private static func prepareFile(at url: URL) throws(TenantPilotError) {
-        let directory = url.deletingLastPathComponent()
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: directory.path) {
-            do {
-                try manager.createDirectory(
-                    at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw .failed(
-                    "cannot create the store folder \(directory.path): \(error.localizedDescription)",
+        do {
+            try SafeFiles.makeDirectories(url.deletingLastPathComponent().path, mode: 0o700)
+            switch SafeFiles.entry(at: url.path) {
+            case .missing:
+                try SafeFiles.createFile(url.path, mode: 0o600)
+            case .danglingLink:
+                throw TenantPilotError.failed(
+                    "the store \(url.path) is a symbolic link to nothing; the store is never created through a link",
                     code: .storeUnavailable)
+            case .directory, .other:
+                throw TenantPilotError.failed("the store \(url.path) is not a regular file", code: .storeUnavailable)
+            case .file, .link:
+                break
             }
-        }
-        if !manager.fileExists(atPath: url.path) {
-            let fd = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if fd >= 0 {
-                Glibc.close(fd)
-            } else if errno != EEXIST {
-                throw .failed(
-                    "cannot create the store \(url.path): \(String(cString: strerror(errno)))", code: .storeUnavailable)
-            }
+        } catch let error as SafeFiles.Failure {
+            throw .failed("cannot create the store \(error.message)", code: .storeUnavailable)
+        } catch let error as TenantPilotError {
+            throw error
+        } catch {
+            throw .failed("cannot create the store \(url.path): \(error)", code: .storeUnavailable)
         }
     }
 }

@@ -53,6 +53,10 @@ struct SQLiteScheduleTable: ScheduleTable {
         ).map(JSONColumn.strings)
     }
 
+    func enabled() throws -> [BackupSchedule] {
+        try BackupSchedule.filter(Columns.enabled == true && Columns.removedAt == nil).fetchAll(db)
+    }
+
     func activeIds() throws -> [Int64] {
         try Int64.fetchAll(db, sql: "SELECT id FROM backup_schedules WHERE removed_at IS NULL ORDER BY id")
     }

@@ -13,6 +13,7 @@ struct SQLiteTransaction: StoreTransaction {
     var policies: any PolicyTable { SQLitePolicyTable(db: db) }
     var audit: any AuditTable { SQLiteAuditTable(db: db) }
     var notifications: any NotificationTable { SQLiteNotificationTable(db: db) }
+    var meta: any StoreMetaTable { SQLiteStoreMetaTable(db: db) }
 
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         var outcome: Result<T, any Error>?

@@ -15,6 +15,10 @@ enum StoreSchema {
         migrator.registerMigration("v3_compact_backup_items") { db in
             try db.execute(sql: v3)
         }
+        // SQLiteStoreMetaTable.swift.
+        migrator.registerMigration("v5_store_meta") { db in
+            try db.execute(sql: v5StoreMeta)
+        }
         // Rebuilds `tenants` (see StoreSchema+CertificateCredentials.swift).
         migrator.registerMigration(certificateCredentialsMigration, migrate: migrateToCertificateCredentials)
         return migrator

@@ -16,6 +16,8 @@ public protocol ScheduleTable {
     /// The policy-type keys of each schedule of this tenant that is not removed (read without
     /// their timetables).
     func activePolicyTypes(tenantId: Int64) throws -> [[String]]
+    /// Every enabled schedule that is not removed.
+    func enabled() throws -> [BackupSchedule]
     /// Ids of every schedule that is not removed, ascending.
     func activeIds() throws -> [Int64]
     /// Enabled schedules whose next slot has come (`next_run_at <= now`), soonest first,
