@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "TenantPilotCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The Graph simulator: a library that tests start on an ephemeral port,

@@ -16,7 +16,10 @@ public final class GraphSimulator: Sendable {
     private let server: HTTPServer
     private let serving: Task<Void, Never>
 
-    private init(configuration: Configuration, state: SimulatorState, server: HTTPServer, serving: Task<Void, Never>, port: UInt16) {
+    private init(
+        configuration: Configuration, state: SimulatorState, server: HTTPServer, serving: Task<Void, Never>,
+        port: UInt16
+    ) {
         self.configuration = configuration
         self.state = state
         self.server = server
@@ -26,8 +29,11 @@ public final class GraphSimulator: Sendable {
     }
 
     /// Starts serving on 127.0.0.1 (`port` 0 picks a free port) and returns once listening.
-    public static func start(_ configuration: Configuration = Configuration(), port: UInt16 = 0) async throws -> GraphSimulator {
-        let registry = try configuration.registry ?? PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment)
+    public static func start(_ configuration: Configuration = Configuration(), port: UInt16 = 0) async throws
+        -> GraphSimulator
+    {
+        let registry =
+            try configuration.registry ?? PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment)
         let state = SimulatorState(configuration: configuration, types: registry.types)
         let handler = SimulatorHandler(state: state)
         let server = HTTPServer(
@@ -48,7 +54,8 @@ public final class GraphSimulator: Sendable {
             throw GraphSimulatorError("the simulator is not listening on an IPv4 address")
         }
         state.baseURL = "http://127.0.0.1:\(boundPort)"
-        return GraphSimulator(configuration: configuration, state: state, server: server, serving: serving, port: boundPort)
+        return GraphSimulator(
+            configuration: configuration, state: state, server: server, serving: serving, port: boundPort)
     }
 
     /// Stops serving at once.
@@ -94,17 +101,22 @@ public final class GraphSimulator: Sendable {
 
     /// Adds a generated policy of `type`, with `fields` laid over it; returns its id.
     @discardableResult
-    public func addPolicy(tenant: String, type: String, fields: [String: TenantPilotCore.JSONValue] = [:]) throws -> String {
+    public func addPolicy(tenant: String, type: String, fields: [String: TenantPilotCore.JSONValue] = [:]) throws
+        -> String
+    {
         try state.addPolicy(tenant: tenant, type: type, fields: fields)
     }
 
     /// Changes a policy: `change` edits it in place; its `lastModifiedDateTime` moves on.
-    public func updatePolicy(tenant: String, type: String, id: String, _ change: (inout SimulatedPolicy) -> Void) throws {
+    public func updatePolicy(tenant: String, type: String, id: String, _ change: (inout SimulatedPolicy) -> Void) throws
+    {
         try state.updatePolicy(tenant: tenant, type: type, id: id, change)
     }
 
     /// Sets (or replaces) properties of a policy.
-    public func updatePolicy(tenant: String, type: String, id: String, fields: [String: TenantPilotCore.JSONValue]) throws {
+    public func updatePolicy(tenant: String, type: String, id: String, fields: [String: TenantPilotCore.JSONValue])
+        throws
+    {
         try state.updatePolicy(tenant: tenant, type: type, id: id, fields: fields)
     }
 

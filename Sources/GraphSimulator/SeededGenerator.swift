@@ -32,11 +32,15 @@ public struct SeededGenerator: RandomNumberGenerator {
 
     /// A GUID-shaped id (`8-4-4-4-12` lowercase hex, version 4).
     mutating func guid() -> String {
-        let a = next(), b = next()
+        let a = next()
+        let b = next()
         let hex = String(a, radix: 16).leftPadded(16) + String(b, radix: 16).leftPadded(16)
         let chars = Array(hex)
-        let part1 = String(chars[0..<8]), part2 = String(chars[8..<12]), part3 = "4" + String(chars[13..<16])
-        let part4 = String(chars[16..<20]), part5 = String(chars[20..<32])
+        let part1 = String(chars[0..<8])
+        let part2 = String(chars[8..<12])
+        let part3 = "4" + String(chars[13..<16])
+        let part4 = String(chars[16..<20])
+        let part5 = String(chars[20..<32])
         return "\(part1)-\(part2)-\(part3)-\(part4)-\(part5)"
     }
 }

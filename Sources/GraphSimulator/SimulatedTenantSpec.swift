@@ -10,7 +10,10 @@ public struct SimulatedTenantSpec: Sendable, Hashable, ExpressibleByIntegerLiter
     /// than a page of them.
     public var assignmentsPerPolicy: Int?
 
-    public init(counts: [String: Int] = [:], defaultCount: Int = 0, settingsPerPolicy: Int? = nil, assignmentsPerPolicy: Int? = nil) {
+    public init(
+        counts: [String: Int] = [:], defaultCount: Int = 0, settingsPerPolicy: Int? = nil,
+        assignmentsPerPolicy: Int? = nil
+    ) {
         self.counts = counts
         self.defaultCount = defaultCount
         self.settingsPerPolicy = settingsPerPolicy

@@ -23,18 +23,25 @@ struct DispatchBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let binary = ProcessInfo.processInfo.environment["TENANTPILOT_BIN"] ?? "tenantpilot"
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tp-bench-dispatch-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tp-bench-dispatch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
         // (1) None due.
         let big = folder.appendingPathComponent("big.sqlite").path
         let small = folder.appendingPathComponent("small.sqlite").path
-        try Self.seed(path: big, schedules: schedules, graphURL: "http://127.0.0.1:9", nextRunAt: "2030-01-01T02:00:00Z")
-        try Self.seed(path: small, schedules: 1, graphURL: "http://127.0.0.1:9", nextRunAt: "2030-01-01T02:00:00Z")
+        try await Self.seed(
+            path: big, schedules: schedules, graphURL: "http://127.0.0.1:9", nextRunAt: "2030-01-01T02:00:00Z")
+        try await Self.seed(
+            path: small, schedules: 1, graphURL: "http://127.0.0.1:9", nextRunAt: "2030-01-01T02:00:00Z")
         let now = "2026-06-01T12:00:00Z"
-        let bigTimes = try (0..<repetitions).map { _ in try Self.time(binary, ["dispatch", "--db", big, "--now", now], environment: [:]) }
-        let smallTimes = try (0..<repetitions).map { _ in try Self.time(binary, ["dispatch", "--db", small, "--now", now], environment: [:]) }
+        let bigTimes = try (0..<repetitions).map { _ in
+            try Self.time(binary, ["dispatch", "--db", big, "--now", now], environment: [:])
+        }
+        let smallTimes = try (0..<repetitions).map { _ in
+            try Self.time(binary, ["dispatch", "--db", small, "--now", now], environment: [:])
+        }
         let bigMedian = Self.median(bigTimes)
         let smallMedian = Self.median(smallTimes)
 
@@ -47,19 +54,22 @@ struct DispatchBenchmark: AsyncParsableCommand {
         let oneStore = folder.appendingPathComponent("one.sqlite").path
         // 12:00Z is 14:00 in Berlin in June: a slot of "0 */2 * * *".
         let dueTimetable = #"{"cron":"0 */2 * * *"}"#
-        try Self.seed(
-            path: dueStore, schedules: due, graphURL: simulator.baseURL.absoluteString, nextRunAt: "2026-06-01T12:00:00Z",
+        try await Self.seed(
+            path: dueStore, schedules: due, graphURL: simulator.baseURL.absoluteString,
+            nextRunAt: "2026-06-01T12:00:00Z",
             timetable: dueTimetable)
-        try Self.seed(
+        try await Self.seed(
             path: oneStore, schedules: 1, graphURL: simulator.baseURL.absoluteString, nextRunAt: "2026-06-01T12:00:00Z",
             timetable: dueTimetable)
         let environment = ["BENCH_SECRET": "bench-secret"]
         let oneTime = try Self.time(
-            binary, ["dispatch", "--db", oneStore, "--now", "2026-06-01T12:00:10Z", "--concurrency", String(concurrency)],
+            binary,
+            ["dispatch", "--db", oneStore, "--now", "2026-06-01T12:00:10Z", "--concurrency", String(concurrency)],
             environment: environment)
         simulator.resetRequestCounts()
         let dueTime = try Self.time(
-            binary, ["dispatch", "--db", dueStore, "--now", "2026-06-01T12:00:10Z", "--concurrency", String(concurrency)],
+            binary,
+            ["dispatch", "--db", dueStore, "--now", "2026-06-01T12:00:10Z", "--concurrency", String(concurrency)],
             environment: environment)
         let requests = simulator.requestCounts.http
         await simulator.stop()
@@ -86,9 +96,10 @@ struct DispatchBenchmark: AsyncParsableCommand {
 
     /// A store with one tenant and `schedules` schedules, all with the given next slot. The
     /// timetables vary by default; `timetable` pins one (a due slot must be a slot of it).
-    static func seed(path: String, schedules: Int, graphURL: String, nextRunAt: String, timetable: String? = nil) throws {
-        let store = try Store.open(path: path)
-        try store.writer.write { db in
+    static func seed(path: String, schedules: Int, graphURL: String, nextRunAt: String, timetable: String? = nil)
+        async throws
+    {
+        try await BenchStore.seed(path: path) { db in
             try db.execute(
                 sql: """
                     INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)

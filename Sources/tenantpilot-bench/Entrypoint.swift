@@ -6,6 +6,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenantpilot-bench",
         abstract: "TenantPilot benchmarks (run through scripts/bench).",
-        subcommands: [NextSlotsBenchmark.self, GraphCaptureBenchmark.self, RetentionBenchmark.self, DispatchBenchmark.self, RestoreBenchmark.self]
+        subcommands: [
+            NextSlotsBenchmark.self, GraphCaptureBenchmark.self, RetentionBenchmark.self, DispatchBenchmark.self, RestoreBenchmark.self,
+        ]
     )
 }

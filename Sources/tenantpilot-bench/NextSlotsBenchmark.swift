@@ -43,10 +43,12 @@ struct NextSlotsBenchmark: ParsableCommand {
                 let times = (0..<(1 + Int(rng.next() % 3))).map { _ in
                     String(format: "%02d:%02d", Int(rng.next() % 24), Int(rng.next() % 4) * 15)
                 }
-                let days: String? = rng.next() % 3 == 0 ? dayNames.filter { _ in rng.next() % 2 == 0 }.joined(separator: ",") : nil
+                let days: String? =
+                    rng.next() % 3 == 0 ? dayNames.filter { _ in rng.next() % 2 == 0 }.joined(separator: ",") : nil
                 timetable = try Timetable.localTimes(parsing: times, days: days?.isEmpty == true ? "mon" : days)
             } else {
-                timetable = try Timetable.cron(parsing: Self.cronExpressions[Int(rng.next() % UInt64(Self.cronExpressions.count))])
+                timetable = try Timetable.cron(
+                    parsing: Self.cronExpressions[Int(rng.next() % UInt64(Self.cronExpressions.count))])
             }
             let zone = zones[Int(rng.next() % UInt64(zones.count))]
             // Instants spread over two years, so that transition days are crossed.
@@ -70,6 +72,9 @@ struct NextSlotsBenchmark: ParsableCommand {
         print("")
         print("| schedules | slots found | total | per call |")
         print("|---:|---:|---:|---:|")
-        print(String(format: "| %d | %d | %.3f s | %.2f µs |", schedules, found, seconds, seconds / Double(max(schedules, 1)) * 1e6))
+        print(
+            String(
+                format: "| %d | %d | %.3f s | %.2f µs |", schedules, found, seconds,
+                seconds / Double(max(schedules, 1)) * 1e6))
     }
 }

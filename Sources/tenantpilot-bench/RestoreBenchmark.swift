@@ -84,11 +84,11 @@ struct RestoreBenchmark: AsyncParsableCommand {
         defer { server.stop() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenantpilot-bench-restore-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (store, registry, dependencies, tenants) = try Self.store(in: folder, server: server, tenants: [Self.source, Self.target])
+        let (store, registry, dependencies, tenants) = try await Self.store(in: folder, server: server, tenants: [Self.source, Self.target])
         let setId = try await Self.backup(tenants[0], store: store, registry: registry, dependencies: dependencies)
 
         let service = RestoreService(store: store, registry: registry, dependencies: dependencies)
-        let scope = try service.scope(RestoreRequest(setId: setId, to: tenants[1].name))
+        let scope = try await service.scope(RestoreRequest(setId: setId, to: tenants[1].name))
         let clock = ContinuousClock()
         let started = clock.now
         let (plan, outcome) = try await service.apply(scope, actor: "bench")
@@ -121,7 +121,7 @@ struct RestoreBenchmark: AsyncParsableCommand {
         defer { server.stop() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenantpilot-bench-plan-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (store, registry, dependencies, tenants) = try Self.store(in: folder, server: server, tenants: [Self.source])
+        let (store, registry, dependencies, tenants) = try await Self.store(in: folder, server: server, tenants: [Self.source])
         let setId = try await Self.backup(tenants[0], store: store, registry: registry, dependencies: dependencies)
 
         let counter = RequestTally()
@@ -134,7 +134,7 @@ struct RestoreBenchmark: AsyncParsableCommand {
             counter.add(client)
             return client
         }
-        let scope = try service.scope(RestoreRequest(setId: setId))
+        let scope = try await service.scope(RestoreRequest(setId: setId))
         let clock = ContinuousClock()
         let started = clock.now
         let plan = try await service.plan(scope)
@@ -161,8 +161,8 @@ struct RestoreBenchmark: AsyncParsableCommand {
 
     static func store(
         in folder: URL, server: BenchSimulator, tenants guids: [String]
-    ) throws -> (Store, PolicyTypeRegistry, Dependencies, [Tenant]) {
-        let store = try Store.open(path: folder.appendingPathComponent("tenantpilot.sqlite").path)
+    ) async throws -> (Store, PolicyTypeRegistry, Dependencies, [Tenant]) {
+        let store = try await Store.open(path: folder.appendingPathComponent("tenantpilot.sqlite").path)
         let registry = try PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment)
         let dependencies = Dependencies(environment: ["BENCH_SECRET": secret])
         let url = server.baseURL.absoluteString
@@ -171,7 +171,7 @@ struct RestoreBenchmark: AsyncParsableCommand {
             let request = try NewTenant(
                 name: "bench\(index)", tenantId: guid, clientId: "bench", secretEnv: "BENCH_SECRET", secretFile: nil, graphURL: url,
                 authorityURL: url)
-            tenants.append(try TenantService(store: store).add(request, actor: "bench", at: Date()))
+            tenants.append(try await TenantService(store: store).add(request, actor: "bench", at: Date()))
         }
         return (store, registry, dependencies, tenants)
     }

@@ -11,7 +11,9 @@ struct RetentionBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retention",
         abstract: "Store growth and retention time over daily backups of an unchanged tenant.",
-        discussion: "Prints a Markdown section for docs/performance.md.\n\nExample:\n  tenantpilot-bench retention --days 60 --policies 1000 --keep-last 30")
+        discussion:
+            "Prints a Markdown section for docs/performance.md.\n\nExample:\n  tenantpilot-bench retention --days 60 --policies 1000 --keep-last 30"
+    )
 
     @Option(help: "Daily backups to write.") var days = 60
     @Option(help: "Policies in the tenant.") var policies = 1_000
@@ -26,7 +28,7 @@ struct RetentionBenchmark: AsyncParsableCommand {
         let items = (0..<policies).map(SyntheticTenant.item)
         let payloadBytes = items.map { $0.payload.canonicalData().count }
 
-        let (tenantId, scheduleId) = try Self.prepare(path: path, keepLast: keepLast)
+        let (tenantId, scheduleId) = try await Self.prepare(path: path, keepLast: keepLast)
         let emptySize = Self.fileSize(path)
         var sizes: [Int] = []
         var backupTimes: [Duration] = []
@@ -36,7 +38,7 @@ struct RetentionBenchmark: AsyncParsableCommand {
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         for day in 0..<days {
             let at = start.addingTimeInterval(Double(day) * 86_400)
-            let result = try Self.oneDay(
+            let result = try await Self.oneDay(
                 path: path, tenantId: tenantId, scheduleId: scheduleId, items: items, at: at, clock: clock)
             backupTimes.append(result.backup)
             retentionTimes.append(result.retention)
@@ -83,9 +85,8 @@ struct RetentionBenchmark: AsyncParsableCommand {
     // MARK: - Helpers
 
     /// Creates the store with one tenant and one schedule.
-    static func prepare(path: String, keepLast: Int) throws -> (tenant: Int64, schedule: Int64) {
-        let store = try Store.open(path: path)
-        return try store.writer.write { db in
+    static func prepare(path: String, keepLast: Int) async throws -> (tenant: Int64, schedule: Int64) {
+        try await BenchStore.seed(path: path) { db in
             try db.execute(
                 sql: """
                     INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
@@ -107,20 +108,20 @@ struct RetentionBenchmark: AsyncParsableCommand {
     /// One day as cron would run it: open the store, back up, apply retention, close.
     static func oneDay(
         path: String, tenantId: Int64, scheduleId: Int64, items: [NewBackupItem], at: Date, clock: ContinuousClock
-    ) throws -> (backup: Duration, retention: Duration, setsDeleted: Int) {
-        let store = try Store.open(path: path)
+    ) async throws -> (backup: Duration, retention: Duration, setsDeleted: Int) {
+        let store = try await Store.open(path: path)
         let backups = BackupSetStore(store: store)
-        let backupTime = try clock.measure {
-            let id = try backups.beginSet(tenantId: tenantId, scheduleId: scheduleId, runId: nil, at: at)
-            try backups.addItems(setId: id, items: items)
-            try backups.completeSet(setId: id, status: .complete, at: at.addingTimeInterval(120))
-        }
-        var deleted = 0
-        let retentionTime = try clock.measure {
-            deleted = try RetentionService(store: store).apply(
-                scheduleId: scheduleId, dryRun: false, actor: "bench", at: at.addingTimeInterval(121)
-            ).setsDeleted
-        }
+        let backupStart = clock.now
+        let id = try await backups.beginSet(tenantId: tenantId, scheduleId: scheduleId, runId: nil, at: at)
+        try await backups.addItems(setId: id, items: items)
+        try await backups.completeSet(setId: id, status: .complete, at: at.addingTimeInterval(120))
+        let backupTime = clock.now - backupStart
+        let retentionStart = clock.now
+        let deleted = try await RetentionService(store: store).apply(
+            scheduleId: scheduleId, dryRun: false, actor: "bench", at: at.addingTimeInterval(121)
+        ).setsDeleted
+        let retentionTime = clock.now - retentionStart
+        try await store.close()
         return (backupTime, retentionTime, deleted)
     }
 
@@ -147,16 +148,20 @@ struct RetentionBenchmark: AsyncParsableCommand {
 /// Intune-like policies of 2–4 KB canonical JSON: a settings-catalog shape with assignments.
 enum SyntheticTenant {
     static func item(_ index: Int) -> NewBackupItem {
-        let id = String(format: "%08x-%04x-4%03x-8%03x-%012x", index &* 2_654_435_761 & 0xffff_ffff, index % 0xffff, index % 0xfff, (index * 7) % 0xfff, index * 104_729)
+        let id = String(
+            format: "%08x-%04x-4%03x-8%03x-%012x", index &* 2_654_435_761 & 0xffff_ffff, index % 0xffff, index % 0xfff,
+            (index * 7) % 0xfff, index * 104_729)
         let settingCount = 4 + (index * 37) % 10
         let settings: [JSONValue] = (0..<settingCount).map { number in
             .object([
                 "id": .string("\(number)"),
                 "settingInstance": .object([
                     "@odata.type": .string("#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance"),
-                    "settingDefinitionId": .string("device_vendor_msft_policy_config_area\(index % 40)_setting\(number)"),
+                    "settingDefinitionId": .string(
+                        "device_vendor_msft_policy_config_area\(index % 40)_setting\(number)"),
                     "choiceSettingValue": .object([
-                        "value": .string("device_vendor_msft_policy_config_area\(index % 40)_setting\(number)_\(number % 3)"),
+                        "value": .string(
+                            "device_vendor_msft_policy_config_area\(index % 40)_setting\(number)_\(number % 3)"),
                         "children": .array([]),
                     ]),
                 ]),
@@ -166,7 +171,8 @@ enum SyntheticTenant {
             "@odata.type": .string("#microsoft.graph.deviceManagementConfigurationPolicy"),
             "id": .string(id),
             "name": .string("Baseline \(index)"),
-            "description": .string("Security baseline \(index) for managed Windows devices, owned by the workplace team."),
+            "description": .string(
+                "Security baseline \(index) for managed Windows devices, owned by the workplace team."),
             "platforms": .string("windows10"),
             "technologies": .string("mdm"),
             "createdDateTime": .string("2025-11-03T09:14:22Z"),
@@ -184,7 +190,7 @@ enum SyntheticTenant {
                         "@odata.type": .string("#microsoft.graph.groupAssignmentTarget"),
                         "groupId": .string(id), "deviceAndAppManagementAssignmentFilterType": .string("none"),
                     ]),
-                ]),
+                ])
             ]),
         ])
         return NewBackupItem(

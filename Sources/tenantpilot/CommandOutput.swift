@@ -15,23 +15,27 @@ import TenantPilotCore
 /// full disk under a log) is remembered, never fatal — Foundation's `FileHandle.write` traps
 /// on one — and the process then exits 1 instead of 0 (`exitStatus`).
 enum CommandOutput {
-    static func printJSON<T: Encodable>(_ value: T) {
+    /// The one encoder of `--json` documents: snake_case keys from the documents' camelCase
+    /// names, sorted keys, slashes as they are. Which optional keys are printed as `null` is
+    /// each document's (`@Nullable`).
+    static func jsonEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(ISO8601.string(date))
-        }
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+
+    static func printJSON<T: Encodable>(_ value: T) {
         do {
-            let data = try encoder.encode(value)
+            let data = try jsonEncoder().encode(value)
             write(data + Data("\n".utf8), to: STDOUT_FILENO)
         } catch {
-            printJSONError(code: "INTERNAL_ERROR", message: "could not encode output: \(error)")
+            printJSONError(code: .internalError, message: "could not encode output: \(error)")
         }
     }
 
-    static func printJSONError(code: String, message: String) {
-        printJSON(["error": ["code": code, "message": message]])
+    static func printJSONError(code: ErrorCode, message: String) {
+        printJSON(["error": ["code": code.rawValue, "message": message]])
     }
 
     /// Lines on stdout, written at once (no stdio buffer to flush when cron reads a pipe). Control
@@ -87,6 +91,11 @@ enum CommandOutput {
             return true
         }
         if !complete { failed.set() }
+    }
+
+    /// A line of the diagnostic stream (stderr).
+    static func printDiagnostic(_ text: String) {
+        writeError(visible(text) + "\n")
     }
 }
 

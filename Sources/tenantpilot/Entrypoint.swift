@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TenantPilotCore
 
 #if canImport(Glibc)
     import Glibc
@@ -31,9 +32,9 @@ enum Entrypoint {
                 let message = TenantPilot.fullMessage(for: error)
                 CommandOutput.writeError(message + "\n")
                 if CommandLine.arguments.contains("--json") {
-                    CommandOutput.printJSONError(code: "INVALID_INPUT", message: TenantPilot.message(for: error))
+                    CommandOutput.printJSONError(code: .invalidInput, message: TenantPilot.message(for: error))
                 }
-                exit(2)
+                exit(ExitStatus.usage)
             }
             TenantPilot.exit(withError: error)
         }

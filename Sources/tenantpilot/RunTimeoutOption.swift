@@ -6,12 +6,19 @@ struct RunTimeoutOption: ParsableArguments {
     @Option(
         name: .customLong("run-timeout"),
         help: ArgumentHelp("Stop a run that takes longer, as RUN_TIMEOUT (90s, 10m, 2h).", valueName: "duration"))
-    var runTimeout = "2h"
+    var runTimeout = DurationArgument.twoHours
 
-    /// The deadline of each run; bad input names the value.
-    func deadline() throws(TenantPilotError) -> RunDeadline {
-        let seconds = try DurationText.parse(runTimeout, option: "--run-timeout")
-        guard seconds >= 1 else { throw .invalid("--run-timeout \"\(runTimeout)\" must be at least 1s") }
-        return RunDeadline(timeout: .seconds(seconds))
+    func validate() throws {
+        guard runTimeout.seconds >= 1 else {
+            throw ValidationError("--run-timeout \"\(runTimeout.text)\" must be at least 1s")
+        }
     }
+
+    /// The deadline of each run.
+    var deadline: RunDeadline { RunDeadline(timeout: .seconds(runTimeout.seconds)) }
+}
+
+extension DurationArgument {
+    /// `--run-timeout`'s default.
+    static let twoHours = DurationArgument(seconds: 7200, text: "2h")
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GraphSimulator
 import GRDB
+import GraphSimulator
 import Testing
 
 /// Runs the real `tenantpilot` binary, as a user's script would, in a folder of its own.
@@ -40,7 +40,9 @@ final class CLI: @unchecked Sendable {
 
     /// The build products folder: where the test bundle itself lives.
     static var productsFolder: URL {
-        if let override = ProcessInfo.processInfo.environment["TENANTPILOT_PRODUCTS"] { return URL(fileURLWithPath: override) }
+        if let override = ProcessInfo.processInfo.environment["TENANTPILOT_PRODUCTS"] {
+            return URL(fileURLWithPath: override)
+        }
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         // swift-testing on Linux runs …/debug/TenantPilotPackageTests.xctest; on macOS the bundle is a folder.
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("tenantpilot").path), url.path != "/" {
@@ -86,7 +88,9 @@ final class CLI: @unchecked Sendable {
         defer { try? queue.close() }
         return try queue.read { db in
             var lines: [String] = []
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+            for table in try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            {
                 // By primary key: `backup_items` is a WITHOUT ROWID table.
                 let order = try db.primaryKey(table).columns.map { "\"\($0)\"" }.joined(separator: ", ")
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY \(order)") {

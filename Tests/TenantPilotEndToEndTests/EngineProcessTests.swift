@@ -1,6 +1,6 @@
 import Foundation
-import GraphSimulator
 import GRDB
+import GraphSimulator
 import Testing
 
 #if canImport(Glibc)
@@ -33,7 +33,8 @@ import Testing
     }
 
     /// Waits (bounded) until a condition on the store holds: observing state, not sleeping for it.
-    static func waitUntil(_ cli: CLI, timeout: TimeInterval = 60, _ condition: (Database) throws -> Bool) throws -> Bool {
+    static func waitUntil(_ cli: CLI, timeout: TimeInterval = 60, _ condition: (Database) throws -> Bool) throws -> Bool
+    {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if FileManager.default.fileExists(atPath: cli.databasePath) {
@@ -99,7 +100,8 @@ import Testing
     @Test func aRunKilledHalfWayIsAbandonedByTheNextDispatchAndLeavesNoSet() throws {
         let simulator = try SimulatorProcess(policiesPerType: 3, pageSize: 1, latencyMilliseconds: 100)
         let cli = try Self.cli(with: simulator)
-        try Self.addSchedule(cli, name: "doomed", types: "deviceConfiguration,roleScopeTag,assignmentFilter,settingsCatalogPolicy")
+        try Self.addSchedule(
+            cli, name: "doomed", types: "deviceConfiguration,roleScopeTag,assignmentFilter,settingsCatalogPolicy")
         let victim = Process()
         victim.executableURL = CLI.binary
         victim.arguments = ["run", "contoso/doomed", "--now", "2026-06-02T10:00:00Z"]
@@ -139,7 +141,9 @@ import Testing
         let simulator = try SimulatorProcess(policiesPerType: 1)
         let cli = try Self.cli(with: simulator)
         try Self.addSchedule(cli, name: "hourly")
-        _ = try cli.run(["schedules", "update", "contoso/hourly", "--cron", "0 * * * *", "--now", "2026-06-02T00:30:00Z"])
+        _ = try cli.run([
+            "schedules", "update", "contoso/hourly", "--cron", "0 * * * *", "--now", "2026-06-02T00:30:00Z",
+        ])
         // A tick three minutes late still runs the 01:00 UTC slot.
         let late = try cli.run(["dispatch", "--now", "2026-06-02T01:03:00Z", "--json"])
         #expect(late.status == 0)
@@ -161,7 +165,8 @@ import Testing
         let audit = try cli.run(["audit", "list", "--json", "--limit", "500"]).json()
         let actions = (audit["entries"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
         for action in [
-            "backup_schedule.dispatched", "backup_schedule.run_started", "backup_schedule.run_completed", "backup.created",
+            "backup_schedule.dispatched", "backup_schedule.run_started", "backup_schedule.run_completed",
+            "backup.created",
         ] {
             #expect(actions.contains(action), "no \(action) in the audit log")
         }

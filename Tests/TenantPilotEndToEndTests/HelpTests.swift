@@ -37,7 +37,8 @@ import Testing
     func everyCommandsHelpHasAnExample(_ command: [String]) throws {
         let help = try CLI().run(command + ["--help"])
         #expect(help.status == 0, "\(command.joined(separator: " ")) --help: \(help.stderr)")
-        #expect(help.stdout.contains("Example"), "`tenantpilot \(command.joined(separator: " ")) --help` shows no example")
+        #expect(
+            help.stdout.contains("Example"), "`tenantpilot \(command.joined(separator: " ")) --help` shows no example")
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])

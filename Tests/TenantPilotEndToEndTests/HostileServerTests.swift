@@ -192,8 +192,8 @@ struct MeasuredRun {
         let argv = ([CLI.binary.path] + arguments).map { strdup($0) } + [nil]
         let envp = cli.environment.merging(extra) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, CLI.binary.path, &actions, nil, argv, envp)

@@ -23,7 +23,8 @@ import Testing
         #expect(tenantRows.first?["client_secret_env"] as? String == "CONTOSO_SECRET")
 
         let added = try cli.run([
-            "schedules", "add", "--tenant", "contoso", "--name", "nightly", "--timezone", "Europe/Berlin", "--at", "02:00",
+            "schedules", "add", "--tenant", "contoso", "--name", "nightly", "--timezone", "Europe/Berlin", "--at",
+            "02:00",
             "--types", "settingsCatalogPolicy,deviceConfiguration", "--keep-last", "7", "--json",
             "--now", "2026-03-28T12:00:00Z",
         ])
@@ -49,7 +50,8 @@ import Testing
         let disabled = try cli.run(["schedules", "disable", "contoso/nightly", "--json"]).json()
         #expect(disabled["enabled"] as? Bool == false)
         #expect(disabled["next_run_at"] is NSNull)
-        let enabled = try cli.run(["schedules", "enable", "contoso/nightly", "--json", "--now", "2026-04-01T12:00:00Z"]).json()
+        let enabled = try cli.run(["schedules", "enable", "contoso/nightly", "--json", "--now", "2026-04-01T12:00:00Z"])
+            .json()
         #expect(enabled["next_run_at"] as? String == "2026-04-02T00:00:00Z")
 
         let listed = try cli.run(["schedules", "list", "--json"]).json()
@@ -62,10 +64,11 @@ import Testing
 
         let audit = try cli.run(["audit", "list", "--json"]).json()
         let actions = Set((audit["entries"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String })
-        #expect(actions.isSuperset(of: [
-            "tenant.created", "backup_schedule.created", "backup_schedule.updated", "backup_schedule.disabled",
-            "backup_schedule.enabled", "backup_schedule.removed",
-        ]))
+        #expect(
+            actions.isSuperset(of: [
+                "tenant.created", "backup_schedule.created", "backup_schedule.updated", "backup_schedule.disabled",
+                "backup_schedule.enabled", "backup_schedule.removed",
+            ]))
         #expect((audit["entries"] as? [[String: Any]])?.allSatisfy { $0["actor"] as? String == "tester" } == true)
     }
 
@@ -80,25 +83,120 @@ import Testing
 
     /// Each case: arguments after `schedules add`/`tenants add`, and the bad value the message must name.
     static let invalidCases: [(arguments: [String], named: String)] = [
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "02:00", "--types", "deviceConfigurations"], "deviceConfigurations"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "02:00", "--types", ""], "--types"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "Europe/Berln", "--at", "02:00", "--types", "deviceConfiguration"], "Europe/Berln"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "25:00", "--types", "deviceConfiguration"], "25:00"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "2am", "--types", "deviceConfiguration"], "2am"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "02:00", "--days", "mon,funday", "--types", "deviceConfiguration"], "funday"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--cron", "61 * * * *", "--types", "deviceConfiguration"], "61"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--cron", "0 2 * *", "--types", "deviceConfiguration"], "0 2 * *"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--cron", "0 0 31 2 *", "--types", "deviceConfiguration"], "0 0 31 2 *"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "02:00", "--types", "deviceConfiguration", "--keep-last", "0"], "0"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "existing", "--timezone", "UTC", "--at", "02:00", "--types", "deviceConfiguration"], "existing"),
-        (["schedules", "add", "--tenant", "fabrikam", "--name", "a", "--timezone", "UTC", "--at", "02:00", "--types", "deviceConfiguration"], "fabrikam"),
-        (["schedules", "add", "--tenant", "contoso", "--name", String(repeating: "n", count: 300), "--timezone", "UTC", "--at", "02:00", "--types", "deviceConfiguration"], "300"),
-        (["schedules", "add", "--tenant", "contoso", "--name", "a/b", "--timezone", "UTC", "--at", "02:00", "--types", "deviceConfiguration"], "a/b"),
-        (["tenants", "add", "--name", "t2", "--tenant-id", "not-a-guid", "--client-id", "x", "--client-secret-env", "S"], "not-a-guid"),
-        (["tenants", "add", "--name", "t2", "--tenant-id", tenantGuid, "--client-id", "x", "--client-secret-env", "S", "--graph-url", "http://graph.example.com"], "http://graph.example.com"),
-        (["tenants", "add", "--name", "t2", "--tenant-id", tenantGuid, "--client-id", "x", "--client-secret-env", "S", "--authority-url", "http://10.0.0.1"], "http://10.0.0.1"),
-        (["tenants", "add", "--name", "contoso", "--tenant-id", tenantGuid, "--client-id", "x", "--client-secret-env", "S"], "contoso"),
-        (["tenants", "add", "--name", String(repeating: "t", count: 500), "--tenant-id", tenantGuid, "--client-id", "x", "--client-secret-env", "S"], "500"),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "02:00",
+                "--types", "deviceConfigurations",
+            ], "deviceConfigurations"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "02:00",
+                "--types", "",
+            ], "--types"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "Europe/Berln", "--at", "02:00",
+                "--types", "deviceConfiguration",
+            ], "Europe/Berln"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "25:00",
+                "--types", "deviceConfiguration",
+            ], "25:00"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "2am", "--types",
+                "deviceConfiguration",
+            ], "2am"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "02:00",
+                "--days", "mon,funday", "--types", "deviceConfiguration",
+            ], "funday"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--cron", "61 * * * *",
+                "--types", "deviceConfiguration",
+            ], "61"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--cron", "0 2 * *",
+                "--types", "deviceConfiguration",
+            ], "0 2 * *"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--cron", "0 0 31 2 *",
+                "--types", "deviceConfiguration",
+            ], "0 0 31 2 *"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a", "--timezone", "UTC", "--at", "02:00",
+                "--types", "deviceConfiguration", "--keep-last", "0",
+            ], "0"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "existing", "--timezone", "UTC", "--at", "02:00",
+                "--types", "deviceConfiguration",
+            ], "existing"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "fabrikam", "--name", "a", "--timezone", "UTC", "--at", "02:00",
+                "--types", "deviceConfiguration",
+            ], "fabrikam"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", String(repeating: "n", count: 300), "--timezone",
+                "UTC", "--at", "02:00", "--types", "deviceConfiguration",
+            ], "300"
+        ),
+        (
+            [
+                "schedules", "add", "--tenant", "contoso", "--name", "a/b", "--timezone", "UTC", "--at", "02:00",
+                "--types", "deviceConfiguration",
+            ], "a/b"
+        ),
+        (
+            [
+                "tenants", "add", "--name", "t2", "--tenant-id", "not-a-guid", "--client-id", "x",
+                "--client-secret-env", "S",
+            ], "not-a-guid"
+        ),
+        (
+            [
+                "tenants", "add", "--name", "t2", "--tenant-id", tenantGuid, "--client-id", "x", "--client-secret-env",
+                "S", "--graph-url", "http://graph.example.com",
+            ], "http://graph.example.com"
+        ),
+        (
+            [
+                "tenants", "add", "--name", "t2", "--tenant-id", tenantGuid, "--client-id", "x", "--client-secret-env",
+                "S", "--authority-url", "http://10.0.0.1",
+            ], "http://10.0.0.1"
+        ),
+        (
+            [
+                "tenants", "add", "--name", "contoso", "--tenant-id", tenantGuid, "--client-id", "x",
+                "--client-secret-env", "S",
+            ], "contoso"
+        ),
+        (
+            [
+                "tenants", "add", "--name", String(repeating: "t", count: 500), "--tenant-id", tenantGuid,
+                "--client-id", "x", "--client-secret-env", "S",
+            ], "500"
+        ),
         (["schedules", "update", "contoso/existing", "--timezone", "Mars/Olympus"], "Mars/Olympus"),
         (["schedules", "show", "contoso/nope"], "contoso/nope"),
         (["dispatch", "--grace", "5 minutes"], "5 minutes"),
@@ -108,7 +206,8 @@ import Testing
     func badInputExitsTwoNamesTheValueAndWritesNothing(arguments: [String], named: String) throws {
         let cli = try Self.withTenant()
         let existing = try cli.run([
-            "schedules", "add", "--tenant", "contoso", "--name", "existing", "--timezone", "UTC", "--at", "03:00", "--types",
+            "schedules", "add", "--tenant", "contoso", "--name", "existing", "--timezone", "UTC", "--at", "03:00",
+            "--types",
             "deviceConfiguration",
         ])
         #expect(existing.status == 0)
@@ -135,11 +234,19 @@ import Testing
         try Data(secret.utf8).write(to: secretFile)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile.path)
         var outputs: [CLI.Result] = []
-        outputs.append(try cli.run(
-            ["tenants", "add", "--name", "a", "--tenant-id", Self.tenantGuid, "--client-id", "x", "--client-secret-env", "A_SECRET"],
-            environment: ["A_SECRET": secret]))
-        outputs.append(try cli.run(
-            ["tenants", "add", "--name", "b", "--tenant-id", Self.tenantGuid, "--client-id", "x", "--client-secret-file", secretFile.path]))
+        outputs.append(
+            try cli.run(
+                [
+                    "tenants", "add", "--name", "a", "--tenant-id", Self.tenantGuid, "--client-id", "x",
+                    "--client-secret-env", "A_SECRET",
+                ],
+                environment: ["A_SECRET": secret]))
+        outputs.append(
+            try cli.run(
+                [
+                    "tenants", "add", "--name", "b", "--tenant-id", Self.tenantGuid, "--client-id", "x",
+                    "--client-secret-file", secretFile.path,
+                ]))
         outputs.append(try cli.run(["tenants", "list"], environment: ["A_SECRET": secret]))
         outputs.append(try cli.run(["tenants", "list", "--json"], environment: ["A_SECRET": secret]))
         outputs.append(try cli.run(["audit", "list", "--json"], environment: ["A_SECRET": secret]))
@@ -150,7 +257,9 @@ import Testing
         }
         let directory = URL(fileURLWithPath: cli.databasePath).deletingLastPathComponent()
         for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
-            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(file).path) else { continue }
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(file).path) else {
+                continue
+            }
             #expect(data.range(of: Data(secret.utf8)) == nil, "the secret is in \(file)")
         }
     }
@@ -158,7 +267,8 @@ import Testing
     @Test func jsonOutputIsOneDocumentAndNothingElse() throws {
         let cli = try Self.withTenant()
         _ = try cli.run([
-            "schedules", "add", "--tenant", "contoso", "--name", "n", "--timezone", "UTC", "--cron", "*/15 * * * *", "--types",
+            "schedules", "add", "--tenant", "contoso", "--name", "n", "--timezone", "UTC", "--cron", "*/15 * * * *",
+            "--types",
             "deviceConfiguration",
         ])
         for arguments in [

@@ -50,8 +50,10 @@ import Testing
         let readme = try String(contentsOf: Self.readmeURL, encoding: .utf8)
         let commands = Self.shellBlocks(of: readme).flatMap(Self.commands)
         for essential in [
-            "tenantpilot tenants add", "tenantpilot schedules add", "tenantpilot schedules next", "tenantpilot dispatch",
-            "tenantpilot runs list", "tenantpilot audit list", "tenantpilot doctor", "tenantpilot restore", "tenantpilot drift",
+            "tenantpilot tenants add", "tenantpilot schedules add", "tenantpilot schedules next",
+            "tenantpilot dispatch",
+            "tenantpilot runs list", "tenantpilot audit list", "tenantpilot doctor", "tenantpilot restore",
+            "tenantpilot drift",
         ] {
             #expect(commands.contains { $0.hasPrefix(essential) }, "the README walkthrough lost `\(essential)`")
         }
@@ -100,8 +102,11 @@ import Testing
         #expect(process.terminationStatus == 0, "\(transcript)")
         #expect(!transcript.contains("README command failed"), "\(transcript)")
         // What the README says the walkthrough shows: no 02:00 on 29 March in Berlin (DST gap).
-        #expect(transcript.contains("2026-03-28T01:00:00Z") && transcript.contains("2026-03-30T00:00:00Z"), "\(transcript)")
-        #expect(!transcript.contains("2026-03-29T01:00:00Z") && !transcript.contains("2026-03-29T00:00:00Z"), "\(transcript)")
+        #expect(
+            transcript.contains("2026-03-28T01:00:00Z") && transcript.contains("2026-03-30T00:00:00Z"), "\(transcript)")
+        #expect(
+            !transcript.contains("2026-03-29T01:00:00Z") && !transcript.contains("2026-03-29T00:00:00Z"),
+            "\(transcript)")
         #expect(transcript.contains("ok   store:"), "\(transcript)")
         // The restore part: a plan of creates, then only unchanged.
         #expect(transcript.contains("9 create, 0 update, 0 delete"), "\(transcript)")

@@ -12,7 +12,9 @@ import Testing
 
     @Test func throttledThenAnsweredEndsInSuccess() async throws {
         let (simulator, cli) = try Self.setUp()
-        try await simulator.control("POST", "faults", ["fault": "throttle", "target": "collection:deviceConfiguration", "times": 2, "retryAfter": 1])
+        try await simulator.control(
+            "POST", "faults",
+            ["fault": "throttle", "target": "collection:deviceConfiguration", "times": 2, "retryAfter": 1])
         let result = try cli.run(["run", "contoso/nightly", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let run = try result.json()
@@ -47,7 +49,8 @@ import Testing
         let setId = try #require(run["backup_set_id"] as? Int)
         let set = try cli.run(["backups", "show", String(setId), "--json"]).json()
         #expect(set["status"] as? String == "partial")
-        #expect((set["items"] as? [[String: Any]])?.allSatisfy { $0["type"] as? String == "deviceConfiguration" } == true)
+        #expect(
+            (set["items"] as? [[String: Any]])?.allSatisfy { $0["type"] as? String == "deviceConfiguration" } == true)
     }
 
     @Test func aMissingSecretIsCredentialsUnavailable() throws {
@@ -69,12 +72,17 @@ import Testing
         let (simulator, cli) = try Self.setUp(types: "deviceConfiguration")
         defer { withExtendedLifetime(simulator) {} }
         let added = try cli.run([
-            "schedules", "add", "--tenant", "contoso", "--name", "legacy", "--timezone", "UTC", "--at", "02:00", "--types",
+            "schedules", "add", "--tenant", "contoso", "--name", "legacy", "--timezone", "UTC", "--at", "02:00",
+            "--types",
             "deviceConfiguration",
         ])
         #expect(added.status == 0)
-        try EngineProcessTests.execute(cli, #"UPDATE backup_schedules SET policy_types = '["deviceConfiguration","retiredType"]' WHERE name = 'nightly'"#)
-        try EngineProcessTests.execute(cli, #"UPDATE backup_schedules SET policy_types = '["retiredType"]' WHERE name = 'legacy'"#)
+        try EngineProcessTests.execute(
+            cli,
+            #"UPDATE backup_schedules SET policy_types = '["deviceConfiguration","retiredType"]' WHERE name = 'nightly'"#
+        )
+        try EngineProcessTests.execute(
+            cli, #"UPDATE backup_schedules SET policy_types = '["retiredType"]' WHERE name = 'legacy'"#)
 
         let mixed = try cli.run(["run", "contoso/nightly", "--json"])
         #expect(mixed.status == 3, "\(mixed.stdout)")
@@ -90,7 +98,8 @@ import Testing
     @Test func retryMakesANewRunLinkedToTheFailedOne() throws {
         let (simulator, cli) = try Self.setUp()
         defer { withExtendedLifetime(simulator) {} }
-        let failed = try cli.run(["run", "contoso/nightly", "--json", "--now", "2026-06-02T10:00:00Z"], environment: ["SIM_SECRET": "wrong"])
+        let failed = try cli.run(
+            ["run", "contoso/nightly", "--json", "--now", "2026-06-02T10:00:00Z"], environment: ["SIM_SECRET": "wrong"])
         let failedId = try #require(try failed.json()["id"] as? Int)
         let retried = try cli.run(["retry", String(failedId), "--json", "--now", "2026-06-02T10:05:00Z"])
         #expect(retried.status == 0, "\(retried.stdout)")

@@ -20,13 +20,14 @@ final class SimulatorProcess: @unchecked Sendable {
         let launched = try SimulatorExecutable.launch(
             CLI.productsFolder.appendingPathComponent("tenantpilot-graph-simulator"),
             arguments: [
-                "--port", "0", "--seed", "1", "--tenant", Self.tenantGuid, "--policies-per-type", String(policiesPerType),
-                "--page-size", String(pageSize), "--latency-ms", String(latencyMilliseconds), "--client-secret", Self.clientSecret,
+                "--port", "0", "--seed", "1", "--tenant", Self.tenantGuid, "--policies-per-type",
+                String(policiesPerType),
+                "--page-size", String(pageSize), "--latency-ms", String(latencyMilliseconds), "--client-secret",
+                Self.clientSecret,
             ] + extra)
         process = launched.process
         baseURL = launched.baseURL.absoluteString
     }
-
 
     /// Registers the simulated tenant with the CLI's store.
     func addTenant(to cli: CLI, name: String = "contoso") throws -> CLI.Result {
@@ -40,7 +41,9 @@ final class SimulatorProcess: @unchecked Sendable {
     /// Calls a `/_simulator/` control endpoint and returns its JSON reply.
     @discardableResult
     func control(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
-        guard let url = URL(string: baseURL + "/_simulator/" + path) else { throw GraphSimulatorError("no control URL for \(path)") }
+        guard let url = URL(string: baseURL + "/_simulator/" + path) else {
+            throw GraphSimulatorError("no control URL for \(path)")
+        }
         var request = URLRequest(url: url)
         request.httpMethod = method
         if let body {

@@ -7,19 +7,20 @@ import Foundation
 public struct BackupDiff: Encodable, Sendable {
     public struct Entry: Encodable, Sendable, Equatable {
         public let type: String
-        public let graph_id: String
-        public let display_name: String
-        /// For a changed policy: the top-level properties whose content differs.
-        public let changed_fields: [String]?
+        public let graphId: String
+        public let displayName: String
+        /// For a changed policy: the top-level properties whose content differs (absent for
+        /// added and removed policies).
+        public let changedFields: [String]?
         /// For a changed policy: every property that differs (path, old, new).
         public let changes: [PropertyChange]?
 
-        init(type: String, graph_id: String, display_name: String, changes: [PropertyChange]? = nil) {
+        init(type: String, graphId: String, displayName: String, changes: [PropertyChange]? = nil) {
             self.type = type
-            self.graph_id = graph_id
-            self.display_name = display_name
+            self.graphId = graphId
+            self.displayName = displayName
             self.changes = changes
-            self.changed_fields = changes.map { Array(Set($0.map(\.property))).sorted() }
+            self.changedFields = changes.map { Array(Set($0.map(\.property))).sorted() }
         }
     }
 
@@ -31,9 +32,15 @@ public struct BackupDiff: Encodable, Sendable {
     public let unchanged: Int
 
     /// Compares set `from` with set `to`.
-    public static func compare(from: Int64, to: Int64, store: BackupSetStore, registry: PolicyTypeRegistry) throws(TenantPilotError) -> BackupDiff {
-        guard let old = try store.set(id: from) else { throw .notFound("no backup set with id \(from); see `tenantpilot backups list`") }
-        guard let new = try store.set(id: to) else { throw .notFound("no backup set with id \(to); see `tenantpilot backups list`") }
+    public static func compare(
+        from: Int64, to: Int64, store: BackupSetStore, registry: PolicyTypeRegistry
+    ) async throws(TenantPilotError) -> BackupDiff {
+        guard let old = try await store.set(id: from) else {
+            throw .notFound("no backup set with id \(from); see `tenantpilot backups list`")
+        }
+        guard let new = try await store.set(id: to) else {
+            throw .notFound("no backup set with id \(to); see `tenantpilot backups list`")
+        }
         func key(_ item: BackupItemRecord) -> String { item.typeKey + "\u{1F}" + item.graphId }
         let oldItems = Dictionary(old.items.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         let newItems = Dictionary(new.items.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
@@ -43,10 +50,10 @@ public struct BackupDiff: Encodable, Sendable {
         var changed: [Entry] = []
         var unchanged = 0
         for (itemKey, item) in newItems where oldItems[itemKey] == nil {
-            added.append(Entry(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName))
+            added.append(Entry(type: item.typeKey, graphId: item.graphId, displayName: item.displayName))
         }
         for (itemKey, item) in oldItems where newItems[itemKey] == nil {
-            removed.append(Entry(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName))
+            removed.append(Entry(type: item.typeKey, graphId: item.graphId, displayName: item.displayName))
         }
         for (itemKey, newItem) in newItems {
             guard let oldItem = oldItems[itemKey] else { continue }
@@ -56,14 +63,16 @@ public struct BackupDiff: Encodable, Sendable {
             }
             let comparison = PayloadComparison(type: registry.type(forKey: newItem.typeKey))
             let changes = comparison.changes(
-                from: try store.payload(sha256: oldItem.sha256) ?? .null, to: try store.payload(sha256: newItem.sha256) ?? .null)
+                from: try await store.payload(sha256: oldItem.sha256) ?? .null, to: try await store.payload(sha256: newItem.sha256) ?? .null)
             if changes.isEmpty {
                 unchanged += 1
             } else {
-                changed.append(Entry(type: newItem.typeKey, graph_id: newItem.graphId, display_name: newItem.displayName, changes: changes))
+                changed.append(Entry(type: newItem.typeKey, graphId: newItem.graphId, displayName: newItem.displayName, changes: changes))
             }
         }
-        let order: (Entry, Entry) -> Bool = { ($0.type, $0.display_name, $0.graph_id) < ($1.type, $1.display_name, $1.graph_id) }
+        let order: (Entry, Entry) -> Bool = {
+            ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId)
+        }
         return BackupDiff(
             from: from, to: to, added: added.sorted(by: order), removed: removed.sorted(by: order),
             changed: changed.sorted(by: order), unchanged: unchanged)
@@ -73,16 +82,4 @@ public struct BackupDiff: Encodable, Sendable {
     static func normalized(_ payload: JSONValue, volatile: [String]) -> JSONValue {
         PayloadComparison.sortedArrays(VolatileFields.stripped(payload, fields: volatile))
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(from, forKey: .from)
-        try container.encode(to, forKey: .to)
-        try container.encode(added, forKey: .added)
-        try container.encode(removed, forKey: .removed)
-        try container.encode(changed, forKey: .changed)
-        try container.encode(unchanged, forKey: .unchanged)
-    }
-
-    enum CodingKeys: String, CodingKey { case from, to, added, removed, changed, unchanged }
 }

@@ -23,8 +23,8 @@ public struct BackupExporter: Sendable {
     /// Exports set `setId` into `directory` (created if missing); returns the files written.
     /// Nothing is written through a symbolic link inside the export: a type folder or a file
     /// that is a link is refused or replaced, never followed out of `directory`.
-    public func export(setId: Int64, to directory: URL) throws(TenantPilotError) -> [URL] {
-        guard let set = try store.set(id: setId) else {
+    public func export(setId: Int64, to directory: URL) async throws(TenantPilotError) -> [URL] {
+        guard let set = try await store.set(id: setId) else {
             throw .notFound("no backup set with id \(setId); see `tenantpilot backups list`")
         }
         let root: SafeFiles.Directory
@@ -38,10 +38,8 @@ public struct BackupExporter: Sendable {
         var used = Set<String>()
         var folders: [String: SafeFiles.Directory] = [:]
         for item in set.items {
-            guard let payload = try store.payload(sha256: item.sha256) else {
-                throw .failed(
-                    "payload \(item.sha256) of \(item.typeKey)/\(item.graphId) is missing from the store",
-                    code: "INTERNAL_ERROR")
+            guard let payload = try await store.payload(sha256: item.sha256) else {
+                throw .failed("payload \(item.sha256) of \(item.typeKey)/\(item.graphId) is missing from the store")
             }
             let folderName = Self.safeName(item.typeKey, limit: 100)
             var name = Self.fileName(displayName: item.displayName, graphId: item.graphId)

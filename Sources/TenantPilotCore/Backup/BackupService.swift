@@ -39,7 +39,31 @@ public struct BackupService: BackupPerforming {
         let error: TenantPilotError?
     }
 
+    /// Captures, then completes the set and writes `backup.created` in one transaction: a
+    /// backup made outside a run.
     public func backup(
+        tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, actor: String, at instant: Date,
+        progress: (@Sendable (BackupProgress) -> Void)?
+    ) async -> BackupOutcome {
+        var outcome = await capture(
+            tenant: tenant, types: types, scheduleId: scheduleId, runId: runId, actor: actor, at: instant,
+            progress: progress)
+        guard let completion = outcome.completion else { return outcome }
+        do {
+            try await store.write("complete backup set \(completion.setId)") { tx in try completion.record(in: tx) }
+            outcome.completion = nil
+        } catch {
+            outcome.fatal = error
+            outcome.backupSetId = nil
+            outcome.completion = nil
+        }
+        return outcome
+    }
+
+    /// Lists each type, records the listing, and captures every policy into a set left
+    /// `building`, to be completed with `outcome.completion`. A set that holds nothing usable
+    /// (the tenant could not be reached, every type failed) is deleted here.
+    public func capture(
         tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, actor: String, at instant: Date,
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async -> BackupOutcome {
@@ -53,7 +77,7 @@ public struct BackupService: BackupPerforming {
         let sets = BackupSetStore(store: store)
         let setId: Int64
         do {
-            setId = try sets.beginSet(tenantId: tenant.rowID, scheduleId: scheduleId, runId: runId, at: instant)
+            setId = try await sets.beginSet(tenantId: tenant.rowID, scheduleId: scheduleId, runId: runId, at: instant)
         } catch {
             return BackupOutcome(fatal: error)
         }
@@ -90,9 +114,9 @@ public struct BackupService: BackupPerforming {
                     }
                 } else {
                     do throws(TenantPilotError) {
-                        _ = try sync.record(
+                        _ = try await sync.record(
                             tenantId: tenant.rowID, type: capture.type, listed: capture.listed, at: instant)
-                        try sets.addItems(setId: setId, items: capture.items)
+                        try await sets.addItems(setId: setId, items: capture.items)
                         outcome.policies += capture.items.count + capture.failedItems
                         outcome.items += capture.items.count
                         outcome.failedItems += capture.failedItems
@@ -117,31 +141,16 @@ public struct BackupService: BackupPerforming {
 
         let capturedAnything = outcome.items > 0 || outcome.failedTypes.count < types.count
         if outcome.fatal != nil || !capturedAnything {
-            _ = try? store.write { db in try BackupSetDeletion.delete(db, setIds: [setId]) }
+            _ = try? await store.write { tx in try BackupSetDeletion.delete(tx, setIds: [setId]) }
             outcome.backupSetId = nil
             return outcome
         }
         let complete = outcome.failedTypes.isEmpty && outcome.failedItems == 0
-        let (itemCount, failedItemCount) = (outcome.items, outcome.failedItems)
-        do {
-            try sets.completeSet(setId: setId, status: complete ? .complete : .partial, at: instant)
-            try store.write { db in
-                try AuditLog.record(
-                    db, at: instant, actor: actor, tenantId: tenant.id, action: "backup.created",
-                    resourceType: "backup_set", resourceId: String(setId),
-                    status: complete ? "success" : "partial",
-                    metadata: [
-                        "schedule_id": scheduleId.map(JSONValue.int) ?? .null,
-                        "run_id": runId.map(JSONValue.int) ?? .null,
-                        "items": .int(Int64(itemCount)), "failed_items": .int(Int64(failedItemCount)),
-                        "types": .array(types.map { .string($0.key) }),
-                    ])
-            }
-            outcome.backupSetId = setId
-        } catch {
-            outcome.fatal = error
-            outcome.backupSetId = nil
-        }
+        outcome.backupSetId = setId
+        outcome.completion = BackupCompletion(
+            setId: setId, outcome: complete ? .complete : .partial, instant: instant, tenantId: tenant.id,
+            scheduleId: scheduleId, runId: runId, actor: actor, items: outcome.items, failedItems: outcome.failedItems,
+            types: types.map(\.key))
         return outcome
     }
 
@@ -154,8 +163,7 @@ public struct BackupService: BackupPerforming {
         } catch {
             // A collection Graph does not have (404) is an answer the run cannot use.
             let error =
-                error.code == GraphErrorCode.notFound
-                ? TenantPilotError.failed(error.message, code: GraphErrorCode.badResponse) : error
+                error.code == .graphNotFound ? TenantPilotError.failed(error.message, code: .graphBadResponse) : error
             return TypeCapture(type: type, listed: [], items: [], failedItems: 0, error: error)
         }
         let captured = await client.capturePolicies(of: type, listed: listed)
@@ -173,7 +181,7 @@ public struct BackupService: BackupPerforming {
                     NewBackupItem(
                         typeKey: type.key, graphId: id, displayName: PolicyIdentity.displayName(of: payload),
                         payload: payload))
-            case .failure(let error)? where error.code == GraphErrorCode.notFound:
+            case .failure(let error)? where error.code == .graphNotFound:
                 // Deleted between the listing and its capture: it is gone, not failed; the
                 // next sync records it as gone.
                 continue
@@ -196,6 +204,6 @@ public struct BackupService: BackupPerforming {
 
     /// Failures that mean the tenant cannot be reached at all.
     static func isFatal(_ error: TenantPilotError) -> Bool {
-        error.code == "CREDENTIALS_UNAVAILABLE" || error.code == "GRAPH_AUTH_FAILED"
+        error.code == .credentialsUnavailable || error.code == .graphAuthFailed
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A finished backup set (`complete` or `partial`) as listings show it. Sets still being
 /// written never appear as a summary.
 public struct BackupSetSummary: Sendable, Hashable {
@@ -14,13 +12,13 @@ public struct BackupSetSummary: Sendable, Hashable {
     public var runId: Int64?
     public var status: BackupSetOutcome
     public var itemCount: Int
-    public var createdAt: Date
-    public var completedAt: Date?
+    public var createdAt: Instant
+    public var completedAt: Instant?
 
     public init(
         id: Int64, tenantId: Int64, tenantName: String, scheduleId: Int64?, scheduleName: String?,
         scheduleRemoved: Bool, runId: Int64?, status: BackupSetOutcome, itemCount: Int,
-        createdAt: Date, completedAt: Date?
+        createdAt: Instant, completedAt: Instant?
     ) {
         self.id = id
         self.tenantId = tenantId

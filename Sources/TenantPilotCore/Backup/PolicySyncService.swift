@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What one sync found for one policy type.
 public struct PolicyTypeSyncReport: Sendable, Equatable, Codable {
@@ -10,11 +9,11 @@ public struct PolicyTypeSyncReport: Sendable, Equatable, Codable {
     public var gone: Int
     /// Policies (or, when the whole type failed, 1) that could not be listed.
     public var failed: Int
-    public var errorCode: String?
+    public var errorCode: ErrorCode?
 
     public init(
         type: String, found: Int = 0, new: Int = 0, updated: Int = 0, gone: Int = 0, failed: Int = 0,
-        errorCode: String? = nil
+        errorCode: ErrorCode? = nil
     ) {
         self.type = type
         self.found = found
@@ -36,48 +35,35 @@ public struct PolicySyncService: Sendable {
     }
 
     /// Records the listing of one type for one tenant, in one transaction.
-    public func record(tenantId: Int64, type: PolicyType, listed: [JSONValue], at instant: Date)
-        throws(TenantPilotError) -> PolicyTypeSyncReport
-    {
-        let stamp = ISO8601.string(instant)
+    public func record(
+        tenantId: Int64, type: PolicyType, listed: [JSONValue], at instant: Date
+    ) async throws(TenantPilotError) -> PolicyTypeSyncReport {
+        let stamp = Instant(instant)
         let entries = listed.compactMap { policy -> (id: String, name: String, hash: String)? in
             guard let id = PolicyIdentity.graphId(of: policy) else { return nil }
             let stable = VolatileFields.stripped(policy, fields: type.volatileFields)
             return (id, PolicyIdentity.displayName(of: policy), PayloadHash.canonical(stable).sha256)
         }
         let unidentified = listed.count - entries.count
-        return try store.write { db in
-            var report = PolicyTypeSyncReport(type: type.key, found: entries.count, failed: unidentified)
-            let existing = try Row.fetchAll(
-                db,
-                sql: "SELECT graph_id, summary_sha256, gone_at FROM policies WHERE tenant_id = ? AND policy_type = ?",
-                arguments: [tenantId, type.key])
-            var known: [String: (hash: String?, gone: Bool)] = [:]
-            for row in existing {
-                known[row["graph_id"]] = (row["summary_sha256"], (row["gone_at"] as String?) != nil)
-            }
+        let typeKey = type.key
+        return try await store.write { tx in
+            var report = PolicyTypeSyncReport(type: typeKey, found: entries.count, failed: unidentified)
+            let known = try tx.policies.known(tenantId: tenantId, type: typeKey)
             var seen = Set<String>()
             for entry in entries where seen.insert(entry.id).inserted {
                 if let previous = known[entry.id] {
-                    if previous.hash != entry.hash || previous.gone { report.updated += 1 }
+                    if previous.summarySha256 != entry.hash || previous.gone { report.updated += 1 }
                 } else {
                     report.new += 1
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO policies (tenant_id, policy_type, graph_id, display_name, summary_sha256, first_seen_at, last_seen_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (tenant_id, policy_type, graph_id) DO UPDATE SET
-                            display_name = excluded.display_name, summary_sha256 = excluded.summary_sha256,
-                            last_seen_at = excluded.last_seen_at, gone_at = NULL
-                        """,
-                    arguments: [tenantId, type.key, entry.id, entry.name, entry.hash, stamp, stamp])
+                try tx.policies.recordSeen(
+                    tenantId: tenantId, type: typeKey, graphId: entry.id, displayName: entry.name,
+                    summarySha256: entry.hash,
+                    at: stamp)
             }
             for (id, state) in known where !state.gone && !seen.contains(id) {
                 report.gone += 1
-                try db.execute(
-                    sql: "UPDATE policies SET gone_at = ? WHERE tenant_id = ? AND policy_type = ? AND graph_id = ?",
-                    arguments: [stamp, tenantId, type.key, id])
+                try tx.policies.markGone(tenantId: tenantId, type: typeKey, graphId: id, at: stamp)
             }
             return report
         }

@@ -1,6 +1,3 @@
-import Foundation
-import GRDB
-
 /// `doctor --online`: per tenant, a token from its authority and one small read per policy type
 /// of its schedules (each type's first policy), so that a missing Graph permission shows up
 /// here, named, rather than in tonight's run.
@@ -22,7 +19,7 @@ extension Doctor {
         case .succeeded(let detail):
             var checks = [DoctorCheck.ok(tokenName, detail)]
             guard let registry else { return checks + [.skipped(readName, "no policy-type registry")] }
-            let types = Self.typesToRead(of: tenant, registry: registry, store: store)
+            let types = await Self.typesToRead(of: tenant, registry: registry, store: store)
             guard !types.isEmpty else { return checks + [.skipped(readName, "no policy type to read")] }
             for type in types {
                 switch await graph.readFirstPage(of: type, for: tenant) {
@@ -36,17 +33,10 @@ extension Doctor {
 
     /// Every known type of the tenant's schedules, in registry order; a tenant without schedules
     /// is read for one type (device configurations) to prove the token works for Graph.
-    static func typesToRead(of tenant: Tenant, registry: PolicyTypeRegistry, store: Store) -> [PolicyType] {
-        let lists =
-            (try? store.read { db in
-                try String.fetchAll(
-                    db, sql: "SELECT policy_types FROM backup_schedules WHERE tenant_id = ? AND removed_at IS NULL",
-                    arguments: [tenant.rowID])
-            }) ?? []
-        var keys = Set<String>()
-        for list in lists {
-            keys.formUnion((try? JSONDecoder().decode([String].self, from: Data(list.utf8))) ?? [])
-        }
+    static func typesToRead(of tenant: Tenant, registry: PolicyTypeRegistry, store: Store) async -> [PolicyType] {
+        let tenantId = tenant.rowID
+        let lists = (try? await store.read { tx in try tx.schedules.activePolicyTypes(tenantId: tenantId) }) ?? []
+        let keys = Set(lists.joined())
         if keys.isEmpty {
             return [registry.type(forKey: "deviceConfiguration") ?? registry.types[0]]
         }

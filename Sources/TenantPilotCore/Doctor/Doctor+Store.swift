@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 #if canImport(Glibc)
     import Glibc
@@ -10,7 +9,7 @@ import GRDB
 /// The store's checks: it opens and is migrated, passes `PRAGMA integrity_check`, only its
 /// owner can read it, its folder is not open to others, and its lock folder is writable.
 extension Doctor {
-    func checkStore() -> (checks: [DoctorCheck], store: Store?) {
+    func checkStore() async -> (checks: [DoctorCheck], store: Store?) {
         let url = URL(fileURLWithPath: databasePath)
         let folder = url.deletingLastPathComponent().path
         var checks: [DoctorCheck] = []
@@ -33,46 +32,38 @@ extension Doctor {
         case .success(let status):
             let store: Store
             do {
-                store = try Store.open(path: databasePath)
+                store = try await Store.open(path: databasePath)
             } catch {
                 checks.append(.fail("store", error.message))
                 return (checks, nil)
             }
-            checks.append(checkContent(of: store))
+            checks.append(await checkContent(of: store))
             checks.append(checkFileModes(status))
             return (checks, store)
         }
     }
 
     /// Journal mode, applied migrations and integrity, as one line.
-    private func checkContent(of store: Store) -> DoctorCheck {
-        struct Content: Sendable {
-            let journalMode: String
-            let applied: Int
-            let integrity: [String]
-        }
+    private func checkContent(of store: Store) async -> DoctorCheck {
         do {
-            let content = try store.read { db in
-                Content(
-                    journalMode: try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?",
-                    applied: try StoreSchema.migrator.appliedIdentifiers(db).count,
-                    integrity: try String.fetchAll(db, sql: "PRAGMA integrity_check"))
+            let health = try await store.health()
+            if health.appliedMigrations != health.knownMigrations {
+                return .fail(
+                    "store",
+                    "\(databasePath) has \(health.appliedMigrations) of \(health.knownMigrations) migrations applied")
             }
-            let known = StoreSchema.knownMigrations.count
-            if content.applied != known {
-                return .fail("store", "\(databasePath) has \(content.applied) of \(known) migrations applied")
-            }
-            if content.integrity != ["ok"] {
-                let problems = content.integrity.prefix(3).joined(separator: "; ")
+            if !health.integrityProblems.isEmpty {
+                let problems = health.integrityProblems.prefix(3).joined(separator: "; ")
                 return .fail(
                     "store",
                     "\(databasePath) fails PRAGMA integrity_check: \(problems). Restore it from your copy of the store "
                         + "(see docs/operations.md)")
             }
-            let mode = content.journalMode.lowercased() == "wal" ? "WAL" : "journal mode \(content.journalMode)"
-            let unit = content.applied == 1 ? "migration" : "migrations"
-            let line = "\(databasePath) (\(mode), \(content.applied) \(unit), integrity ok)"
-            return content.journalMode.lowercased() == "wal" ? .ok("store", line) : .warn("store", line)
+            let wal = health.journalMode.lowercased() == "wal"
+            let mode = wal ? "WAL" : "journal mode \(health.journalMode)"
+            let unit = health.appliedMigrations == 1 ? "migration" : "migrations"
+            let line = "\(databasePath) (\(mode), \(health.appliedMigrations) \(unit), integrity ok)"
+            return wal ? .ok("store", line) : .warn("store", line)
         } catch {
             return .fail("store", error.message)
         }
@@ -84,7 +75,9 @@ extension Doctor {
         if status.readableByOthers || status.writableByOthers { exposed.append("\(databasePath) (\(status.octal))") }
         for suffix in ["-wal", "-shm"] {
             let path = databasePath + suffix
-            if case .success(let companion) = FileStatus.of(path), companion.readableByOthers || companion.writableByOthers {
+            if case .success(let companion) = FileStatus.of(path),
+                companion.readableByOthers || companion.writableByOthers
+            {
                 exposed.append("\(path) (\(companion.octal))")
             }
         }
@@ -93,7 +86,8 @@ extension Doctor {
         }
         return .fail(
             "store file mode",
-            "group or others can access \(exposed.joined(separator: ", ")); run chmod 600 on \(exposed.count == 1 ? "it" : "them")")
+            "group or others can access \(exposed.joined(separator: ", ")); run chmod 600 on \(exposed.count == 1 ? "it" : "them")"
+        )
     }
 
     /// The store's folder: others may not write to it, and had better not list it.
@@ -108,11 +102,13 @@ extension Doctor {
                 return .fail("store folder", "\(folder) is not a folder")
             }
             if status.mode & 0o002 != 0 {
-                return .fail("store folder", "\(folder) is writable by everyone (\(status.octal)); run chmod 700 \(folder)")
+                return .fail(
+                    "store folder", "\(folder) is writable by everyone (\(status.octal)); run chmod 700 \(folder)")
             }
             if status.accessibleByWorld {
                 return .warn(
-                    "store folder", "\(folder) can be listed by everyone (\(status.octal)); chmod 700 \(folder) keeps it private")
+                    "store folder",
+                    "\(folder) can be listed by everyone (\(status.octal)); chmod 700 \(folder) keeps it private")
             }
             return .ok("store folder", "\(folder) (\(status.octal))")
         }
@@ -124,7 +120,8 @@ extension Doctor {
         switch FileStatus.of(folder) {
         case .success(let status):
             guard status.kind == .directory else {
-                return .fail("lock folder", "\(folder) is not a folder; move it away so tenantpilot can create its lock folder")
+                return .fail(
+                    "lock folder", "\(folder) is not a folder; move it away so tenantpilot can create its lock folder")
             }
             guard FileStatus.accessible(folder, W_OK | X_OK) else {
                 return .fail("lock folder", "\(folder) is not writable by this user; runs could not take their locks")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 #if canImport(Glibc)
     import Glibc
@@ -10,9 +9,9 @@ import GRDB
 /// Tenant and schedule checks: every secret source is usable by this user in this
 /// environment, every schedule names known types, and no slot is overdue (cron is dispatching).
 extension Doctor {
-    func checkTenants(_ store: Store) -> (checks: [DoctorCheck], tenants: [Tenant]) {
+    func checkTenants(_ store: Store) async -> (checks: [DoctorCheck], tenants: [Tenant]) {
         do {
-            let tenants = try TenantService(store: store).list()
+            let tenants = try await TenantService(store: store).list()
             if tenants.isEmpty {
                 return ([.warn("tenants", "none registered; add one with `tenantpilot tenants add`")], [])
             }
@@ -110,33 +109,10 @@ extension Doctor {
     }
 
     /// Schedules naming unknown types, and slots overdue past the grace window.
-    func checkSchedules(_ store: Store, registry: PolicyTypeRegistry?) -> [DoctorCheck] {
-        struct Row: Sendable {
-            let label: String
-            let enabled: Bool
-            let keys: [String]
-            let nextRunAt: String?
-        }
-        let rows: [Row]
+    func checkSchedules(_ store: Store, registry: PolicyTypeRegistry?) async -> [DoctorCheck] {
+        let rows: [ScheduleOverview]
         do {
-            rows = try store.read { db in
-                try GRDB.Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT t.name AS tenant, s.name AS name, s.enabled AS enabled,
-                               s.policy_types AS policy_types, s.next_run_at AS next_run_at
-                        FROM backup_schedules s JOIN tenants t ON t.id = s.tenant_id
-                        WHERE s.removed_at IS NULL ORDER BY t.name, s.name
-                        """
-                ).map { row in
-                    let types: String = row["policy_types"] ?? "[]"
-                    return Row(
-                        label: "\(row["tenant"] as String? ?? "?")/\(row["name"] as String? ?? "?")",
-                        enabled: row["enabled"] ?? false,
-                        keys: (try? JSONDecoder().decode([String].self, from: Data(types.utf8))) ?? [],
-                        nextRunAt: row["next_run_at"])
-                }
-            }
+            rows = try await store.read { tx in try tx.schedules.overview() }
         } catch {
             return [.fail("schedules", error.message)]
         }
@@ -146,7 +122,7 @@ extension Doctor {
             checks.append(.warn("schedules", "none; add one with `tenantpilot schedules add`"))
         } else if let registry {
             let unknown = rows.compactMap { row -> String? in
-                let missing = row.keys.filter { registry.type(forKey: $0) == nil }
+                let missing = row.policyTypes.filter { registry.type(forKey: $0) == nil }
                 return missing.isEmpty ? nil : "\(row.label) (\(missing.joined(separator: ", ")))"
             }
             if unknown.isEmpty {
@@ -171,12 +147,11 @@ extension Doctor {
 
     /// If an enabled schedule's next slot lies further back than the grace window, no dispatch
     /// has run since: cron is not calling `tenantpilot dispatch` for this store.
-    private func checkDispatching(_ schedules: [(label: String, nextRunAt: String?)]) -> DoctorCheck {
+    private func checkDispatching(_ schedules: [(label: String, nextRunAt: Instant?)]) -> DoctorCheck {
         guard !schedules.isEmpty else { return .ok("dispatch", "no enabled schedule, nothing to dispatch") }
         let now = dependencies.clock.now()
         let overdue = schedules.compactMap { schedule -> (String, Date)? in
-            guard let text = schedule.nextRunAt, let next = ISO8601.parse(text),
-                next < now.addingTimeInterval(-dispatchGrace)
+            guard let next = schedule.nextRunAt?.date, next < now.addingTimeInterval(-dispatchGrace)
             else { return nil }
             return (schedule.label, next)
         }.sorted { $0.1 < $1.1 }

@@ -29,7 +29,7 @@ public struct Doctor: Sendable {
     /// Runs every check, in order; never throws: a problem is a failed check.
     public func run(online: Bool) async -> DoctorReport {
         var checks: [DoctorCheck] = []
-        let opened = checkStore()
+        let opened = await checkStore()
         checks += opened.checks
         checks.append(checkLockFolder())
         let registry = checkRegistry()
@@ -38,9 +38,9 @@ public struct Doctor: Sendable {
             checks.append(.skipped("tenants", "the store is not available"))
             return DoctorReport(checks: checks)
         }
-        let tenants = checkTenants(store)
+        let tenants = await checkTenants(store)
         checks += tenants.checks
-        checks += checkSchedules(store, registry: registry.registry)
+        checks += await checkSchedules(store, registry: registry.registry)
         for tenant in tenants.tenants {
             let secret = checkSecret(of: tenant)
             checks.append(secret)

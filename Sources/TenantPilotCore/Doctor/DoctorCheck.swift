@@ -25,9 +25,15 @@ public struct DoctorCheck: Sendable, Equatable, Encodable {
         self.detail = detail
     }
 
-    public static func ok(_ name: String, _ detail: String) -> DoctorCheck { DoctorCheck(name: name, status: .ok, detail: detail) }
-    public static func fail(_ name: String, _ detail: String) -> DoctorCheck { DoctorCheck(name: name, status: .fail, detail: detail) }
-    public static func warn(_ name: String, _ detail: String) -> DoctorCheck { DoctorCheck(name: name, status: .warn, detail: detail) }
+    public static func ok(_ name: String, _ detail: String) -> DoctorCheck {
+        DoctorCheck(name: name, status: .ok, detail: detail)
+    }
+    public static func fail(_ name: String, _ detail: String) -> DoctorCheck {
+        DoctorCheck(name: name, status: .fail, detail: detail)
+    }
+    public static func warn(_ name: String, _ detail: String) -> DoctorCheck {
+        DoctorCheck(name: name, status: .warn, detail: detail)
+    }
     public static func skipped(_ name: String, _ detail: String) -> DoctorCheck {
         DoctorCheck(name: name, status: .skipped, detail: detail)
     }

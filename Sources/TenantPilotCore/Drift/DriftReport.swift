@@ -3,52 +3,51 @@ public struct DriftReport: Encodable, Sendable {
     /// A policy added or removed since the set.
     public struct Policy: Encodable, Sendable, Hashable {
         public let type: String
-        public let graph_id: String
-        public let display_name: String
+        public let graphId: String
+        public let displayName: String
     }
 
     /// A policy in both, with every property that differs (old: the set's, new: the live one).
     public struct Changed: Encodable, Sendable {
         public let type: String
-        public let graph_id: String
-        public let display_name: String
+        public let graphId: String
+        public let displayName: String
         public let changes: [PropertyChange]
+    }
+
+    /// Why a check could not be done, as `{"code", "message"}`.
+    public struct Problem: Encodable, Sendable {
+        public let code: ErrorCode
+        public let message: String
     }
 
     /// One comparison of a live tenant with a set.
     public struct Check: Encodable, Sendable {
         public let tenant: String
         /// `TENANT/NAME` of the schedule checked; nil for a tenant checked on its own.
-        public let schedule: String?
+        @Nullable public var schedule: String?
         /// The set compared against; nil when there was none.
-        public let against: Int64?
+        @Nullable public var against: Int64?
         public let added: [Policy]
         public let removed: [Policy]
         public let changed: [Changed]
-        /// Why the check could not be done; nil when it was.
-        public let error: TenantPilotError?
+        /// Why the check could not be done; absent when it was.
+        public let error: Problem?
+
+        init(
+            tenant: String, schedule: String?, against: Int64?, added: [Policy], removed: [Policy], changed: [Changed],
+            error: TenantPilotError?
+        ) {
+            self.tenant = tenant
+            self.schedule = schedule
+            self.against = against
+            self.added = added
+            self.removed = removed
+            self.changed = changed
+            self.error = error.map { Problem(code: $0.code, message: $0.message) }
+        }
 
         public var drifted: Bool { !added.isEmpty || !removed.isEmpty || !changed.isEmpty }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(tenant, forKey: .tenant)
-            try container.encode(schedule, forKey: .schedule)
-            try container.encode(against, forKey: .against)
-            try container.encode(added, forKey: .added)
-            try container.encode(removed, forKey: .removed)
-            try container.encode(changed, forKey: .changed)
-            if let error {
-                try container.encode(ErrorDocument(code: error.code, message: error.message), forKey: .error)
-            }
-        }
-
-        enum CodingKeys: String, CodingKey { case tenant, schedule, against, added, removed, changed, error }
-
-        struct ErrorDocument: Encodable {
-            let code: String
-            let message: String
-        }
     }
 
     public let checks: [Check]
@@ -58,8 +57,8 @@ public struct DriftReport: Encodable, Sendable {
 
     /// SPEC §11: 0 no drift, 5 drift, 1 a check could not be done.
     public var exitCode: Int32 {
-        if checks.contains(where: { $0.error != nil }) { return 1 }
-        return drift ? 5 : 0
+        if checks.contains(where: { $0.error != nil }) { return ExitStatus.failure }
+        return drift ? ExitStatus.differences : ExitStatus.success
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -54,11 +54,11 @@ public struct DriftService: Sendable {
 
     /// Resolves what to check against the store: an unknown tenant, schedule or set is bad
     /// input (exit 2). Graph is not asked anything yet.
-    func targets(_ subject: Subject, against: Int64?) throws(TenantPilotError) -> [Target] {
+    func targets(_ subject: Subject, against: Int64?) async throws(TenantPilotError) -> [Target] {
         let sets = BackupSetStore(store: store)
         var forced: BackupSetDetail?
         if let against {
-            guard let detail = try sets.set(id: against) else {
+            guard let detail = try await sets.set(id: against) else {
                 throw .notFound("--against: no backup set with id \(against); see `tenantpilot backups list`")
             }
             forced = detail
@@ -74,43 +74,43 @@ public struct DriftService: Sendable {
         }
         switch subject {
         case .tenant(let name):
-            let tenant = try TenantService(store: store).find(named: name)
+            let tenant = try await TenantService(store: store).find(named: name)
             try check(forced: forced, tenant: tenant)
             var detail = forced
-            if detail == nil, let latest = try sets.listSets(tenantId: tenant.rowID).first { detail = try sets.set(id: latest.id) }
+            if detail == nil, let latest = try await sets.listSets(tenantId: tenant.rowID).first { detail = try await sets.set(id: latest.id) }
             guard let detail else {
                 return [Target(tenant: tenant, scheduleName: nil, setId: nil, types: [], problem: Self.noSet(tenant.name))]
             }
             return [Target(tenant: tenant, scheduleName: nil, setId: detail.summary.id, types: setTypes(detail), problem: nil)]
         case .schedule(let reference):
-            let entry = try ScheduleService(store: store).find(reference)
+            let entry = try await ScheduleService(store: store).find(reference)
             try check(forced: forced, tenant: entry.tenant)
-            return [try target(entry.schedule, tenant: entry.tenant, forced: forced, sets: sets)]
+            return [try await target(entry.schedule, tenant: entry.tenant, forced: forced, sets: sets)]
         case .all:
             if forced != nil { throw .invalid("--against cannot be combined with --all: each schedule is compared with its own latest set") }
-            let entries = try ScheduleService(store: store).list(tenantName: nil).filter { $0.schedule.enabled && !$0.schedule.isRemoved }
+            let entries = try await ScheduleService(store: store).list(tenantName: nil).filter { $0.schedule.enabled && !$0.schedule.isRemoved }
             var result: [Target] = []
-            for entry in entries { result.append(try target(entry.schedule, tenant: entry.tenant, forced: nil, sets: sets)) }
+            for entry in entries { result.append(try await target(entry.schedule, tenant: entry.tenant, forced: nil, sets: sets)) }
             return result
         }
     }
 
-    private func target(_ schedule: BackupSchedule, tenant: Tenant, forced: BackupSetDetail?, sets: BackupSetStore) throws(TenantPilotError) -> Target {
+    private func target(_ schedule: BackupSchedule, tenant: Tenant, forced: BackupSetDetail?, sets: BackupSetStore) async throws(TenantPilotError) -> Target {
         let name = "\(tenant.name)/\(schedule.name)"
-        let types = schedule.policyTypeKeys.compactMap { registry.type(forKey: $0) }
+        let types = schedule.policyTypes.compactMap { registry.type(forKey: $0) }
         var setId = forced?.summary.id
-        if setId == nil { setId = try sets.listSets(scheduleId: schedule.rowID).first?.id }
+        if setId == nil { setId = try await sets.listSets(scheduleId: schedule.rowID).first?.id }
         guard let setId else { return Target(tenant: tenant, scheduleName: name, setId: nil, types: types, problem: Self.noSet(name)) }
         return Target(tenant: tenant, scheduleName: name, setId: setId, types: types, problem: nil)
     }
 
     private static func noSet(_ name: String) -> TenantPilotError {
-        .failed("\(name) has no usable backup set to compare with yet", code: "NO_BACKUP_SET")
+        .failed("\(name) has no usable backup set to compare with yet", code: .noBackupSet)
     }
 
     /// Checks every target (bad input throws before Graph is asked anything).
     public func check(_ subject: Subject, against: Int64? = nil) async throws(TenantPilotError) -> DriftReport {
-        let targets = try targets(subject, against: against)
+        let targets = try await targets(subject, against: against)
         var checks: [DriftReport.Check] = []
         for target in targets {
             let check = await run(target)
@@ -133,7 +133,7 @@ public struct DriftService: Sendable {
         let detail: BackupSetDetail
         do throws(TenantPilotError) {
             client = try makeClient(target.tenant)
-            guard let found = try sets.set(id: setId) else { return failed(.failed("backup set \(setId) vanished", code: "NOT_FOUND")) }
+            guard let found = try await sets.set(id: setId) else { return failed(.failed("backup set \(setId) vanished", code: .notFound)) }
             detail = found
         } catch {
             return failed(error)
@@ -171,28 +171,28 @@ public struct DriftService: Sendable {
             let comparison = PayloadComparison(type: type)
             for item in live[type.key]?.items ?? [] {
                 guard let old = backed.removeValue(forKey: type.key + "\u{1F}" + item.graphId) else {
-                    added.append(DriftReport.Policy(type: type.key, graph_id: item.graphId, display_name: item.displayName))
+                    added.append(DriftReport.Policy(type: type.key, graphId: item.graphId, displayName: item.displayName))
                     continue
                 }
                 let payload: JSONValue?
                 do {
-                    payload = try sets.payload(sha256: old.sha256)
+                    payload = try await sets.payload(sha256: old.sha256)
                 } catch {
                     return failed(error)
                 }
                 let changes = comparison.changes(from: payload ?? .null, to: item.payload)
                 if !changes.isEmpty {
-                    changed.append(DriftReport.Changed(type: type.key, graph_id: item.graphId, display_name: item.displayName, changes: changes))
+                    changed.append(DriftReport.Changed(type: type.key, graphId: item.graphId, displayName: item.displayName, changes: changes))
                 }
             }
         }
         for item in backed.values {
-            removed.append(DriftReport.Policy(type: item.typeKey, graph_id: item.graphId, display_name: item.displayName))
+            removed.append(DriftReport.Policy(type: item.typeKey, graphId: item.graphId, displayName: item.displayName))
         }
-        let order: (DriftReport.Policy, DriftReport.Policy) -> Bool = { ($0.type, $0.display_name, $0.graph_id) < ($1.type, $1.display_name, $1.graph_id) }
+        let order: (DriftReport.Policy, DriftReport.Policy) -> Bool = { ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId) }
         return DriftReport.Check(
             tenant: target.tenant.name, schedule: target.scheduleName, against: setId, added: added.sorted(by: order),
             removed: removed.sorted(by: order),
-            changed: changed.sorted { ($0.type, $0.display_name, $0.graph_id) < ($1.type, $1.display_name, $1.graph_id) }, error: nil)
+            changed: changed.sorted { ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId) }, error: nil)
     }
 }

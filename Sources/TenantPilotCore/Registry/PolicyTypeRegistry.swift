@@ -33,7 +33,7 @@ public struct PolicyTypeRegistry: Sendable {
             throw .failed(
                 "the bundled policy-type registry \(fileName) was not found next to the executable; "
                     + "reinstall, or set \(environmentVariable) to a registry file",
-                code: "REGISTRY_INVALID")
+                code: .registryInvalid)
         }
         return try load(from: url)
     }
@@ -45,7 +45,7 @@ public struct PolicyTypeRegistry: Sendable {
             data = try Data(contentsOf: url)
         } catch {
             throw .failed(
-                "cannot read policy-type registry \(url.path): \(error.localizedDescription)", code: "REGISTRY_INVALID")
+                "cannot read policy-type registry \(url.path): \(error.localizedDescription)", code: .registryInvalid)
         }
         return try parse(data, source: url.path)
     }
@@ -64,42 +64,41 @@ public struct PolicyTypeRegistry: Sendable {
                 types = try JSONDecoder().decode([PolicyType].self, from: data)
             }
         } catch let error as DecodingError {
-            throw .failed("malformed policy-type registry \(source): \(describe(error))", code: "REGISTRY_INVALID")
+            throw .failed("malformed policy-type registry \(source): \(describe(error))", code: .registryInvalid)
         } catch {
             throw .failed(
-                "malformed policy-type registry \(source): \(error.localizedDescription)", code: "REGISTRY_INVALID")
+                "malformed policy-type registry \(source): \(error.localizedDescription)", code: .registryInvalid)
         }
         var seen = Set<String>()
         for (index, type) in types.enumerated() {
             if type.key.isEmpty || type.key.contains(where: { $0 == "," || $0.isWhitespace }) {
                 throw .failed(
                     "malformed policy-type registry \(source): entry \(index) has an invalid key \"\(type.key)\"",
-                    code: "REGISTRY_INVALID")
+                    code: .registryInvalid)
             }
             if !seen.insert(type.key).inserted {
                 throw .failed(
                     "malformed policy-type registry \(source): key \"\(type.key)\" appears twice",
-                    code: "REGISTRY_INVALID")
+                    code: .registryInvalid)
             }
             if type.graphVersion != "v1.0" && type.graphVersion != "beta" {
                 throw .failed(
                     "malformed policy-type registry \(source): \(type.key) has graphVersion \"\(type.graphVersion)\" (expected v1.0 or beta)",
-                    code: "REGISTRY_INVALID")
+                    code: .registryInvalid)
             }
             if type.collectionPath.isEmpty || type.collectionPath.hasPrefix("/") || type.collectionPath.contains("://")
             {
                 throw .failed(
                     "malformed policy-type registry \(source): \(type.key) has an invalid collectionPath \"\(type.collectionPath)\"",
-                    code: "REGISTRY_INVALID")
+                    code: .registryInvalid)
             }
             if let problem = captureProblem(of: type) {
                 throw .failed(
-                    "malformed policy-type registry \(source): \(type.key) \(problem)", code: "REGISTRY_INVALID")
+                    "malformed policy-type registry \(source): \(type.key) \(problem)", code: .registryInvalid)
             }
         }
         if types.isEmpty {
-            throw .failed(
-                "malformed policy-type registry \(source): it lists no policy types", code: "REGISTRY_INVALID")
+            throw .failed("malformed policy-type registry \(source): it lists no policy types", code: .registryInvalid)
         }
         return PolicyTypeRegistry(types: types, source: source, groups: groups)
     }

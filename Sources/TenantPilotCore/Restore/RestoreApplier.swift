@@ -20,9 +20,9 @@ public struct RestoreOutcome: Sendable {
     /// SPEC §11: 0 every action succeeded, 3 some failed, 1 none could be done.
     public var exitCode: Int32 {
         switch run.status {
-        case .success: 0
-        case .partial: 3
-        default: 1
+        case .success: ExitStatus.success
+        case .partial: ExitStatus.partial
+        default: ExitStatus.failure
         }
     }
 }
@@ -65,7 +65,7 @@ struct RestoreApplier: Sendable {
                 }
             }
             do {
-                try RestoreRunRecord.recordPolicy(
+                try await RestoreRunRecord.recordPolicy(
                     store: store, run: run, action: action, targetId: result.targetId, error: result.error, actor: actor,
                     at: clock.now())
             } catch {

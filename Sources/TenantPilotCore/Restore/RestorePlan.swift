@@ -76,63 +76,36 @@ public struct RestorePlan: Sendable {
 /// A plan (or an applied plan) as `restore --json` prints it.
 public struct RestorePlanDocument: Encodable, Sendable {
     public struct ActionDocument: Encodable, Sendable {
-        public let action: String
+        public let action: RestorePlan.Kind
         public let type: String
-        public let graph_id: String
-        public let target_id: String?
-        public let display_name: String
+        public let graphId: String
+        @Nullable public var targetId: String?
+        public let displayName: String
         public let changes: [PropertyChange]
         public let warnings: [String]
         /// After `--apply`, for a writing action: `done` or `failed`.
         public let result: String?
         public let error: String?
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(action, forKey: .action)
-            try container.encode(type, forKey: .type)
-            try container.encode(graph_id, forKey: .graph_id)
-            try container.encode(target_id, forKey: .target_id)
-            try container.encode(display_name, forKey: .display_name)
-            try container.encode(changes, forKey: .changes)
-            try container.encode(warnings, forKey: .warnings)
-            if let result { try container.encode(result, forKey: .result) }
-            if let error { try container.encode(error, forKey: .error) }
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case action, type, graph_id, target_id, display_name, changes, warnings, result, error
-        }
     }
 
-    public let set_id: Int64
+    public let setId: Int64
     public let target: String
     public let actions: [ActionDocument]
     /// After `--apply`: the run that recorded it.
     public let run: RunDocument?
 
     public init(_ plan: RestorePlan, outcomes: [RestoreOutcome.ActionResult]? = nil, run: RunDocument? = nil) {
-        set_id = plan.setId
+        setId = plan.setId
         target = plan.target.name
         actions = plan.actions.enumerated().map { index, action in
             let outcome = outcomes?[index]
             return ActionDocument(
-                action: action.kind.rawValue, type: action.type.key, graph_id: action.graphId,
-                target_id: outcome?.targetId ?? action.targetId, display_name: action.displayName, changes: action.changes,
+                action: action.kind, type: action.type.key, graphId: action.graphId,
+                targetId: outcome?.targetId ?? action.targetId, displayName: action.displayName, changes: action.changes,
                 warnings: action.warnings + (outcome?.warnings ?? []),
                 result: action.writes ? outcome.map { $0.error == nil ? "done" : "failed" } : nil,
                 error: outcome?.error?.message)
         }
         self.run = run
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(set_id, forKey: .set_id)
-        try container.encode(target, forKey: .target)
-        try container.encode(actions, forKey: .actions)
-        if let run { try container.encode(run, forKey: .run) }
-    }
-
-    enum CodingKeys: String, CodingKey { case set_id, target, actions, run }
 }

@@ -52,7 +52,7 @@ public struct RestoreScope: Sendable {
     /// (exit 2) naming the value; nothing is written.
     public static func resolve(
         _ request: RestoreRequest, store: Store, registry: PolicyTypeRegistry
-    ) throws(TenantPilotError) -> RestoreScope {
+    ) async throws(TenantPilotError) -> RestoreScope {
         if request.prune && !request.policies.isEmpty {
             throw .invalid("--prune cannot be combined with --policy: pruning deletes every policy of a type that the set does not hold")
         }
@@ -69,14 +69,14 @@ public struct RestoreScope: Sendable {
             }
         }
         let sets = BackupSetStore(store: store)
-        guard let detail = try sets.set(id: request.setId) else {
+        guard let detail = try await sets.set(id: request.setId) else {
             throw .notFound("no backup set with id \(request.setId); see `tenantpilot backups list`")
         }
         let sourceId = detail.summary.tenantId
-        let source = try store.read { db in try Tenant.fetchOne(db, key: sourceId) }
+        let source = try await store.read { tx in try tx.tenants.find(id: sourceId) }
         let target: Tenant
         if let name = request.to {
-            target = try TenantService(store: store).find(named: name)
+            target = try await TenantService(store: store).find(named: name)
         } else if let source {
             target = source
         } else {
@@ -94,8 +94,8 @@ public struct RestoreScope: Sendable {
         }
         var items: [(record: BackupItemRecord, payload: JSONValue)] = []
         for record in selected {
-            guard let payload = try sets.payload(sha256: record.sha256) else {
-                throw .failed("backup set \(request.setId) lacks the payload of \(record.typeKey) \(record.graphId)", code: "STORE_CORRUPT")
+            guard let payload = try await sets.payload(sha256: record.sha256) else {
+                throw .failed("backup set \(request.setId) lacks the payload of \(record.typeKey) \(record.graphId)", code: .storeCorrupt)
             }
             items.append((record, payload))
         }

@@ -27,8 +27,8 @@ public struct RestoreService: Sendable {
     }
 
     /// Checks a request against the store and registry (bad input: exit 2, nothing written).
-    public func scope(_ request: RestoreRequest) throws(TenantPilotError) -> RestoreScope {
-        try RestoreScope.resolve(request, store: store, registry: registry)
+    public func scope(_ request: RestoreRequest) async throws(TenantPilotError) -> RestoreScope {
+        try await RestoreScope.resolve(request, store: store, registry: registry)
     }
 
     /// The plan: reads the target (and, into another tenant, the source's group names); writes nothing.
@@ -49,20 +49,20 @@ public struct RestoreService: Sendable {
     public func apply(_ scope: RestoreScope, actor: String) async throws(TenantPilotError) -> (plan: RestorePlan?, outcome: RestoreOutcome) {
         guard let lock = try TenantWriteLock.exclusive(store: store, tenantId: scope.target.rowID) else {
             throw TenantPilotError(
-                .notRun, code: "CONCURRENT_RUN",
+                .notRun, code: .concurrentRun,
                 "tenant \(scope.target.name) is being backed up or restored right now; nothing was written — try again when that has ended")
         }
         defer { lock.release() }
-        try recoverAbandonedRuns(actor: actor)
+        try await recoverAbandonedRuns(actor: actor)
 
-        let run = try RestoreRunRecord.begin(store: store, scope: scope, actor: actor, at: clock.now())
+        let run = try await RestoreRunRecord.begin(store: store, scope: scope, actor: actor, at: clock.now())
         let plan: RestorePlan
         let client: any GraphWriting
         do {
             client = try makeClient(scope.target)
             plan = try await self.plan(scope, target: client)
         } catch {
-            let ended = try RestoreRunRecord.finish(
+            let ended = try await RestoreRunRecord.finish(
                 store: store, run: run, status: .failed, code: error.code, message: "the target could not be read: \(error.message)",
                 counts: RestoreCounts(), plan: nil, actor: actor, at: clock.now())
             return (nil, RestoreOutcome(results: [], counts: RestoreCounts(), run: ended))
@@ -72,7 +72,7 @@ public struct RestoreService: Sendable {
         let (results, counts) = await applier.apply(plan, client: client, run: run)
         let failures = zip(plan.actions, results).compactMap { action, result in result.error.map { (action, $0) } }
         let status: BackupRun.Status
-        var code: String?
+        var code: ErrorCode?
         var message: String?
         if let (action, first) = failures.first {
             status = failures.count == counts.attempted ? .failed : .partial
@@ -81,17 +81,17 @@ public struct RestoreService: Sendable {
         } else {
             status = .success
         }
-        let ended = try RestoreRunRecord.finish(
+        let ended = try await RestoreRunRecord.finish(
             store: store, run: run, status: status, code: code, message: message, counts: counts, plan: plan, actor: actor, at: clock.now())
         return (plan, RestoreOutcome(results: results, counts: counts, run: ended))
     }
 
     /// A restore killed half-way is recovered like any run (`failed` ABANDONED) — by dispatch,
     /// and here, so that a second `--apply` starts from a clean history.
-    func recoverAbandonedRuns(actor: String) throws(TenantPilotError) {
+    func recoverAbandonedRuns(actor: String) async throws(TenantPilotError) {
         let makeClient = self.makeClient
         let backup = BackupService(store: store) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in try makeClient(tenant) }
         let executor = RunExecutor(store: store, registry: registry, clock: clock, backup: backup)
-        _ = try Dispatcher(executor: executor).recoverAbandoned(at: clock.now(), actor: actor)
+        _ = try await Dispatcher(executor: executor).recoverAbandoned(at: clock.now(), actor: actor)
     }
 }

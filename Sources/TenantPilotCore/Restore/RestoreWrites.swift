@@ -247,7 +247,7 @@ struct RestoreWrites: Sendable {
             guard let close = rest[open...].firstIndex(of: "}") else { break }
             let name = String(rest[rest.index(after: open)..<close])
             guard let value = payload[name]?.stringValue, !value.isEmpty else {
-                throw .failed("\(what) cannot be created: its backup has no \(name)", code: "RESTORE_INCOMPLETE_BACKUP")
+                throw .failed("\(what) cannot be created: its backup has no \(name)", code: .restoreIncompleteBackup)
             }
             result += URLSessionGraphClient.pathSegment(value)
             rest = rest[rest.index(after: close)...]

@@ -17,8 +17,6 @@ public struct RetentionReport: Sendable, Hashable, Encodable {
     public var bytesFreed: Int64 { schedules.reduce(0) { $0 + $1.bytesFreed } }
 
     enum CodingKeys: String, CodingKey {
-        case schedules
-        case dryRun = "dry_run"
-        case pagesReclaimed = "pages_reclaimed"
+        case dryRun, schedules, pagesReclaimed
     }
 }

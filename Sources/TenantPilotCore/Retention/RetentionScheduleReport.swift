@@ -33,15 +33,9 @@ public struct RetentionScheduleReport: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sets
-        case scheduleId = "schedule_id"
-        case tenantId = "tenant_id"
+        case scheduleId, tenantId, scheduleName, keepLast, scheduleRemoved, sets, setsDeleted, payloadsRemoved,
+            bytesFreed
+        /// The tenant's name goes out as `tenant`, as in every other document.
         case tenantName = "tenant"
-        case scheduleName = "schedule_name"
-        case keepLast = "keep_last"
-        case scheduleRemoved = "schedule_removed"
-        case setsDeleted = "sets_deleted"
-        case payloadsRemoved = "payloads_removed"
-        case bytesFreed = "bytes_freed"
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Applies retention (SPEC §7), scoped, explainable and safe:
 ///
@@ -24,7 +23,7 @@ public struct RetentionService: Sendable {
     public let vacuumStepPages: Int
 
     /// The audit action written once per schedule applied.
-    public static let auditAction = "backup_schedule.retention_applied"
+    public static let auditAction = AuditAction.retentionApplied
 
     public init(store: Store, vacuumStepPages: Int = 128) {
         self.store = store
@@ -39,8 +38,10 @@ public struct RetentionService: Sendable {
     /// With `dryRun`, nothing at all is written (no deletion, no audit entry, no vacuum); the
     /// report says what a real run would do at this moment.
     /// Throws `NOT_FOUND` (exit 2) for an unknown schedule id.
-    public func apply(scheduleId: Int64?, dryRun: Bool, actor: String, at instant: Date) throws(TenantPilotError) -> RetentionReport {
-        let scheduleIds = try scheduleIdsToApply(scheduleId)
+    public func apply(scheduleId: Int64?, dryRun: Bool, actor: String, at instant: Date) async throws(TenantPilotError)
+        -> RetentionReport
+    {
+        let scheduleIds = try await scheduleIdsToApply(scheduleId)
         var reports: [RetentionScheduleReport] = []
         // In a dry run, sets that an earlier schedule would delete still exist; they are
         // excluded when counting orphan payloads, so the counts match what a real run does.
@@ -48,16 +49,13 @@ public struct RetentionService: Sendable {
         for id in scheduleIds {
             let report: RetentionScheduleReport
             if dryRun {
-                report = try StoreAccess.perform("plan retention of schedule \(id)") {
-                    try store.writer.read { db in
-                        try Self.evaluate(db, scheduleId: id, alreadyDeleted: plannedDeletions).report
-                    }
+                let alreadyDeleted = plannedDeletions
+                report = try await store.read("plan retention of schedule \(id)") { tx in
+                    try Self.evaluate(tx, scheduleId: id, alreadyDeleted: alreadyDeleted).report
                 }
             } else {
-                report = try StoreAccess.perform("apply retention to schedule \(id)") {
-                    try store.writer.write { db in
-                        try Self.applyOne(db, scheduleId: id, actor: actor, at: instant)
-                    }
+                report = try await store.write("apply retention to schedule \(id)") { tx in
+                    try Self.applyOne(tx, scheduleId: id, actor: actor, at: instant)
                 }
             }
             plannedDeletions += report.sets.filter { $0.action == .delete }.map(\.setId)
@@ -65,7 +63,7 @@ public struct RetentionService: Sendable {
         }
         var pages = 0
         if !dryRun, reports.contains(where: { $0.setsDeleted > 0 }) {
-            pages = try reclaimSpace()
+            pages = try await reclaimSpace()
         }
         return RetentionReport(dryRun: dryRun, schedules: reports, pagesReclaimed: pages)
     }
@@ -74,8 +72,8 @@ public struct RetentionService: Sendable {
     /// short write transaction, until none are left. Returns the number of pages reclaimed.
     /// Does nothing on a file made without `auto_vacuum = INCREMENTAL`.
     @discardableResult
-    public func reclaimSpace(maxSteps: Int = 1_000_000) throws(TenantPilotError) -> Int {
-        try store.releaseFreePages(stepPages: vacuumStepPages, maxSteps: maxSteps)
+    public func reclaimSpace(maxSteps: Int = 1_000_000) async throws(TenantPilotError) -> Int {
+        try await store.releaseFreePages(stepPages: vacuumStepPages, maxSteps: maxSteps)
     }
 
     // MARK: - One schedule
@@ -85,63 +83,38 @@ public struct RetentionService: Sendable {
         var deleteIds: [Int64]
     }
 
-    private func scheduleIdsToApply(_ scheduleId: Int64?) throws(TenantPilotError) -> [Int64] {
-        try StoreAccess.perform("read schedules") {
-            try store.writer.read { db in
-                if let scheduleId {
-                    let exists = try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM backup_schedules WHERE id = ?)", arguments: [scheduleId]) ?? false
-                    guard exists else {
-                        throw TenantPilotError.notFound("no schedule with id \(scheduleId); see `tenantpilot schedules list`")
-                    }
-                    return [scheduleId]
+    private func scheduleIdsToApply(_ scheduleId: Int64?) async throws(TenantPilotError) -> [Int64] {
+        try await store.read("read schedules") { tx in
+            if let scheduleId {
+                guard try tx.schedules.exists(id: scheduleId) else {
+                    throw TenantPilotError.notFound(
+                        "no schedule with id \(scheduleId); see `tenantpilot schedules list`")
                 }
-                return try Int64.fetchAll(db, sql: "SELECT id FROM backup_schedules WHERE removed_at IS NULL ORDER BY id")
+                return [scheduleId]
             }
+            return try tx.schedules.activeIds()
         }
     }
 
     /// Decides for every finished set of the schedule; reads only. With `countOrphans` false the
     /// report's payload counts are left at zero for the caller that deletes (and counts) them.
     private static func evaluate(
-        _ db: Database, scheduleId: Int64, alreadyDeleted: [Int64], countOrphans: Bool = true
+        _ tx: any StoreTransaction, scheduleId: Int64, alreadyDeleted: [Int64], countOrphans: Bool = true
     ) throws -> Evaluation {
-        guard
-            let schedule = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT sc.id, sc.tenant_id, t.name AS tenant_name, sc.name, sc.keep_last,
-                           sc.removed_at IS NOT NULL AS removed
-                    FROM backup_schedules sc JOIN tenants t ON t.id = sc.tenant_id
-                    WHERE sc.id = ?
-                    """,
-                arguments: [scheduleId])
-        else {
+        guard let subject = try tx.schedules.retentionSubject(id: scheduleId) else {
             throw TenantPilotError.notFound("no schedule with id \(scheduleId); see `tenantpilot schedules list`")
         }
-        let keepLast: Int = schedule["keep_last"]
-        let removed: Bool = schedule["removed"]
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, status, created_at FROM backup_sets
-                WHERE backup_schedule_id = ? AND status IN ('complete', 'partial')
-                ORDER BY id DESC
-                """,
-            arguments: [scheduleId])
-        var sets: [(id: Int64, status: BackupSetOutcome, createdAt: Date)] = []
-        for row in rows {
-            let id: Int64 = row["id"]
-            let statusText: String = row["status"]
-            let createdText: String = row["created_at"]
-            guard let status = BackupSetOutcome(rawValue: statusText), let createdAt = ISO8601.parse(createdText) else {
+        var sets: [(id: Int64, status: BackupSetOutcome, createdAt: Instant)] = []
+        for set in try tx.backupSets.finished(ofSchedule: scheduleId) {
+            guard let status = BackupSetOutcome(rawValue: set.status.rawValue) else {
                 throw TenantPilotError.failed(
-                    "backup set \(id) has status \(statusText) and created_at \(createdText)", code: "STORE_CORRUPT")
+                    "backup set \(set.id) has status \(set.status.rawValue) and created_at \(set.createdAt)",
+                    code: .storeCorrupt)
             }
-            sets.append((id, status, createdAt))
+            sets.append((set.id, status, set.createdAt))
         }
         let decisions: [RetentionDecision]
-        if removed {
+        if subject.removed {
             decisions = sets.map {
                 RetentionDecision(
                     setId: $0.id, createdAt: $0.createdAt, status: $0.status, action: .keep,
@@ -149,7 +122,7 @@ public struct RetentionService: Sendable {
             }
         } else {
             let rules = RetentionRules.decide(
-                sets: sets.map { RetentionRules.Candidate(id: $0.id, status: $0.status) }, keepLast: keepLast)
+                sets: sets.map { RetentionRules.Candidate(id: $0.id, status: $0.status) }, keepLast: subject.keepLast)
             decisions = sets.map { set in
                 let (action, reasons) = rules[set.id] ?? (.keep, ["undecided"])
                 return RetentionDecision(
@@ -158,28 +131,31 @@ public struct RetentionService: Sendable {
         }
         let deleteIds = decisions.filter { $0.action == .delete }.map(\.setId)
         let orphans =
-            countOrphans
-            ? try BackupSetDeletion.orphanPayloads(db, deleting: deleteIds, excluding: alreadyDeleted + deleteIds) : []
+            countOrphans && !deleteIds.isEmpty
+            ? try tx.backupItems.garbage(deleting: deleteIds, excluding: alreadyDeleted + deleteIds).payloads : []
         let report = RetentionScheduleReport(
-            scheduleId: scheduleId, tenantId: schedule["tenant_id"], tenantName: schedule["tenant_name"],
-            scheduleName: schedule["name"], keepLast: keepLast, scheduleRemoved: removed, sets: decisions,
-            setsDeleted: deleteIds.count, payloadsRemoved: orphans.count,
+            scheduleId: scheduleId, tenantId: subject.tenantId, tenantName: subject.tenantName,
+            scheduleName: subject.scheduleName, keepLast: subject.keepLast, scheduleRemoved: subject.removed,
+            sets: decisions, setsDeleted: deleteIds.count, payloadsRemoved: orphans.count,
             bytesFreed: orphans.reduce(0) { $0 + $1.size })
         return Evaluation(report: report, deleteIds: deleteIds)
     }
 
     /// Decides and deletes inside the caller's write transaction, and audits the application.
-    private static func applyOne(_ db: Database, scheduleId: Int64, actor: String, at instant: Date) throws -> RetentionScheduleReport {
+    /// The run engine calls it inside the transaction that ends a run.
+    static func applyOne(_ tx: any StoreTransaction, scheduleId: Int64, actor: String, at instant: Date) throws
+        -> RetentionScheduleReport
+    {
         // The deletion finds the orphans itself; finding them twice would double the work.
-        let evaluation = try evaluate(db, scheduleId: scheduleId, alreadyDeleted: [], countOrphans: false)
+        let evaluation = try evaluate(tx, scheduleId: scheduleId, alreadyDeleted: [], countOrphans: false)
         var report = evaluation.report
         if report.scheduleRemoved { return report }
-        let removedPayloads = try BackupSetDeletion.delete(db, setIds: evaluation.deleteIds)
+        let removedPayloads = try BackupSetDeletion.delete(tx, setIds: evaluation.deleteIds)
         report.payloadsRemoved = removedPayloads.count
         report.bytesFreed = removedPayloads.reduce(0) { $0 + $1.size }
-        try AuditLog.record(
-            db, at: instant, actor: actor, tenantId: report.tenantId, action: auditAction,
-            resourceType: "backup_schedule", resourceId: String(scheduleId),
+        try tx.audit.record(
+            at: instant, actor: actor, tenantId: report.tenantId, action: auditAction, resource: .schedule,
+            resourceId: String(scheduleId),
             metadata: [
                 "keep_last": .int(Int64(report.keepLast)),
                 "sets_kept": .int(Int64(report.sets.count - report.setsDeleted)),

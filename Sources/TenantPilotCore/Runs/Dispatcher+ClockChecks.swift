@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Dispatcher {
     /// Why dispatch recomputed every schedule's next slot before dispatching.
@@ -20,11 +19,11 @@ extension Dispatcher {
     /// Records this dispatch's clock and zone data, and recomputes the next slot of every
     /// enabled schedule when the clock stepped back or the zone data changed. A slot still in
     /// the grace window stays due; the UNIQUE constraint forbids a second run of any slot.
-    func realignNextSlots(at now: Date, grace: TimeInterval) throws(TenantPilotError) -> Realignment? {
+    func realignNextSlots(at now: Date, grace: TimeInterval) async throws(TenantPilotError) -> Realignment? {
         let zoneData = ScheduleZone.dataVersion
-        return try store.write { db in
-            let last = try StoreMeta.value(db, .lastDispatchAt)
-            let recorded = try StoreMeta.value(db, .zoneDataVersion)
+        return try await store.write { tx in
+            let last = try tx.meta.value(.lastDispatchAt)
+            let recorded = try tx.meta.value(.zoneDataVersion)
             var reason: Realignment?
             if let recorded, recorded != zoneData {
                 reason = .zoneDataChanged(from: recorded, to: zoneData)
@@ -33,9 +32,9 @@ extension Dispatcher {
             {
                 reason = .clockSteppedBack(lastDispatch: last)
             }
-            if reason != nil { try Self.recomputeNextSlots(db, now: now, grace: grace) }
-            try StoreMeta.set(db, .lastDispatchAt, ISO8601.string(now))
-            if recorded != zoneData { try StoreMeta.set(db, .zoneDataVersion, zoneData) }
+            if reason != nil { try Self.recomputeNextSlots(tx, now: now, grace: grace) }
+            try tx.meta.set(.lastDispatchAt, ISO8601.string(now))
+            if recorded != zoneData { try tx.meta.set(.zoneDataVersion, zoneData) }
             return reason
         }
     }
@@ -43,16 +42,13 @@ extension Dispatcher {
     /// Every enabled schedule's next slot: the first after `now − grace`, or after its recorded
     /// next slot minus the grace when that is earlier (slots already missed are still recorded
     /// as missed).
-    static func recomputeNextSlots(_ db: Database, now: Date, grace: TimeInterval) throws {
-        let schedules = try BackupSchedule.filter(Column("enabled") == true && Column("removed_at") == nil).fetchAll(db)
-        for schedule in schedules {
-            let timetable = try schedule.decodedTimetable()
+    static func recomputeNextSlots(_ tx: any StoreTransaction, now: Date, grace: TimeInterval) throws {
+        for schedule in try tx.schedules.enabled() {
             let zone = try ScheduleZone.resolve(schedule.timezone)
-            let recorded = schedule.nextRunAt.flatMap(ISO8601.parse) ?? now
+            let recorded = schedule.nextRunAt?.date ?? now
             let from = min(recorded, now).addingTimeInterval(-grace - 1)
-            let next = timetable.nextSlot(after: from, in: zone).map(ISO8601.minuteString)
-            try db.execute(
-                sql: "UPDATE backup_schedules SET next_run_at = ? WHERE id = ?", arguments: [next, schedule.rowID])
+            try tx.schedules.advance(
+                schedule.rowID, to: schedule.timetable.nextSlot(after: from, in: zone).map { Instant($0).minute })
         }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
-import GRDB
+import Logging
 
 /// The cron entry point (SPEC §5): recovers runs left by dead processes, claims the due slot
 /// of every due schedule exactly once, records missed slots, executes what it claimed, exits.
 public struct Dispatcher: Sendable {
     public let executor: RunExecutor
     public var store: Store { executor.store }
+    var logger: Logger { executor.logger }
 
     /// Default grace window for late cron ticks.
     public static let defaultGrace: TimeInterval = 300
@@ -27,116 +28,109 @@ public struct Dispatcher: Sendable {
         public var realigned: Realignment? = nil
     }
 
-    /// A run this dispatch claimed and must execute.
+    /// A run this dispatch created, with the schedule and tenant its claim read.
     struct ClaimedRun: Sendable {
         let run: BackupRun
         let schedule: BackupSchedule
         let tenant: Tenant
+
+        var document: RunDocument { RunDocument(run, tenantName: tenant.name, scheduleName: schedule.name) }
     }
 
     public func dispatch(
         at now: Date, grace: TimeInterval = defaultGrace, concurrency: Int = 4, actor: String = ActorName.system
     ) async throws(TenantPilotError) -> Report {
-        let abandoned = try recoverAbandoned(at: now, actor: actor)
-        let realigned = try realignNextSlots(at: now, grace: grace)
-        let (claimed, skipped) = try claimDueSlots(at: now, grace: grace)
+        let abandoned = try await recoverAbandoned(at: now, actor: actor)
+        let realigned = try await realignNextSlots(at: now, grace: grace)
+        let (claimed, skipped) = try await claimDueSlots(at: now, grace: grace)
 
         if !claimed.isEmpty || !skipped.isEmpty {
-            try store.write { db in
-                try AuditLog.record(
-                    db, at: now, actor: actor, tenantId: nil, action: "backup_schedule.dispatched",
-                    resourceType: "dispatch", resourceId: nil,
-                    metadata: [
-                        "runs_created": .int(Int64(claimed.count + skipped.count)),
-                        "runs_to_execute": .int(Int64(claimed.count)),
-                        "missed_slots_recorded": .int(Int64(skipped.count)), "abandoned": .int(Int64(abandoned.count)),
-                    ])
+            let metadata: [String: JSONValue] = [
+                "runs_created": .int(Int64(claimed.count + skipped.count)),
+                "runs_to_execute": .int(Int64(claimed.count)),
+                "missed_slots_recorded": .int(Int64(skipped.count)), "abandoned": .int(Int64(abandoned.count)),
+            ]
+            try await store.write { tx in
+                try tx.audit.record(
+                    at: now, actor: actor, tenantId: nil, action: .dispatched, resource: .dispatch, resourceId: nil,
+                    metadata: metadata)
             }
         }
 
         let finished = try await execute(claimed, concurrency: max(1, concurrency))
-        let documents = try store.read { db in
-            try (skipped + finished).sorted { $0.rowID < $1.rowID }.map { try RunStore.document(db, $0) }
-        }
+        // The report comes from what the claims read and the runs returned: no second read.
+        let documents = (skipped + finished).sorted { $0.run.rowID < $1.run.rowID }.map(\.document)
         return Report(now: now, runs: documents, abandoned: abandoned, realigned: realigned)
     }
 
     /// Marks runs whose process died `failed`/`ABANDONED`, and drops their unfinished sets so
     /// that no half-written set ever appears as a backup.
-    func recoverAbandoned(at now: Date, actor: String) throws(TenantPilotError) -> [Int64] {
+    func recoverAbandoned(at now: Date, actor: String) async throws(TenantPilotError) -> [Int64] {
         // A cheap read first: almost every dispatch finds no unfinished run at all.
-        let candidates = try store.read { db in try RunStore.abandonedRuns(db) }
+        let candidates = try await store.read { tx in try Self.abandonedRuns(tx) }
         guard !candidates.isEmpty else { return [] }
-        return try store.write { db in
+        let recovered = try await store.write { tx in
             var recovered: [Int64] = []
-            for run in try RunStore.abandonedRuns(db) {
-                let stamp = ISO8601.string(now)
+            for run in try Self.abandonedRuns(tx) {
+                let stamp = Instant(now)
                 let message =
                     "the process that was running it (\(run.process ?? "unknown")) ended before the run finished"
-                try db.execute(
-                    sql: """
-                        UPDATE backup_schedule_runs
-                        SET status = 'failed', error_code = 'ABANDONED', error_message = ?, finished_at = ?,
-                            backup_set_id = CASE WHEN trigger = 'restore' THEN backup_set_id END
-                        WHERE id = ?
-                        """,
-                    arguments: [message, stamp, run.id])
-                let halfWritten = try Int64.fetchAll(
-                    db, sql: "SELECT id FROM backup_sets WHERE run_id = ? AND status = 'building'", arguments: [run.id])
-                try BackupSetDeletion.delete(db, setIds: halfWritten)
-                try db.execute(
-                    sql: "UPDATE backup_schedules SET last_run_at = ?, last_run_status = 'failed' WHERE id = ?",
-                    arguments: [stamp, run.scheduleId])
-                try AuditLog.record(
-                    db, at: now, actor: actor, tenantId: run.tenantId, action: "backup_schedule.run_completed",
-                    resourceType: "backup_schedule_run", resourceId: String(run.rowID), status: "failed",
+                try tx.runs.abandon(run.rowID, message: message, at: stamp)
+                try BackupSetDeletion.delete(tx, setIds: try tx.backupSets.building(ofRuns: [run.rowID]))
+                if let scheduleId = run.scheduleId { try tx.schedules.recordLastRun(scheduleId, status: .failed, at: stamp) }
+                try tx.audit.record(
+                    at: now, actor: actor, tenantId: run.tenantId, action: .runCompleted, resource: .run,
+                    resourceId: String(run.rowID), status: BackupRun.Status.failed.rawValue,
                     metadata: [
-                        "schedule_id": run.scheduleId.map(JSONValue.int) ?? .null, "scheduled_for": .string(run.scheduledFor),
-                        "trigger": .string(run.trigger.rawValue), "status": .string("failed"), "error_code": .string("ABANDONED"),
+                        "schedule_id": run.scheduleId.map(JSONValue.int) ?? .null, "scheduled_for": .string(run.scheduledFor.text),
+                        "trigger": .string(run.trigger.rawValue), "status": .string(BackupRun.Status.failed.rawValue),
+                        "error_code": .string(ErrorCode.abandoned.rawValue),
                     ])
                 recovered.append(run.rowID)
             }
             return recovered
         }
+        logger.info("marked runs of dead processes ABANDONED", metadata: ["runs": "\(recovered)"])
+        return recovered
+    }
+
+    /// Runs that a dead process left `pending` or `running`. The process identity (pid and
+    /// start time) tells a dead owner from a live one, so a run in progress is never taken.
+    static func abandonedRuns(_ tx: any StoreTransaction) throws -> [BackupRun] {
+        try tx.runs.unfinished().filter { run in !(run.process.map(ProcessIdentity.isAlive) ?? false) }
     }
 
     /// For every schedule whose `next_run_at` has come: claims the latest slot inside the grace
     /// window, records the latest missed slot before it, and advances `next_run_at` — all in one
     /// transaction per schedule, so any number of concurrent dispatchers create each run once.
-    func claimDueSlots(at now: Date, grace: TimeInterval) throws(TenantPilotError) -> (
-        claimed: [ClaimedRun], skipped: [BackupRun]
+    func claimDueSlots(at now: Date, grace: TimeInterval) async throws(TenantPilotError) -> (
+        claimed: [ClaimedRun], skipped: [ClaimedRun]
     ) {
-        let nowText = ISO8601.string(now)
-        let dueIds = try store.read { db in
-            try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM backup_schedules INDEXED BY backup_schedules_due
-                    WHERE enabled = 1 AND removed_at IS NULL AND next_run_at <= ?
-                    ORDER BY next_run_at, id
-                    """,
-                arguments: [nowText])
-        }
+        let dueIds = try await store.read { tx in try tx.schedules.dueIds(at: Instant(now)) }
+        logger.debug("schedules due", metadata: ["count": "\(dueIds.count)"])
         var claimed: [ClaimedRun] = []
-        var skipped: [BackupRun] = []
+        var skipped: [ClaimedRun] = []
         for id in dueIds {
-            let outcome = try store.write { db in try Self.claim(db, scheduleId: id, now: now, grace: grace) }
+            let outcome = try await store.write { tx in try Self.claim(tx, scheduleId: id, now: now, grace: grace) }
             if let run = outcome.claimed { claimed.append(run) }
             if let run = outcome.missed { skipped.append(run) }
+            if outcome.claimed == nil && outcome.missed == nil {
+                logger.debug("schedule already advanced by another dispatcher", metadata: ["schedule": "\(id)"])
+            }
         }
         return (claimed, skipped)
     }
 
-    static func claim(_ db: Database, scheduleId: Int64, now: Date, grace: TimeInterval) throws -> (
-        claimed: ClaimedRun?, missed: BackupRun?
-    ) {
+    static func claim(
+        _ tx: any StoreTransaction, scheduleId: Int64, now: Date, grace: TimeInterval
+    ) throws -> (claimed: ClaimedRun?, missed: ClaimedRun?) {
         // Re-read inside the write transaction: another dispatcher may have advanced it.
-        guard var schedule = try BackupSchedule.fetchOne(db, key: scheduleId), schedule.enabled, !schedule.isRemoved,
-            let nextText = schedule.nextRunAt, let next = ISO8601.parse(nextText), next <= now,
-            let tenant = try Tenant.fetchOne(db, key: schedule.tenantId)
+        guard let schedule = try tx.schedules.find(id: scheduleId), schedule.enabled, !schedule.isRemoved,
+            let next = schedule.nextRunAt?.date, next <= now,
+            let tenant = try tx.tenants.find(id: schedule.tenantId)
         else { return (nil, nil) }
 
-        let timetable = try schedule.decodedTimetable()
+        let timetable = schedule.timetable
         let zone = try ScheduleZone.resolve(schedule.timezone)
         let windowStart = now.addingTimeInterval(-grace)
         // The due slot: the latest slot s with now − grace < s ≤ now, never before next_run_at.
@@ -144,7 +138,7 @@ public struct Dispatcher: Sendable {
         let due = timetable.latestSlot(atOrBefore: now, notBefore: lowerBound, in: zone)
 
         // Slots from next_run_at up to the window's start were missed: no catch-up, one record.
-        var missedRun: BackupRun?
+        var missed: ClaimedRun?
         if next <= windowStart {
             // Counted up to a cap, so that a gap of years costs no more than a gap of a week.
             let missedCount = timetable.countSlots(
@@ -157,49 +151,46 @@ public struct Dispatcher: Sendable {
                     missedCount == 1
                     ? "1 slot missed (\(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
                     : "\(counted) slots missed (\(ISO8601.minuteString(next)) to \(ISO8601.minuteString(latestMissed))): dispatch did not run within the grace window; no catch-up"
-                missedRun = try RunStore.recordSkipped(
-                    db, scheduleId: schedule.rowID, tenantId: tenant.rowID,
-                    scheduledFor: ISO8601.minuteString(latestMissed),
-                    code: "MISSED_SLOT", message: message, at: now)
-                if missedRun != nil {
-                    try db.execute(
-                        sql: "UPDATE backup_schedules SET last_run_at = ?, last_run_status = 'skipped' WHERE id = ?",
-                        arguments: [ISO8601.string(now), schedule.rowID])
+                if let run = try tx.runs.recordSkipped(
+                    scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: Instant(latestMissed).minute,
+                    code: .missedSlot,
+                    message: message, at: Instant(now))
+                {
+                    missed = ClaimedRun(run: run, schedule: schedule, tenant: tenant)
+                    try tx.schedules.recordLastRun(schedule.rowID, status: .skipped, at: Instant(now))
                 }
             }
         }
 
         var claimed: ClaimedRun?
         if let due {
-            switch try RunStore.claimSlot(
-                db, scheduleId: schedule.rowID, tenantId: tenant.rowID, scheduledFor: ISO8601.minuteString(due),
-                trigger: .scheduled, retryOf: nil, actor: nil, at: now)
+            switch try tx.runs.claimSlot(
+                scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: Instant(due).minute, trigger: .scheduled,
+                retryOf: nil, actor: nil, process: ProcessIdentity.current, at: Instant(now))
             {
             case .claimed(let run): claimed = ClaimedRun(run: run, schedule: schedule, tenant: tenant)
             case .taken: break
             }
         }
 
-        schedule.nextRunAt = timetable.nextSlot(after: now, in: zone).map(ISO8601.minuteString)
-        try db.execute(
-            sql: "UPDATE backup_schedules SET next_run_at = ? WHERE id = ?",
-            arguments: [schedule.nextRunAt, schedule.rowID])
-        return (claimed, missedRun)
+        try tx.schedules.advance(
+            schedule.rowID, to: timetable.nextSlot(after: now, in: zone).map { Instant($0).minute })
+        return (claimed, missed)
     }
 
     /// Executes claimed runs, at most `concurrency` at once.
-    func execute(_ claimed: [ClaimedRun], concurrency: Int) async throws(TenantPilotError) -> [BackupRun] {
+    func execute(_ claimed: [ClaimedRun], concurrency: Int) async throws(TenantPilotError) -> [ClaimedRun] {
         let executor = self.executor
-        var finished: [BackupRun] = []
+        var finished: [ClaimedRun] = []
         var failure: TenantPilotError?
-        await withTaskGroup(of: Result<BackupRun, TenantPilotError>.self) { group in
+        await withTaskGroup(of: Result<ClaimedRun, TenantPilotError>.self) { group in
             var pending = claimed[...]
             func startNext() {
                 guard let next = pending.popFirst() else { return }
                 group.addTask {
                     do throws(TenantPilotError) {
-                        return .success(
-                            try await executor.execute(next.run, schedule: next.schedule, tenant: next.tenant))
+                        let run = try await executor.execute(next.run, schedule: next.schedule, tenant: next.tenant)
+                        return .success(ClaimedRun(run: run, schedule: next.schedule, tenant: next.tenant))
                     } catch {
                         return .failure(error)
                     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// "Run now" and "retry" (SPEC §6 step 1): a run for the current minute, unless that slot
 /// already has one, in which case the existing run is named and nothing new is made.
@@ -13,11 +12,13 @@ public struct ManualRuns: Sendable {
 
     /// `tenantpilot run ID`.
     public func runNow(
-        _ reference: ScheduleReference, actor: String, at now: Date, progress: (@Sendable (BackupProgress) -> Void)? = nil
+        _ reference: ScheduleReference, actor: String, at now: Date,
+        progress: (@Sendable (BackupProgress) -> Void)? = nil
     ) async throws(TenantPilotError) -> BackupRun {
-        let (run, schedule, tenant) = try store.write { db in
-            let (schedule, tenant) = try ScheduleService.resolveActive(reference, db)
-            let run = try Self.claimCurrentMinute(db, schedule: schedule, tenant: tenant, trigger: .manual, retryOf: nil, actor: actor, at: now)
+        let (run, schedule, tenant) = try await store.write { tx in
+            let (schedule, tenant) = try ScheduleService.resolveActive(reference, tx)
+            let run = try Self.claimCurrentMinute(
+                tx, schedule: schedule, tenant: tenant, trigger: .manual, retryOf: nil, actor: actor, at: now)
             return (run, schedule, tenant)
         }
         return try await executor.execute(run, schedule: schedule, tenant: tenant, progress: progress)
@@ -27,8 +28,8 @@ public struct ManualRuns: Sendable {
     public func retry(
         runId: Int64, actor: String, at now: Date, progress: (@Sendable (BackupProgress) -> Void)? = nil
     ) async throws(TenantPilotError) -> BackupRun {
-        let (run, schedule, tenant) = try store.write { db in
-            guard let original = try BackupRun.fetchOne(db, key: runId) else {
+        let (run, schedule, tenant) = try await store.write { tx in
+            guard let original = try tx.runs.find(id: runId) else {
                 throw TenantPilotError.notFound("no run with id \(runId); see `tenantpilot runs list`")
             }
             guard let scheduleId = original.scheduleId, original.trigger != .restore else {
@@ -39,27 +40,29 @@ public struct ManualRuns: Sendable {
                 throw TenantPilotError.invalid(
                     "run \(runId) is \(original.status.rawValue); only a failed, partial or skipped run can be retried")
             }
-            let (schedule, tenant) = try ScheduleService.resolveActive(.id(scheduleId), db)
-            let run = try Self.claimCurrentMinute(db, schedule: schedule, tenant: tenant, trigger: .retry, retryOf: runId, actor: actor, at: now)
+            let (schedule, tenant) = try ScheduleService.resolveActive(.id(scheduleId), tx)
+            let run = try Self.claimCurrentMinute(tx, schedule: schedule, tenant: tenant, trigger: .retry, retryOf: runId, actor: actor, at: now)
             return (run, schedule, tenant)
         }
         return try await executor.execute(run, schedule: schedule, tenant: tenant, progress: progress)
     }
 
     static func claimCurrentMinute(
-        _ db: Database, schedule: BackupSchedule, tenant: Tenant, trigger: BackupRun.Trigger, retryOf: Int64?,
+        _ tx: any StoreTransaction, schedule: BackupSchedule, tenant: Tenant, trigger: BackupRun.Trigger,
+        retryOf: Int64?,
         actor: String, at now: Date
     ) throws -> BackupRun {
-        let slot = ISO8601.minuteString(now)
-        switch try RunStore.claimSlot(
-            db, scheduleId: schedule.rowID, tenantId: tenant.rowID, scheduledFor: slot, trigger: trigger,
-            retryOf: retryOf, actor: actor, at: now)
+        let slot = Instant(now).minute
+        switch try tx.runs.claimSlot(
+            scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: slot, trigger: trigger, retryOf: retryOf,
+            actor: actor,
+            process: ProcessIdentity.current, at: Instant(now))
         {
         case .claimed(let run):
             return run
         case .taken(let existing):
             throw TenantPilotError(
-                .notRun, code: "SLOT_TAKEN",
+                .notRun, code: .slotTaken,
                 "slot \(slot) of \(tenant.name)/\(schedule.name) already has run \(existing.rowID) (\(existing.status.rawValue)); "
                     + "see `tenantpilot runs show \(existing.rowID)`, or try again in the next minute")
         }

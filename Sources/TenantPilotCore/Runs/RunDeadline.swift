@@ -4,7 +4,7 @@ import Foundation
 /// it passes, so that no server, however slow, holds a run — and its schedule's lock — for ever.
 public struct RunDeadline: Sendable, Hashable {
     /// The run error code of a run stopped at its deadline.
-    public static let errorCode = "RUN_TIMEOUT"
+    public static let errorCode = ErrorCode.runTimeout
 
     /// Two hours unless told otherwise.
     public static let standard = RunDeadline(timeout: .seconds(7200))

@@ -5,13 +5,12 @@ import Foundation
 /// the types it struck, not once per type.
 enum RunFailureSummary {
     /// Codes that mean the tenant as a whole failed the request, whichever type asked.
-    static let tenantWide: Set<String> = [
-        GraphErrorCode.throttled, GraphErrorCode.unavailable, GraphErrorCode.forbidden, GraphErrorCode.authFailed,
-        GraphErrorCode.credentialsUnavailable, "RUN_TIMEOUT",
+    static let tenantWide: Set<ErrorCode> = [
+        .graphThrottled, .graphUnavailable, .graphForbidden, .graphAuthFailed, .credentialsUnavailable, .runTimeout,
     ]
 
     static func describe(_ failures: [(key: String, error: TenantPilotError)]) -> String {
-        var groups: [(code: String?, members: [(key: String, error: TenantPilotError)])] = []
+        var groups: [(code: ErrorCode?, members: [(key: String, error: TenantPilotError)])] = []
         for failure in failures {
             let code = tenantWide.contains(failure.error.code) ? failure.error.code : nil
             if let code, let index = groups.firstIndex(where: { $0.code == code }) {

@@ -1,72 +1,86 @@
-import Foundation
-import GRDB
-
-/// A backup schedule: which policy types of which tenant to back up, on what timetable in
-/// which IANA zone, and how many sets to keep. `nextRunAt` is its next slot (UTC), kept in
-/// the store so that dispatch finds due schedules through an index.
-public struct BackupSchedule: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "backup_schedules"
+/// A backup schedule (a row of `backup_schedules`): which policy types of which tenant to back
+/// up, on what timetable in which IANA zone, and how many sets to keep. `nextRunAt` is its next
+/// slot, kept in the store so that dispatch finds due schedules through an index.
+public struct BackupSchedule: Sendable, Equatable {
     public static let defaultKeepLast = 30
 
     public var id: Int64?
     public var tenantId: Int64
     public var name: String
     public var enabled: Bool
+    /// The IANA zone as the user named it (Foundation reports `UTC` as `GMT`).
     public var timezone: String
-    /// `Timetable`'s JSON form.
-    public var timetable: String
-    /// JSON array of policy-type keys.
-    public var policyTypes: String
+    public var timetable: Timetable
+    /// Policy-type keys, possibly including keys the registry no longer knows.
+    public var policyTypes: [String]
     public var keepLast: Int
-    public var nextRunAt: String?
-    public var lastRunAt: String?
-    public var lastRunStatus: String?
-    public var createdAt: String
-    public var updatedAt: String
-    public var removedAt: String?
+    public var nextRunAt: Instant?
+    public var lastRunAt: Instant?
+    public var lastRunStatus: BackupRun.Status?
+    public var createdAt: Instant
+    public var updatedAt: Instant
+    public var removedAt: Instant?
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, enabled, timezone, timetable
-        case tenantId = "tenant_id"
-        case policyTypes = "policy_types"
-        case keepLast = "keep_last"
-        case nextRunAt = "next_run_at"
-        case lastRunAt = "last_run_at"
-        case lastRunStatus = "last_run_status"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case removedAt = "removed_at"
-    }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
+    public init(
+        id: Int64? = nil, tenantId: Int64, name: String, enabled: Bool, timezone: String, timetable: Timetable,
+        policyTypes: [String], keepLast: Int, nextRunAt: Instant?, lastRunAt: Instant? = nil,
+        lastRunStatus: BackupRun.Status? = nil, createdAt: Instant, updatedAt: Instant, removedAt: Instant? = nil
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.name = name
+        self.enabled = enabled
+        self.timezone = timezone
+        self.timetable = timetable
+        self.policyTypes = policyTypes
+        self.keepLast = keepLast
+        self.nextRunAt = nextRunAt
+        self.lastRunAt = lastRunAt
+        self.lastRunStatus = lastRunStatus
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.removedAt = removedAt
     }
 
     public var rowID: Int64 { id ?? 0 }
 
-    /// The decoded timetable.
-    public func decodedTimetable() throws(TenantPilotError) -> Timetable {
-        do {
-            return try JSONDecoder().decode(Timetable.self, from: Data(timetable.utf8))
-        } catch {
-            throw .failed("schedule \(rowID) has an unreadable timetable \(timetable)", code: "INTERNAL_ERROR")
-        }
-    }
-
-    /// The policy-type keys as stored (possibly including keys the registry no longer knows).
-    public var policyTypeKeys: [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(policyTypes.utf8))) ?? []
-    }
-
     public var isRemoved: Bool { removedAt != nil }
+}
 
-    static func encodeTypes(_ keys: [String]) -> String {
-        String(decoding: JSONValue.array(keys.map(JSONValue.string)).canonicalData(), as: UTF8.self)
+/// What retention needs of a schedule, read without its timetable (so that a row with an
+/// unreadable timetable still has its sets kept or pruned).
+public struct RetentionSubject: Sendable, Equatable {
+    public var scheduleId: Int64
+    public var tenantId: Int64
+    public var tenantName: String
+    public var scheduleName: String
+    public var keepLast: Int
+    public var removed: Bool
+
+    public init(
+        scheduleId: Int64, tenantId: Int64, tenantName: String, scheduleName: String, keepLast: Int, removed: Bool
+    ) {
+        self.scheduleId = scheduleId
+        self.tenantId = tenantId
+        self.tenantName = tenantName
+        self.scheduleName = scheduleName
+        self.keepLast = keepLast
+        self.removed = removed
     }
+}
 
-    static func encodeTimetable(_ timetable: Timetable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(timetable)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+/// A schedule as `doctor` looks at it: its `TENANT/NAME`, whether it runs, its types and its
+/// next slot, read without its timetable.
+public struct ScheduleOverview: Sendable, Equatable {
+    public var label: String
+    public var enabled: Bool
+    public var policyTypes: [String]
+    public var nextRunAt: Instant?
+
+    public init(label: String, enabled: Bool, policyTypes: [String], nextRunAt: Instant?) {
+        self.label = label
+        self.enabled = enabled
+        self.policyTypes = policyTypes
+        self.nextRunAt = nextRunAt
     }
 }

@@ -11,12 +11,15 @@ public enum ScheduleInput {
     }
 
     /// `--at … [--days …]` or `--cron …`, exactly one of the two forms.
-    public static func timetable(at times: [String], days: String?, cron: String?) throws(TenantPilotError) -> Timetable {
+    public static func timetable(at times: [String], days: String?, cron: String?) throws(TenantPilotError) -> Timetable
+    {
         switch (times.isEmpty, cron) {
         case (false, nil):
             return try Timetable.localTimes(parsing: times, days: Self.days(days))
         case (true, let expression?):
-            if days != nil { throw .invalid("--days goes with --at, not with --cron (put the weekdays in the cron expression)") }
+            if days != nil {
+                throw .invalid("--days goes with --at, not with --cron (put the weekdays in the cron expression)")
+            }
             return try Timetable.cron(parsing: expression)
         case (false, .some):
             throw .invalid("give either --at HH:MM or --cron EXPR, not both")
@@ -27,7 +30,9 @@ public enum ScheduleInput {
 
     /// `--types k1,k2`: known registry keys, at least one, duplicates dropped, order kept.
     /// An unknown key is refused with the nearest valid keys.
-    public static func policyTypes(_ values: [String], registry: PolicyTypeRegistry) throws(TenantPilotError) -> [String] {
+    public static func policyTypes(_ values: [String], registry: PolicyTypeRegistry) throws(TenantPilotError)
+        -> [String]
+    {
         let keys = values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         if keys.contains(where: \.isEmpty) && !keys.allSatisfy(\.isEmpty) {
             throw .invalid("--types \"\(values.joined(separator: ","))\" has an empty entry")
@@ -40,7 +45,9 @@ public enum ScheduleInput {
         for key in nonEmpty where !result.contains(key) {
             guard registry.type(forKey: key) != nil else {
                 let nearest = registry.suggestions(for: key).joined(separator: ", ")
-                throw .invalid("unknown policy type \"\(key)\"; nearest valid keys: \(nearest) (see `tenantpilot policy-types list`)")
+                throw .invalid(
+                    "unknown policy type \"\(key)\"; nearest valid keys: \(nearest) (see `tenantpilot policy-types list`)"
+                )
             }
             result.append(key)
         }
@@ -56,12 +63,16 @@ public enum ScheduleInput {
     /// `--keep-last N`: at least 1.
     public static func keepLast(_ value: Int) throws(TenantPilotError) -> Int {
         guard value >= 1 else { throw .invalid("--keep-last \(value) must be at least 1") }
-        guard value <= maximumKeepLast else { throw .invalid("--keep-last \(value) is above the limit of \(maximumKeepLast)") }
+        guard value <= maximumKeepLast else {
+            throw .invalid("--keep-last \(value) is above the limit of \(maximumKeepLast)")
+        }
         return value
     }
 
     /// Refuses a timetable that never yields a slot in its zone.
-    public static func checkFires(_ timetable: Timetable, in zone: TimeZone, from instant: Date) throws(TenantPilotError) {
+    public static func checkFires(_ timetable: Timetable, in zone: TimeZone, from instant: Date)
+        throws(TenantPilotError)
+    {
         if timetable.nextSlot(after: instant, in: zone) == nil {
             throw .invalid("the timetable \(timetable.summary) never fires in \(zone.identifier)")
         }
@@ -111,7 +122,9 @@ public struct ScheduleChanges: Sendable {
         name: String?, timezone: String?, at times: [String], days: String?, cron: String?, types: [String],
         keepLast: Int?, registry: PolicyTypeRegistry
     ) throws(TenantPilotError) {
-        self.name = try name.map { (value: String) throws(TenantPilotError) in try InputValidation.name(value, what: "schedule") }
+        self.name = try name.map { (value: String) throws(TenantPilotError) in
+            try InputValidation.name(value, what: "schedule")
+        }
         self.zone = try timezone.map { (value: String) throws(TenantPilotError) in try ScheduleInput.zone(value) }
         self.zoneIdentifier = timezone
         if !times.isEmpty && cron != nil { throw .invalid("give either --at HH:MM or --cron EXPR, not both") }
@@ -123,8 +136,12 @@ public struct ScheduleChanges: Sendable {
         if !times.isEmpty { _ = try Timetable.localTimes(parsing: times, days: ScheduleInput.days(days)) }
         self.policyTypes = types.isEmpty ? nil : try ScheduleInput.policyTypes(types, registry: registry)
         self.keepLast = try keepLast.map { (value: Int) throws(TenantPilotError) in try ScheduleInput.keepLast(value) }
-        if name == nil && timezone == nil && times.isEmpty && days == nil && cron == nil && types.isEmpty && keepLast == nil {
-            throw .invalid("nothing to update: give at least one of --name, --timezone, --at, --days, --cron, --types, --keep-last")
+        if name == nil && timezone == nil && times.isEmpty && days == nil && cron == nil && types.isEmpty
+            && keepLast == nil
+        {
+            throw .invalid(
+                "nothing to update: give at least one of --name, --timezone, --at, --days, --cron, --types, --keep-last"
+            )
         }
     }
 
@@ -136,12 +153,13 @@ public struct ScheduleChanges: Sendable {
         if let cron { return try Timetable.cron(parsing: cron) }
         if !times.isEmpty { return try Timetable.localTimes(parsing: times, days: ScheduleInput.days(days)) }
         if let days {
-            let currentTimes = (try? JSONValue.parse(Data(BackupSchedule.encodeTimetable(current).utf8)))?["at"]?
-                .arrayValue?.compactMap(\.stringValue) ?? []
-            guard case .localTimes = current, !currentTimes.isEmpty else {
-                throw .invalid("--days applies to an --at timetable; this schedule uses cron: give --at with --days, or a new --cron")
+            guard case .localTimes(let currentTimes, _) = current, !currentTimes.isEmpty else {
+                throw .invalid(
+                    "--days applies to an --at timetable; this schedule uses cron: give --at with --days, or a new --cron"
+                )
             }
-            return try Timetable.localTimes(parsing: currentTimes, days: ScheduleInput.days(days))
+            return try Timetable.localTimes(
+                parsing: currentTimes.sorted().map(\.description), days: ScheduleInput.days(days))
         }
         return current
     }

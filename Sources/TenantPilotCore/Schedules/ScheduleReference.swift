@@ -1,6 +1,3 @@
-import Foundation
-import GRDB
-
 /// How a user names a schedule: its integer id, or `TENANT/NAME`.
 public enum ScheduleReference: Sendable, Equatable, CustomStringConvertible {
     case id(Int64)
@@ -29,23 +26,16 @@ public enum ScheduleReference: Sendable, Equatable, CustomStringConvertible {
 
     /// The schedule and its tenant. A removed schedule is found by id (its history stays
     /// readable) but not by name (the name may have been reused).
-    public func resolve(_ db: Database) throws -> (BackupSchedule, Tenant) {
+    public func resolve(_ tx: any StoreTransaction) throws -> (BackupSchedule, Tenant) {
         let schedule: BackupSchedule?
         switch self {
         case .id(let id):
-            schedule = try BackupSchedule.fetchOne(db, key: id)
+            schedule = try tx.schedules.find(id: id)
         case .name(let tenantName, let scheduleName):
-            guard let tenant = try Tenant.filter(Column("name") == tenantName).fetchOne(db) else {
-                throw TenantPilotError.notFound("no tenant named \"\(tenantName)\"; see `tenantpilot tenants list`")
-            }
-            schedule =
-                try BackupSchedule
-                .filter(
-                    Column("tenant_id") == tenant.id && Column("name") == scheduleName && Column("removed_at") == nil
-                )
-                .fetchOne(db)
+            schedule = try tx.schedules.active(
+                tenantId: try tx.tenants.require(named: tenantName).rowID, named: scheduleName)
         }
-        guard let schedule, let tenant = try Tenant.fetchOne(db, key: schedule.tenantId) else {
+        guard let schedule, let tenant = try tx.tenants.find(id: schedule.tenantId) else {
             throw TenantPilotError.notFound("no schedule \(self); see `tenantpilot schedules list`")
         }
         return (schedule, tenant)

@@ -23,7 +23,9 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let fields = expression.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         let normalized = fields.joined(separator: " ")
         if fields.first?.hasPrefix("@") == true {
-            throw .invalid("cron expression \"\(normalized)\": macros such as @daily are not supported; write the 5 fields (e.g. \"0 0 * * *\")")
+            throw .invalid(
+                "cron expression \"\(normalized)\": macros such as @daily are not supported; write the 5 fields (e.g. \"0 0 * * *\")"
+            )
         }
         guard fields.count == 5 else {
             throw .invalid(

@@ -76,7 +76,9 @@ struct CronField: Sendable {
     private func value(_ text: String, fail: (String) -> TenantPilotError) throws(TenantPilotError) -> Int {
         if let named = names[text.lowercased()] { return named }
         guard let number = Self.number(text) else {
-            let allowed = names.isEmpty ? "" : " or a name (\(names.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")))"
+            let allowed =
+                names.isEmpty
+                ? "" : " or a name (\(names.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")))"
             throw fail("\"\(text)\" is not a number\(allowed)")
         }
         guard range.contains(number) else {

@@ -20,7 +20,8 @@ extension Timetable: Codable {
             case (let times?, nil):
                 self = try Timetable.localTimes(parsing: times, days: days?.joined(separator: ","))
             default:
-                throw TenantPilotError.invalid("a timetable is either {\"at\": [...], \"days\": [...]} or {\"cron\": \"...\"}")
+                throw TenantPilotError.invalid(
+                    "a timetable is either {\"at\": [...], \"days\": [...]} or {\"cron\": \"...\"}")
             }
         } catch let error as TenantPilotError {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
@@ -38,6 +39,16 @@ extension Timetable: Codable {
         case .cron(let expression):
             try container.encode(expression.text, forKey: .cron)
         }
+    }
+}
+
+extension Timetable {
+    /// The stored form: keys sorted, times and weekdays in order, slashes as they are. Two
+    /// timetables with the same canonical JSON fire at the same slots.
+    public var canonicalJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
 

@@ -34,7 +34,8 @@ public enum Weekday: String, Sendable, Hashable, Codable, CaseIterable, Comparab
         } else if let day = extra[name] {
             self = day
         } else {
-            throw .invalid("\"\(text.trimmingCharacters(in: .whitespaces))\" is not a weekday (mon, tue, wed, thu, fri, sat, sun)")
+            throw .invalid(
+                "\"\(text.trimmingCharacters(in: .whitespaces))\" is not a weekday (mon, tue, wed, thu, fri, sat, sun)")
         }
     }
 

@@ -12,7 +12,9 @@ public enum StateLocation {
 
     public static func homeDirectory(environment: [String: String]) -> String {
         if let home = environment["TENANTPILOT_HOME"], !home.isEmpty { return expand(home, environment) }
-        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return expand(state, environment) + "/tenantpilot" }
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty {
+            return expand(state, environment) + "/tenantpilot"
+        }
         let userHome = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return userHome + "/.local/state/tenantpilot"
     }

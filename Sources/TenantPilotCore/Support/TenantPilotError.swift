@@ -1,8 +1,8 @@
 import Foundation
 
 /// The one error type that reaches the command line. Every failure is converted to it at the
-/// boundary (database, network, file system), carries a stable code, and maps to an exit code
-/// of SPEC §3 in one place (`exitCode`).
+/// boundary (database, network, file system), carries a stable `ErrorCode`, and maps to an
+/// exit code of SPEC §3 in one place (`ExitStatus`).
 public struct TenantPilotError: Error, LocalizedError, Sendable, Equatable {
     /// How the failure is classified, which decides the exit code.
     public enum Kind: String, Sendable, Equatable {
@@ -16,10 +16,10 @@ public struct TenantPilotError: Error, LocalizedError, Sendable, Equatable {
 
     public let kind: Kind
     /// Stable, upper-snake-case code (`INVALID_INPUT`, `NOT_FOUND`, a run error code of §6, …).
-    public let code: String
+    public let code: ErrorCode
     public let message: String
 
-    public init(_ kind: Kind, code: String, _ message: String) {
+    public init(_ kind: Kind, code: ErrorCode, _ message: String) {
         self.kind = kind
         self.code = code
         self.message = message
@@ -28,26 +28,20 @@ public struct TenantPilotError: Error, LocalizedError, Sendable, Equatable {
     public var errorDescription: String? { message }
 
     /// SPEC §3 exit code for this error.
-    public var exitCode: Int32 {
-        switch kind {
-        case .invalidInput: 2
-        case .failed: 1
-        case .notRun: 4
-        }
-    }
+    public var exitCode: Int32 { ExitStatus.of(self) }
 
     /// Bad input: names the bad value; exit 2.
-    public static func invalid(_ message: String, code: String = "INVALID_INPUT") -> TenantPilotError {
+    public static func invalid(_ message: String, code: ErrorCode = .invalidInput) -> TenantPilotError {
         TenantPilotError(.invalidInput, code: code, message)
     }
 
     /// Something addressed by the user does not exist; exit 2.
     public static func notFound(_ message: String) -> TenantPilotError {
-        TenantPilotError(.invalidInput, code: "NOT_FOUND", message)
+        TenantPilotError(.invalidInput, code: .notFound, message)
     }
 
     /// The operation could not be done; exit 1.
-    public static func failed(_ message: String, code: String = "INTERNAL_ERROR") -> TenantPilotError {
+    public static func failed(_ message: String, code: ErrorCode = .internalError) -> TenantPilotError {
         TenantPilotError(.failed, code: code, message)
     }
 }

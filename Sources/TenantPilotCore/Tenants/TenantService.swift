@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A validated request to register a tenant. Built before the store is opened, so bad input
 /// never writes anything.
@@ -78,22 +77,22 @@ public struct TenantService: Sendable {
     }
 
     /// Stores a tenant and its `tenant.created` audit entry in one transaction.
-    public func add(_ request: NewTenant, actor: String, at instant: Date) throws(TenantPilotError) -> Tenant {
-        try store.write { db in
-            if try Tenant.filter(Column("name") == request.name).fetchOne(db) != nil {
+    public func add(_ request: NewTenant, actor: String, at instant: Date) async throws(TenantPilotError) -> Tenant {
+        try await store.write { tx in
+            if try tx.tenants.named(request.name) != nil {
                 throw TenantPilotError.invalid(
                     "a tenant named \"\(request.name)\" already exists; see `tenantpilot tenants list`")
             }
-            var tenant = Tenant(
-                id: nil, name: request.name, tenantGuid: request.tenantGuid, clientId: request.clientId,
-                secretEnv: request.secretEnv, secretFile: request.secretFile, graphURL: request.graphURL,
-                authorityURL: request.authorityURL, createdAt: ISO8601.string(instant),
-                certificateFile: request.certificate?.credential.certificateFile,
-                privateKeyFile: request.certificate?.credential.privateKeyFile)
-            try tenant.insert(db)
-            try AuditLog.record(
-                db, at: instant, actor: actor, tenantId: tenant.id, action: "tenant.created",
-                resourceType: "tenant", resourceId: tenant.id.map(String.init),
+            let tenant = try tx.tenants.insert(
+                Tenant(
+                    name: request.name, tenantGuid: request.tenantGuid, clientId: request.clientId,
+                    secretEnv: request.secretEnv,
+                    secretFile: request.secretFile, graphURL: request.graphURL, authorityURL: request.authorityURL,
+                    createdAt: Instant(instant), certificateFile: request.certificate?.credential.certificateFile,
+                    privateKeyFile: request.certificate?.credential.privateKeyFile))
+            try tx.audit.record(
+                at: instant, actor: actor, tenantId: tenant.id, action: .tenantCreated, resource: .tenant,
+                resourceId: tenant.id.map(String.init),
                 metadata: [
                     "name": .string(tenant.name), "tenant_id": .string(tenant.tenantGuid),
                     "client_id": .string(tenant.clientId), "secret_source": .string(tenant.secretSourceDescription),
@@ -103,17 +102,14 @@ public struct TenantService: Sendable {
         }
     }
 
-    public func list() throws(TenantPilotError) -> [Tenant] {
-        try store.read { db in try Tenant.order(Column("name")).fetchAll(db) }
+    /// Every tenant, by name.
+    public func list() async throws(TenantPilotError) -> [Tenant] {
+        try await store.read { tx in try tx.tenants.all() }
     }
 
     /// The tenant named `name`, or a not-found error that says where to look.
-    public func find(named raw: String) throws(TenantPilotError) -> Tenant {
+    public func find(named raw: String) async throws(TenantPilotError) -> Tenant {
         let name = InputValidation.normalized(raw)
-        let found = try store.read { db in try Tenant.filter(Column("name") == name).fetchOne(db) }
-        guard let found else {
-            throw .notFound("no tenant named \"\(name)\"; see `tenantpilot tenants list`")
-        }
-        return found
+        return try await store.read { tx in try tx.tenants.require(named: name) }
     }
 }

@@ -23,40 +23,44 @@ extension TenantPilot {
 }
 
 extension TenantPilot.Audit {
-    struct List: AsyncParsableCommand {
+    struct List: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List audit entries, newest first.",
-            discussion: "Examples:\n  tenantpilot audit list --tenant contoso --limit 20\n  tenantpilot audit list --action backup_schedule.run_completed --json")
+            discussion:
+                "Examples:\n  tenantpilot audit list --tenant contoso --limit 20\n  tenantpilot audit list --action backup_schedule.run_completed --json"
+        )
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only entries of this tenant.") var tenant: String?
         @Option(help: "Only this action (or a family: backup_schedule.*).") var action: String?
         @Option(help: "At most this many entries.") var limit = 100
 
-        mutating func run() async throws {
-            try await global.run { context in
-                guard limit >= 1 else { throw TenantPilotError.invalid("--limit \(limit) must be at least 1") }
-                let entries = try AuditQuery(store: try context.openStore()).list(tenantName: tenant, action: action, limit: limit)
-                context.emit(["entries": entries]) {
-                    if entries.isEmpty { return "no audit entries" }
-                    return TextTable(
-                        header: ["ID", "TIME (UTC)", "ACTOR", "TENANT", "ACTION", "RESOURCE", "STATUS"],
-                        rows: entries.map {
-                            [
-                                String($0.id), $0.created_at, $0.actor, $0.tenant ?? "-", $0.action,
-                                "\($0.resource_type) \($0.resource_id ?? "")", $0.status,
-                            ]
-                        }
-                    ).render()
-                }
+        func validate() throws {
+            guard limit >= 1 else { throw ValidationError("--limit \(limit) must be at least 1") }
+        }
+
+        func run(in context: CommandContext) async throws {
+            let entries = try await AuditQuery(store: try await context.openStore()).list(
+                tenantName: tenant, action: action, limit: limit)
+            context.emit(["entries": entries]) {
+                if entries.isEmpty { return "no audit entries" }
+                return TextTable(
+                    header: ["ID", "TIME (UTC)", "ACTOR", "TENANT", "ACTION", "RESOURCE", "STATUS"],
+                    rows: entries.map {
+                        [
+                            String($0.id), $0.createdAt.text, $0.actor, $0.tenant ?? "-", $0.action.rawValue,
+                            "\($0.resourceType) \($0.resourceId ?? "")", $0.status,
+                        ]
+                    }
+                ).render()
             }
         }
     }
 }
 
 extension TenantPilot.Notifications {
-    struct NotificationList: AsyncParsableCommand {
+    struct NotificationList: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List notifications, newest first; --actor NAME shows only that actor's.",
@@ -65,19 +69,20 @@ extension TenantPilot.Notifications {
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Only unread notifications.") var unread = false
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let notifications = try NotificationQuery(store: try context.openStore())
-                    .list(actor: global.actor, unreadOnly: unread)
-                context.emit(["notifications": notifications]) {
-                    if notifications.isEmpty { return "no notifications" }
-                    return TextTable(
-                        header: ["ID", "TIME (UTC)", "ACTOR", "RUN", "STATUS", "MESSAGE"],
-                        rows: notifications.map {
-                            [String($0.id), $0.created_at, $0.actor, $0.run_id.map(String.init) ?? "-", $0.status, $0.message]
-                        }
-                    ).render()
-                }
+        func run(in context: CommandContext) async throws {
+            let notifications = try await NotificationQuery(store: try await context.openStore())
+                .list(actor: global.actor, unreadOnly: unread)
+            context.emit(["notifications": notifications]) {
+                if notifications.isEmpty { return "no notifications" }
+                return TextTable(
+                    header: ["ID", "TIME (UTC)", "ACTOR", "RUN", "STATUS", "MESSAGE"],
+                    rows: notifications.map {
+                        [
+                            String($0.id), $0.createdAt.text, $0.actor, $0.runId.map(String.init) ?? "-", $0.status,
+                            $0.message,
+                        ]
+                    }
+                ).render()
             }
         }
     }

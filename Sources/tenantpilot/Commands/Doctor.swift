@@ -4,7 +4,7 @@ import TenantPilotCore
 
 extension TenantPilot {
     /// `doctor`: is this machine ready to run backups?
-    struct Doctor: AsyncParsableCommand {
+    struct Doctor: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "doctor",
             abstract: "Check the store, locks, registry and each tenant's secret; exit 1 if anything would break runs.",
@@ -21,15 +21,12 @@ extension TenantPilot {
         @Flag(help: "Also request a token and read from Microsoft Graph for each tenant.")
         var online = false
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let doctor = TenantPilotCore.Doctor(
-                    databasePath: context.databasePath, dependencies: context.dependencies,
-                    graph: context.graphProbe())
-                let report = await doctor.run(online: online)
-                context.emit(report) { report.text }
-                if !report.ok { throw ExitCode(1) }
-            }
+        func run(in context: CommandContext) async throws {
+            let doctor = TenantPilotCore.Doctor(
+                databasePath: context.databasePath, dependencies: context.dependencies, graph: context.graphProbe())
+            let report = await doctor.run(online: online)
+            context.emit(report) { report.text }
+            try context.exit(with: report.ok ? ExitStatus.success : ExitStatus.failure)
         }
     }
 }

@@ -4,7 +4,7 @@ import TenantPilotCore
 
 extension TenantPilot {
     /// `drift (T | TENANT/NAME | --all) [--against SET_ID]`.
-    struct Drift: AsyncParsableCommand {
+    struct Drift: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "drift",
             abstract: "Compare a live tenant with its latest backup (or --against a set); stores nothing.",
@@ -30,28 +30,25 @@ extension TenantPilot {
             if !all && subject == nil { throw ValidationError("name a tenant, a TENANT/NAME schedule, or give --all") }
         }
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let what: DriftService.Subject
-                if all {
-                    what = .all
-                } else if let subject, subject.contains("/") {
-                    what = .schedule(try ScheduleReference(parsing: subject))
-                } else {
-                    what = .tenant(subject ?? "")
-                }
-                let store = try context.openExistingStore()
-                // INTEGRATION POINT (issue 12, hooks): pass an observer that fires the `drift` hook
-                // event for each check that found drift; there are no hooks yet.
-                let service = DriftService(
-                    store: store, registry: try context.registry(), dependencies: context.dependencies, observer: nil)
-                let report = try await service.check(what, against: against)
-                context.emit(report) { DriftText.report(report) }
-                for check in report.checks where check.error != nil || check.drifted {
-                    FileHandle.standardError.write(Data((DriftText.problem(check) + "\n").utf8))
-                }
-                if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        func run(in context: CommandContext) async throws {
+            let what: DriftService.Subject
+            if all {
+                what = .all
+            } else if let subject, subject.contains("/") {
+                what = .schedule(try ScheduleReference(parsing: subject))
+            } else {
+                what = .tenant(subject ?? "")
             }
+            let store = try await context.openExistingStore()
+            // INTEGRATION POINT (issue 12, hooks): pass an observer that fires the `drift` hook
+            // event for each check that found drift; there are no hooks yet.
+            let service = DriftService(store: store, registry: try context.registry(), dependencies: context.dependencies, observer: nil)
+            let report = try await service.check(what, against: against)
+            context.emit(report) { DriftText.report(report) }
+            for check in report.checks where check.error != nil || check.drifted {
+                FileHandle.standardError.write(Data((DriftText.problem(check) + "\n").utf8))
+            }
+            try context.exit(with: report.exitCode)
         }
     }
 }
@@ -74,10 +71,10 @@ enum DriftText {
             }
             lines.append(
                 "\(name(check)): drift since \(against): \(check.added.count) added, \(check.removed.count) removed, \(check.changed.count) changed")
-            lines += check.added.map { ChangeText.cut("+ \($0.type)  \($0.display_name)  (\($0.graph_id))", to: ChangeText.width) }
-            lines += check.removed.map { ChangeText.cut("- \($0.type)  \($0.display_name)  (\($0.graph_id))", to: ChangeText.width) }
+            lines += check.added.map { ChangeText.cut("+ \($0.type)  \($0.displayName)  (\($0.graphId))", to: ChangeText.width) }
+            lines += check.removed.map { ChangeText.cut("- \($0.type)  \($0.displayName)  (\($0.graphId))", to: ChangeText.width) }
             for changed in check.changed {
-                lines.append(ChangeText.cut("~ \(changed.type)  \(changed.display_name)  (\(changed.graph_id))", to: ChangeText.width))
+                lines.append(ChangeText.cut("~ \(changed.type)  \(changed.displayName)  (\(changed.graphId))", to: ChangeText.width))
                 lines += changed.changes.map { "    " + ChangeText.line($0) }
             }
         }

@@ -14,7 +14,7 @@ extension TenantPilot {
 }
 
 extension TenantPilot.PolicyTypes {
-    struct List: AsyncParsableCommand {
+    struct List: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List the policy types that schedules may name.",
@@ -22,15 +22,13 @@ extension TenantPilot.PolicyTypes {
 
         @OptionGroup var global: GlobalOptions
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let registry = try context.registry()
-                context.emit(["policy_types": registry.types.map(PolicyTypeDocument.init)]) {
-                    TextTable(
-                        header: ["KEY", "VERSION", "COLLECTION", "LABEL"],
-                        rows: registry.types.map { [$0.key, $0.graphVersion, $0.collectionPath, $0.label] }
-                    ).render()
-                }
+        func run(in context: CommandContext) async throws {
+            let registry = try context.registry()
+            context.emit(["policy_types": registry.types.map(PolicyTypeDocument.init)]) {
+                TextTable(
+                    header: ["KEY", "VERSION", "COLLECTION", "LABEL"],
+                    rows: registry.types.map { [$0.key, $0.graphVersion, $0.collectionPath, $0.label] }
+                ).render()
             }
         }
     }

@@ -4,7 +4,7 @@ import TenantPilotCore
 
 extension TenantPilot {
     /// `restore SET_ID`: put a backup back into a tenant, plan first.
-    struct Restore: AsyncParsableCommand {
+    struct Restore: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "restore",
             abstract: "Put a backup set back into a tenant: show the plan (default), or --apply it.",
@@ -42,35 +42,31 @@ extension TenantPilot {
             if types?.isEmpty == true { throw ValidationError("--types needs at least one policy-type key") }
         }
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let request = RestoreRequest(
-                    setId: setId, to: to,
-                    types: types.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
-                    policies: policies, includeAssignments: !noAssignments, prune: prune)
-                let store = try context.openExistingStore()
-                let service = RestoreService(store: store, registry: try context.registry(), dependencies: context.dependencies)
-                let scope = try service.scope(request)
-                if !apply {
-                    let planned = try await service.plan(scope)
-                    context.emit(RestorePlanDocument(planned)) { RestoreText.plan(planned, applied: nil) }
-                    if exitCode && planned.hasWrites { throw ExitCode(5) }
-                    return
-                }
-                let (planned, outcome) = try await service.apply(scope, actor: context.actor)
-                let run = try RunStore(store: store).find(outcome.run.rowID)
-                if let planned {
-                    context.emit(RestorePlanDocument(planned, outcomes: outcome.results, run: run)) {
-                        RestoreText.plan(planned, applied: outcome.results) + "\n" + ChangeText.cut(RunText.line(run), to: ChangeText.width)
-                    }
-                } else {
-                    context.emit(["run": run]) { RunText.line(run) }
-                }
-                if outcome.run.status != .success {
-                    RunText.problem(run)
-                    throw ExitCode(outcome.exitCode)
-                }
+        func run(in context: CommandContext) async throws {
+            let request = RestoreRequest(
+                setId: setId, to: to,
+                types: types.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+                policies: policies, includeAssignments: !noAssignments, prune: prune)
+            let store = try await context.openExistingStore()
+            let service = RestoreService(store: store, registry: try context.registry(), dependencies: context.dependencies)
+            let scope = try await service.scope(request)
+            if !apply {
+                let planned = try await service.plan(scope)
+                context.emit(RestorePlanDocument(planned)) { RestoreText.plan(planned, applied: nil) }
+                try context.exit(with: exitCode && planned.hasWrites ? ExitStatus.differences : ExitStatus.success)
+                return
             }
+            let (planned, outcome) = try await service.apply(scope, actor: context.actor)
+            let run = try await RunHistory(store: store).find(outcome.run.rowID)
+            if let planned {
+                context.emit(RestorePlanDocument(planned, outcomes: outcome.results, run: run)) {
+                    RestoreText.plan(planned, applied: outcome.results) + "\n" + ChangeText.cut(RunText.line(run), to: ChangeText.width)
+                }
+            } else {
+                context.emit(["run": run]) { RunText.line(run) }
+            }
+            if outcome.run.status != .success { RunText.problem(run) }
+            try context.exit(with: outcome.exitCode)
         }
     }
 }
@@ -119,9 +115,9 @@ extension RunText {
     /// The one stderr line of a run that did not succeed: id, tenant (and schedule), status,
     /// error code, and a message of at most 200 characters.
     static func problem(_ run: RunDocument) {
-        var text = "run \(run.id)  \(name(run))  \(run.trigger)  \(run.status)"
-        if let code = run.error_code { text += "  \(code)" }
-        if let message = run.error_message { text += "  " + ChangeText.cut(message.replacingOccurrences(of: "\n", with: " "), to: 200) }
+        var text = "run \(run.id)  \(name(run))  \(run.trigger.rawValue)  \(run.status.rawValue)"
+        if let code = run.errorCode { text += "  \(code)" }
+        if let message = run.errorMessage { text += "  " + ChangeText.cut(message.replacingOccurrences(of: "\n", with: " "), to: 200) }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -14,7 +14,7 @@ extension TenantPilot {
 }
 
 extension TenantPilot.Retention {
-    struct Apply: AsyncParsableCommand {
+    struct Apply: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "apply",
             abstract: "Delete backup sets beyond each schedule's keep-last count.",
@@ -40,31 +40,28 @@ extension TenantPilot.Retention {
             name: .long,
             help: ArgumentHelp(
                 "Only this schedule (id or TENANT/NAME, see `tenantpilot schedules list`).", valueName: "schedule"))
-        var schedule: String?
+        var schedule: ScheduleReference?
 
         @Flag(name: .long, help: "Show what would be deleted; delete nothing and write no audit entry.")
         var dryRun = false
 
-        mutating func run() async throws {
-            let scheduleText = schedule
-            let dryRun = dryRun
-            try await global.run { context in
-                let reference = try scheduleText.map { (text: String) throws(TenantPilotError) in
-                    try ScheduleReference(parsing: text)
-                }
-                if !dryRun { context.announceClock() }
-                let store = try context.openStore()
-                let scheduleId = try reference.map { (reference: ScheduleReference) throws(TenantPilotError) -> Int64 in
-                    // An id is taken as it is (a removed schedule's sets can still be reported);
-                    // TENANT/NAME names a schedule that exists.
-                    if case .id(let id) = reference { return id }
-                    return try ScheduleService(store: store).find(reference).schedule.rowID
-                }
-                let report = try RetentionService(store: store).apply(
-                    scheduleId: scheduleId, dryRun: dryRun, actor: context.actor,
-                    at: context.dependencies.clock.now())
-                context.emit(report) { Self.render(report) }
+        func run(in context: CommandContext) async throws {
+            if !dryRun { context.announceClock() }
+            let store = try await context.openStore()
+            var scheduleId: Int64?
+            switch schedule {
+            case .id(let id)?:
+                // An id is taken as it is (a removed schedule's sets can still be reported).
+                scheduleId = id
+            case let reference?:
+                // TENANT/NAME names a schedule that exists.
+                scheduleId = try await ScheduleService(store: store).find(reference).schedule.rowID
+            case nil:
+                break
             }
+            let report = try await RetentionService(store: store).apply(
+                scheduleId: scheduleId, dryRun: dryRun, actor: context.actor, at: context.now)
+            context.emit(report) { Self.render(report) }
         }
 
         static func render(_ report: RetentionReport) -> String {
@@ -77,7 +74,7 @@ extension TenantPilot.Retention {
                     + (schedule.scheduleRemoved ? ", removed" : "")
                 let rows = schedule.sets.map { decision in
                     [
-                        String(decision.setId), ISO8601.string(decision.createdAt), decision.status.rawValue,
+                        String(decision.setId), decision.createdAt.text, decision.status.rawValue,
                         decision.action == .keep ? "keep" : deleteWord, decision.reason,
                     ]
                 }

@@ -8,7 +8,7 @@ import TenantPilotCore
 
 extension TenantPilot {
     /// `run ID`: "Run now".
-    struct Run: AsyncParsableCommand {
+    struct Run: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
             abstract: "Run a schedule now (trigger manual) and wait for the run to end.",
@@ -22,26 +22,21 @@ extension TenantPilot {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var timeout: RunTimeoutOption
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
+        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let reference = try ScheduleReference(parsing: schedule)
-                let deadline = try timeout.deadline()
-                context.announceClock()
-                let store = try context.openStore()
-                let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
-                let finished = try await runs.runNow(
-                    reference, actor: context.actor, at: context.dependencies.clock.now(),
-                    progress: ProgressLine.make(context))
-                ProgressLine.clear(context)
-                try RunText.report(finished, store: store, context: context)
-            }
+        func run(in context: CommandContext) async throws {
+            context.announceClock()
+            let store = try await context.openStore()
+            let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: timeout.deadline))
+            let finished = try await runs.runNow(
+                schedule, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
+            ProgressLine.clear(context)
+            try await RunText.report(finished, store: store, context: context)
         }
     }
 
     /// `retry RUN_ID`.
-    struct Retry: AsyncParsableCommand {
+    struct Retry: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "retry",
             abstract: "Run a failed, partial or skipped run's schedule again (trigger retry).",
@@ -57,29 +52,24 @@ extension TenantPilot {
         @OptionGroup var timeout: RunTimeoutOption
         @Argument(help: "The run to retry.") var runId: Int64
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let deadline = try timeout.deadline()
-                context.announceClock()
-                let store = try context.openStore()
-                let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: deadline))
-                let finished = try await runs.retry(
-                    runId: runId, actor: context.actor, at: context.dependencies.clock.now(),
-                    progress: ProgressLine.make(context))
-                ProgressLine.clear(context)
-                try RunText.report(finished, store: store, context: context)
-            }
+        func run(in context: CommandContext) async throws {
+            context.announceClock()
+            let store = try await context.openStore()
+            let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: timeout.deadline))
+            let finished = try await runs.retry(
+                runId: runId, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
+            ProgressLine.clear(context)
+            try await RunText.report(finished, store: store, context: context)
         }
     }
 }
 
 extension RunText {
     /// Prints a finished interactive run and exits with its SPEC §3 code.
-    static func report(_ run: BackupRun, store: Store, context: CommandContext) throws {
-        let document = try RunStore(store: store).find(run.rowID)
+    static func report(_ run: BackupRun, store: Store, context: CommandContext) async throws {
+        let document = try await RunHistory(store: store).find(run.rowID)
         context.emit(document) { detail(document) }
-        let code = exitCode(run)
-        if code != 0 { throw ExitCode(code) }
+        try context.exit(with: ExitStatus.of(run: run.status))
     }
 }
 

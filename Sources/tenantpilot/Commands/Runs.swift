@@ -14,51 +14,45 @@ extension TenantPilot {
 }
 
 extension TenantPilot.Runs {
-    struct List: AsyncParsableCommand {
+    struct List: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List runs, newest first.",
-            discussion: "Examples:\n  tenantpilot runs list --schedule contoso/nightly --limit 10\n  tenantpilot runs list --status failed --json")
+            discussion:
+                "Examples:\n  tenantpilot runs list --schedule contoso/nightly --limit 10\n  tenantpilot runs list --status failed --json"
+        )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only runs of this schedule (id or TENANT/NAME).") var schedule: String?
-        @Option(help: "Only runs with this status (pending, running, success, partial, failed, skipped).") var status: String?
+        @Option(help: "Only runs of this schedule (id or TENANT/NAME).") var schedule: ScheduleReference?
+        @Option(help: "Only runs with this status.") var status: BackupRun.Status?
         @Option(help: "At most this many runs.") var limit = 50
 
-        mutating func run() async throws {
-            try await global.run { context in
-                var statusFilter: BackupRun.Status?
-                if let status {
-                    guard let parsed = BackupRun.Status(rawValue: status) else {
-                        throw TenantPilotError.invalid(
-                            "--status \"\(status)\" is not a run status (\(BackupRun.Status.allCases.map(\.rawValue).joined(separator: ", ")))")
+        func validate() throws {
+            guard limit >= 1 else { throw ValidationError("--limit \(limit) must be at least 1") }
+        }
+
+        func run(in context: CommandContext) async throws {
+            let store = try await context.openStore()
+            var scheduleId: Int64?
+            if let schedule { scheduleId = try await ScheduleService(store: store).find(schedule).schedule.rowID }
+            let runs = try await RunHistory(store: store).list(scheduleId: scheduleId, status: status, limit: limit)
+            context.emit(["runs": runs]) {
+                if runs.isEmpty { return "no runs" }
+                return TextTable(
+                    header: ["ID", "SCHEDULE", "SLOT (UTC)", "TRIGGER", "STATUS", "ERROR", "POLICIES", "SET"],
+                    rows: runs.map {
+                        [
+                            String($0.id), RunText.name($0), $0.scheduledFor.text, $0.trigger.rawValue,
+                            $0.status.rawValue, $0.errorCode?.rawValue ?? "-", String($0.counts.policies),
+                            $0.backupSetId.map(String.init) ?? "-",
+                        ]
                     }
-                    statusFilter = parsed
-                }
-                guard limit >= 1 else { throw TenantPilotError.invalid("--limit \(limit) must be at least 1") }
-                let reference = try schedule.map { (text: String) throws(TenantPilotError) in try ScheduleReference(parsing: text) }
-                let store = try context.openStore()
-                let scheduleId = try reference.map { (ref: ScheduleReference) throws(TenantPilotError) in
-                    try ScheduleService(store: store).find(ref).schedule.rowID
-                }
-                let runs = try RunStore(store: store).list(scheduleId: scheduleId, status: statusFilter, limit: limit)
-                context.emit(["runs": runs]) {
-                    if runs.isEmpty { return "no runs" }
-                    return TextTable(
-                        header: ["ID", "SCHEDULE", "SLOT (UTC)", "TRIGGER", "STATUS", "ERROR", "POLICIES", "SET"],
-                        rows: runs.map {
-                            [
-                                String($0.id), RunText.name($0), $0.scheduled_for, $0.trigger, $0.status,
-                                $0.error_code ?? "-", String($0.counts.policies), $0.backup_set_id.map(String.init) ?? "-",
-                            ]
-                        }
-                    ).render()
-                }
+                ).render()
             }
         }
     }
 
-    struct Show: AsyncParsableCommand {
+    struct Show: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
             abstract: "Show one run.",
@@ -67,11 +61,9 @@ extension TenantPilot.Runs {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Run id.") var runId: Int64
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let run = try RunStore(store: try context.openStore()).find(runId)
-                context.emit(run) { RunText.detail(run) }
-            }
+        func run(in context: CommandContext) async throws {
+            let run = try await RunHistory(store: try await context.openStore()).find(runId)
+            context.emit(run) { RunText.detail(run) }
         }
     }
 }

@@ -36,7 +36,7 @@ struct TimetableOptions: ParsableArguments {
 }
 
 extension TenantPilot.Schedules {
-    struct Add: AsyncParsableCommand {
+    struct Add: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Create a schedule; prints it with its next run (UTC and local).",
@@ -60,22 +60,20 @@ extension TenantPilot.Schedules {
         @Option(name: .customLong("keep-last"), help: "Backup sets to keep (default 30).") var keepLast: Int?
         @Flag(help: "Create the schedule disabled.") var disabled = false
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let now = context.dependencies.clock.now()
-                let draft = try ScheduleDraft(
-                    tenantName: tenant, name: name, timezone: timezone, at: timetable.at, days: timetable.days,
-                    cron: timetable.cron, types: types, keepLast: keepLast, enabled: !disabled,
-                    registry: try context.registry(), now: now)
-                context.announceClock()
-                let entry = try ScheduleService(store: try context.openStore()).add(
-                    draft, actor: context.actor, at: now)
-                context.emit(entry.document) { ScheduleText.detail(entry.document) }
-            }
+        func run(in context: CommandContext) async throws {
+            let now = context.now
+            let draft = try ScheduleDraft(
+                tenantName: tenant, name: name, timezone: timezone, at: timetable.at, days: timetable.days,
+                cron: timetable.cron, types: types, keepLast: keepLast, enabled: !disabled,
+                registry: try context.registry(), now: now)
+            context.announceClock()
+            let entry = try await ScheduleService(store: try await context.openStore()).add(
+                draft, actor: context.actor, at: now)
+            context.emit(entry.document) { ScheduleText.detail(entry.document) }
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List schedules with their next run.",
@@ -84,47 +82,41 @@ extension TenantPilot.Schedules {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this tenant's schedules.") var tenant: String?
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let entries = try ScheduleService(store: try context.openStore()).list(tenantName: tenant)
-                let documents = entries.map(\.document)
-                context.emit(["schedules": documents]) {
-                    if documents.isEmpty { return "no schedules; add one with `tenantpilot schedules add`" }
-                    return TextTable(
-                        header: ["ID", "TENANT/NAME", "ENABLED", "TIMETABLE", "ZONE", "NEXT RUN (UTC)", "LAST RUN"],
-                        rows: documents.map { document in
-                            [
-                                String(document.id), "\(document.tenant)/\(document.name)",
-                                document.enabled ? "yes" : "no",
-                                document.timetable_summary, document.timezone, document.next_run_at ?? "-",
-                                document.last_run_at.map { "\($0) \(document.last_run_status ?? "")" } ?? "-",
-                            ]
-                        }
-                    ).render()
-                }
+        func run(in context: CommandContext) async throws {
+            let entries = try await ScheduleService(store: try await context.openStore()).list(tenantName: tenant)
+            let documents = entries.map(\.document)
+            context.emit(["schedules": documents]) {
+                if documents.isEmpty { return "no schedules; add one with `tenantpilot schedules add`" }
+                return TextTable(
+                    header: ["ID", "TENANT/NAME", "ENABLED", "TIMETABLE", "ZONE", "NEXT RUN (UTC)", "LAST RUN"],
+                    rows: documents.map { document in
+                        [
+                            String(document.id), "\(document.tenant)/\(document.name)", document.enabled ? "yes" : "no",
+                            document.timetableSummary, document.timezone, document.nextRunAt?.text ?? "-",
+                            ScheduleText.lastRun(document),
+                        ]
+                    }
+                ).render()
             }
         }
     }
 
-    struct Show: AsyncParsableCommand {
+    struct Show: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
             abstract: "Show one schedule and its next run.",
             discussion: "Example:\n  tenantpilot schedules show contoso/nightly")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
+        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let reference = try ScheduleReference(parsing: schedule)
-                let entry = try ScheduleService(store: try context.openStore()).find(reference)
-                context.emit(entry.document) { ScheduleText.detail(entry.document) }
-            }
+        func run(in context: CommandContext) async throws {
+            let entry = try await ScheduleService(store: try await context.openStore()).find(schedule)
+            context.emit(entry.document) { ScheduleText.detail(entry.document) }
         }
     }
 
-    struct Update: AsyncParsableCommand {
+    struct Update: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "update",
             abstract: "Change a schedule; a new timetable or zone recomputes its next run from now.",
@@ -135,7 +127,7 @@ extension TenantPilot.Schedules {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
+        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
         @Option(help: "New name.") var name: String?
         @Option(help: ArgumentHelp("New IANA time zone.", valueName: "zone")) var timezone: String?
         @OptionGroup var timetable: TimetableOptions
@@ -143,111 +135,93 @@ extension TenantPilot.Schedules {
             []
         @Option(name: .customLong("keep-last"), help: "New number of sets to keep.") var keepLast: Int?
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let reference = try ScheduleReference(parsing: schedule)
-                let changes = try ScheduleChanges(
-                    name: name, timezone: timezone, at: timetable.at, days: timetable.days, cron: timetable.cron,
-                    types: types, keepLast: keepLast, registry: try context.registry())
-                context.announceClock()
-                let entry = try ScheduleService(store: try context.openStore())
-                    .update(reference, changes: changes, actor: context.actor, at: context.dependencies.clock.now())
-                context.emit(entry.document) { ScheduleText.detail(entry.document) }
-            }
+        func run(in context: CommandContext) async throws {
+            let changes = try ScheduleChanges(
+                name: name, timezone: timezone, at: timetable.at, days: timetable.days, cron: timetable.cron,
+                types: types, keepLast: keepLast, registry: try context.registry())
+            context.announceClock()
+            let entry = try await ScheduleService(store: try await context.openStore())
+                .update(schedule, changes: changes, actor: context.actor, at: context.now)
+            context.emit(entry.document) { ScheduleText.detail(entry.document) }
         }
     }
 
-    struct Enable: AsyncParsableCommand {
+    struct Enable: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "enable",
             abstract: "Enable a schedule; its next run counts from now (no catch-up of past slots).",
             discussion: "Example:\n  tenantpilot schedules enable contoso/nightly")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
+        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
 
-        mutating func run() async throws {
-            try await global.run { context in
-                context.announceClock()
-                try ScheduleText.toggle(schedule, enabled: true, context: context)
-            }
+        func run(in context: CommandContext) async throws {
+            context.announceClock()
+            try await ScheduleText.toggle(schedule, enabled: true, context: context)
         }
     }
 
-    struct Disable: AsyncParsableCommand {
+    struct Disable: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "disable",
             abstract: "Disable a schedule (dispatch skips it until it is enabled again).",
             discussion: "Example:\n  tenantpilot schedules disable contoso/nightly")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
+        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
 
-        mutating func run() async throws {
-            try await global.run { context in
-                try ScheduleText.toggle(schedule, enabled: false, context: context)
-            }
+        func run(in context: CommandContext) async throws {
+            try await ScheduleText.toggle(schedule, enabled: false, context: context)
         }
     }
 
-    struct Remove: AsyncParsableCommand {
+    struct Remove: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove",
             abstract: "Remove a schedule. Its backups and run history stay.",
             discussion: "Example:\n  tenantpilot schedules remove contoso/nightly")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
+        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let reference = try ScheduleReference(parsing: schedule)
-                let entry = try ScheduleService(store: try context.openStore())
-                    .remove(reference, actor: context.actor, at: context.dependencies.clock.now())
-                context.emit(entry.document) {
-                    "schedule \(entry.tenant.name)/\(entry.schedule.name) (id \(entry.schedule.rowID)) removed; its backups and run history stay"
-                }
+        func run(in context: CommandContext) async throws {
+            let entry = try await ScheduleService(store: try await context.openStore())
+                .remove(schedule, actor: context.actor, at: context.now)
+            context.emit(entry.document) {
+                "schedule \(entry.tenant.name)/\(entry.schedule.name) (id \(entry.schedule.rowID)) removed; its backups and run history stay"
             }
         }
     }
 
-    struct Next: AsyncParsableCommand {
+    struct Next: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "next",
             abstract: "Show the next slots of a schedule, in UTC and local time: exactly those dispatch will use.",
             discussion: "Example:\n  tenantpilot schedules next contoso/nightly --count 5 --after 2026-03-28T00:00:00Z")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: String
+        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
         @Option(help: "How many slots (1–1000).") var count = 5
         @Option(help: ArgumentHelp("Count from this instant instead of now (ISO-8601).", valueName: "instant"))
-        var after: String?
+        var after: InstantArgument?
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let reference = try ScheduleReference(parsing: schedule)
-                guard (1...1000).contains(count) else {
-                    throw TenantPilotError.invalid("--count \(count) must be between 1 and 1000")
-                }
-                var start = context.dependencies.clock.now()
-                if let after {
-                    guard let instant = ISO8601.parse(after) else {
-                        throw TenantPilotError.invalid(
-                            "--after \"\(after)\" is not an ISO-8601 instant (example: 2026-03-29T00:00:00Z)")
-                    }
-                    start = instant
-                }
-                let (entry, zone, slots) = try ScheduleService(store: try context.openStore())
-                    .nextSlots(reference, after: start, count: count)
-                let documents = slots.map { SlotDocument($0, zone: zone) }
-                context.emit(["slots": documents]) {
-                    let header = "next slots of \(entry.tenant.name)/\(entry.schedule.name) (\(zone.identifier))"
-                    return header + "\n"
-                        + TextTable(
-                            header: ["UTC", "LOCAL", "OFFSET"],
-                            rows: documents.map { [$0.utc, $0.local, $0.utc_offset] }
-                        ).render()
-                }
+        func validate() throws {
+            guard (1...1000).contains(count) else {
+                throw ValidationError("--count \(count) must be between 1 and 1000")
+            }
+        }
+
+        func run(in context: CommandContext) async throws {
+            let (entry, zone, slots) = try await ScheduleService(store: try await context.openStore())
+                .nextSlots(schedule, after: after?.date ?? context.now, count: count)
+            let documents = slots.map { SlotDocument($0, zone: zone) }
+            context.emit(["slots": documents]) {
+                let header = "next slots of \(entry.tenant.name)/\(entry.schedule.name) (\(zone.identifier))"
+                return header + "\n"
+                    + TextTable(
+                        header: ["UTC", "LOCAL", "OFFSET"],
+                        rows: documents.map { [$0.utc.text, $0.local, $0.utcOffset] }
+                    ).render()
             }
         }
     }
@@ -259,24 +233,28 @@ enum ScheduleText {
         var lines = [
             "schedule \(document.tenant)/\(document.name) (id \(document.id))\(document.removed ? " [removed]" : "")",
             "  enabled:     \(document.enabled ? "yes" : "no")",
-            "  timetable:   \(document.timetable_summary) (\(document.timezone))",
-            "  types:       \(document.policy_types.joined(separator: ", "))",
-            "  keep last:   \(document.keep_last)",
+            "  timetable:   \(document.timetableSummary) (\(document.timezone))",
+            "  types:       \(document.policyTypes.joined(separator: ", "))",
+            "  keep last:   \(document.keepLast)",
         ]
-        if let next = document.next_run_at {
+        if let next = document.nextRunAt {
             lines.append(
-                "  next run:    \(next) UTC = \(document.next_run_local ?? "?") \(document.next_run_utc_offset ?? "")")
+                "  next run:    \(next) UTC = \(document.nextRunLocal ?? "?") \(document.nextRunUtcOffset ?? "")")
         } else {
             lines.append("  next run:    - \(document.enabled ? "" : "(disabled)")")
         }
-        lines.append("  last run:    \(document.last_run_at.map { "\($0) \(document.last_run_status ?? "")" } ?? "-")")
+        lines.append("  last run:    \(lastRun(document))")
         return lines.joined(separator: "\n")
     }
 
-    static func toggle(_ text: String, enabled: Bool, context: CommandContext) throws {
-        let reference = try ScheduleReference(parsing: text)
-        let (entry, changed) = try ScheduleService(store: try context.openStore())
-            .setEnabled(reference, enabled, actor: context.actor, at: context.dependencies.clock.now())
+    /// `2026-03-29T01:00:00Z success`, or `-`.
+    static func lastRun(_ document: ScheduleDocument) -> String {
+        document.lastRunAt.map { "\($0) \(document.lastRunStatus?.rawValue ?? "")" } ?? "-"
+    }
+
+    static func toggle(_ reference: ScheduleReference, enabled: Bool, context: CommandContext) async throws {
+        let (entry, changed) = try await ScheduleService(store: try await context.openStore())
+            .setEnabled(reference, enabled, actor: context.actor, at: context.now)
         context.emit(entry.document) {
             let state = enabled ? "enabled" : "disabled"
             let prefix =

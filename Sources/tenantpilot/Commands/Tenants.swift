@@ -14,7 +14,7 @@ extension TenantPilot {
 }
 
 extension TenantPilot.Tenants {
-    struct Add: AsyncParsableCommand {
+    struct Add: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Register a tenant (its secret or key is never stored, only where to read it).",
@@ -73,32 +73,29 @@ extension TenantPilot.Tenants {
         @Option(name: .customLong("authority-url"), help: "Login authority base URL.")
         var authorityURL: String?
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let request = try NewTenant(
-                    name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
-                    secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
-                    certificateFile: certificateFile,
-                    privateKeyFile: privateKeyFile, now: context.dependencies.clock.now())
-                let tenant = try TenantService(store: try context.openStore())
-                    .add(request, actor: context.actor, at: context.dependencies.clock.now())
-                for warning in request.certificate?.warnings ?? [] {
-                    CommandOutput.writeError("warning: " + CommandOutput.visible(warning) + "\n")
-                }
-                context.emit(TenantDocument(tenant)) {
-                    if let certificate = request.certificate {
-                        return
-                            "tenant \(tenant.name) added (id \(tenant.rowID)); certificate \(certificate.summary.line); "
-                            + "read from \(tenant.secretSourceDescription) at run time"
-                    }
+        func run(in context: CommandContext) async throws {
+            let request = try NewTenant(
+                name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
+                secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
+                certificateFile: certificateFile, privateKeyFile: privateKeyFile, now: context.now)
+            let tenant = try await TenantService(store: try await context.openStore()).add(
+                request, actor: context.actor, at: context.now)
+            for warning in request.certificate?.warnings ?? [] {
+                CommandOutput.writeError("warning: " + CommandOutput.visible(warning) + "\n")
+            }
+            context.emit(TenantDocument(tenant)) {
+                if let certificate = request.certificate {
                     return
-                        "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
+                        "tenant \(tenant.name) added (id \(tenant.rowID)); certificate \(certificate.summary.line); "
+                        + "read from \(tenant.secretSourceDescription) at run time"
                 }
+                return
+                    "tenant \(tenant.name) added (id \(tenant.rowID)); secret read from \(tenant.secretSourceDescription) at run time"
             }
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: TenantPilotCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List tenants (never showing a secret).",
@@ -106,21 +103,19 @@ extension TenantPilot.Tenants {
 
         @OptionGroup var global: GlobalOptions
 
-        mutating func run() async throws {
-            try await global.run { context in
-                let tenants = try TenantService(store: try context.openStore()).list()
-                context.emit(["tenants": tenants.map(TenantDocument.init)]) {
-                    if tenants.isEmpty { return "no tenants; add one with `tenantpilot tenants add`" }
-                    return TextTable(
-                        header: ["ID", "NAME", "TENANT ID", "CLIENT ID", "SECRET FROM", "GRAPH"],
-                        rows: tenants.map {
-                            [
-                                String($0.rowID), $0.name, $0.tenantGuid, $0.clientId, $0.secretSourceDescription,
-                                $0.graphURL,
-                            ]
-                        }
-                    ).render()
-                }
+        func run(in context: CommandContext) async throws {
+            let tenants = try await TenantService(store: try await context.openStore()).list()
+            context.emit(["tenants": tenants.map(TenantDocument.init)]) {
+                if tenants.isEmpty { return "no tenants; add one with `tenantpilot tenants add`" }
+                return TextTable(
+                    header: ["ID", "NAME", "TENANT ID", "CLIENT ID", "SECRET FROM", "GRAPH"],
+                    rows: tenants.map {
+                        [
+                            String($0.rowID), $0.name, $0.tenantGuid, $0.clientId, $0.secretSourceDescription,
+                            $0.graphURL,
+                        ]
+                    }
+                ).render()
             }
         }
     }

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func waitsForTheBudgetShowInTheProgress() async throws {
-        let harness = try BackupServiceTests.Harness()
+        let harness = try await BackupServiceTests.Harness()
         let spec = SimulatedTenantSpec(
             counts: ["settingsCatalogPolicy": 4], settingsPerPolicy: 1, assignmentsPerPolicy: 1)
         try await withSimulator(simulatorConfiguration(spec)) { simulator in

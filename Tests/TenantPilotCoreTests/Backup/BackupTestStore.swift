@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 /// A real store in a temp folder of its own, removed when the test is done, with helpers that
@@ -11,10 +12,10 @@ final class BackupTestStore: Sendable {
     var path: String { store.path }
     var backups: BackupSetStore { BackupSetStore(store: store) }
 
-    init() throws {
+    init() async throws {
         folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("tenantpilot-tests-\(UUID().uuidString)", isDirectory: true)
-        store = try Store.open(path: folder.appendingPathComponent("tenantpilot.sqlite").path)
+        store = try await Store.open(path: folder.appendingPathComponent("tenantpilot.sqlite").path)
     }
 
     deinit {
@@ -50,7 +51,8 @@ final class BackupTestStore: Sendable {
 
     func removeSchedule(_ id: Int64) throws {
         try store.writer.write { db in
-            try db.execute(sql: "UPDATE backup_schedules SET removed_at = '2026-02-01T00:00:00Z' WHERE id = ?", arguments: [id])
+            try db.execute(
+                sql: "UPDATE backup_schedules SET removed_at = '2026-02-01T00:00:00Z' WHERE id = ?", arguments: [id])
         }
     }
 
@@ -59,12 +61,12 @@ final class BackupTestStore: Sendable {
     func makeSet(
         tenantId: Int64, scheduleId: Int64?, items: [NewBackupItem], status: BackupSetOutcome? = .complete,
         day: Int = 0, runId: Int64? = nil
-    ) throws -> Int64 {
+    ) async throws -> Int64 {
         let at = Self.t0.addingTimeInterval(Double(day) * 86_400)
-        let id = try backups.beginSet(tenantId: tenantId, scheduleId: scheduleId, runId: runId, at: at)
-        try backups.addItems(setId: id, items: items)
+        let id = try await backups.beginSet(tenantId: tenantId, scheduleId: scheduleId, runId: runId, at: at)
+        try await backups.addItems(setId: id, items: items)
         if let status {
-            try backups.completeSet(setId: id, status: status, at: at.addingTimeInterval(60))
+            try await backups.completeSet(setId: id, status: status, at: at.addingTimeInterval(60))
         }
         return id
     }
@@ -94,7 +96,8 @@ enum SamplePolicies {
     static func item(_ index: Int, type: String = "deviceConfiguration", revision: Int = 0) -> NewBackupItem {
         let id = String(format: "%08x-0000-4000-8000-%012x", index, index * 7919)
         return NewBackupItem(
-            typeKey: type, graphId: id, displayName: "Policy \(index)", payload: payload(index, id: id, revision: revision))
+            typeKey: type, graphId: id, displayName: "Policy \(index)",
+            payload: payload(index, id: id, revision: revision))
     }
 
     static func items(_ count: Int, type: String = "deviceConfiguration", revision: Int = 0) -> [NewBackupItem] {
@@ -110,7 +113,8 @@ enum SamplePolicies {
                     "@odata.type": .string("#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance"),
                     "settingDefinitionId": .string("device_vendor_msft_policy_config_setting_\(index)_\(number)"),
                     "choiceSettingValue": .object([
-                        "value": .string("device_vendor_msft_policy_config_setting_\(number)_\(revision == 0 ? 1 : revision)"),
+                        "value": .string(
+                            "device_vendor_msft_policy_config_setting_\(number)_\(revision == 0 ? 1 : revision)"),
                         "children": .array([]),
                     ]),
                 ]),
@@ -127,7 +131,7 @@ enum SamplePolicies {
             "roleScopeTagIds": .array([.string("0")]),
             "settings": .array(settings),
             "assignments": .array([
-                .object(["id": .string("\(id)_group"), "target": .object(["groupId": .string(id)])]),
+                .object(["id": .string("\(id)_group"), "target": .object(["groupId": .string(id)])])
             ]),
         ])
     }

@@ -7,27 +7,27 @@ import Testing
 /// `doctor` with the real Graph probe against the simulator, and its certificate checks.
 @Suite struct DoctorGraphTests {
     /// A store whose tenant points at `simulator` and has a schedule of `types`.
-    static func store(_ folder: TemporaryDirectory, simulator: GraphSimulator, types: [String]) throws -> String {
+    static func store(_ folder: TemporaryDirectory, simulator: GraphSimulator, types: [String]) async throws -> String {
         let path = folder.file("tp.sqlite")
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         let registry = try PolicyTypeRegistry.load(environment: [:])
         let request = try NewTenant(
             name: "contoso", tenantId: simulatedTenant, clientId: "client-app", secretEnv: "TP_TEST_SECRET",
             secretFile: nil,
             graphURL: simulator.baseURL.absoluteString, authorityURL: simulator.baseURL.absoluteString)
-        _ = try TenantService(store: store).add(request, actor: "admin", at: Date())
+        _ = try await TenantService(store: store).add(request, actor: "admin", at: Date())
         let draft = try ScheduleDraft(
             tenantName: "contoso", name: "nightly", timezone: "UTC", at: ["02:00"], days: nil, cron: nil, types: types,
             keepLast: nil,
             enabled: true, registry: registry, now: Date())
-        _ = try ScheduleService(store: store).add(draft, actor: "admin", at: Date())
+        _ = try await ScheduleService(store: store).add(draft, actor: "admin", at: Date())
         return path
     }
 
     @Test func onlineReadsEveryTypeOfTheSchedulesAndNamesAMissingPermission() async throws {
         try await withSimulator(simulatorConfiguration(.policiesPerType(2))) { simulator in
             let folder = TemporaryDirectory()
-            let path = try Self.store(
+            let path = try await Self.store(
                 folder, simulator: simulator, types: ["deviceConfiguration", "appProtectionPolicy", "roleScopeTag"])
             simulator.inject(.forbidden, on: .collection(typeKey: "appProtectionPolicy"))
             let dependencies = Dependencies(environment: ["TP_TEST_SECRET": simulatorSecret])
@@ -53,13 +53,13 @@ import Testing
         try folder.write("app.crt", certificate.certificatePEM, mode: 0o644)
         try folder.write("app.key", certificate.privateKeyPEM, mode: 0o640)
         let path = folder.file("tp.sqlite")
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         let request = try NewTenant(
             name: "fabrikam", tenantId: simulatedTenant, clientId: "app", secretEnv: nil, secretFile: nil,
             graphURL: nil,
             authorityURL: nil, certificateFile: folder.file("app.crt"), privateKeyFile: folder.file("app.key"))
         #expect(request.certificate?.warnings.count == 2, "expiring soon, key readable by the group")
-        _ = try TenantService(store: store).add(request, actor: "admin", at: Date())
+        _ = try await TenantService(store: store).add(request, actor: "admin", at: Date())
 
         func check(at now: Date) async -> DoctorCheck? {
             let report = await Doctor(
@@ -86,7 +86,7 @@ import Testing
         #expect(expired.detail.contains("expired"))
 
         // The audit entry and the stored row name the files, never the key.
-        let stored = try store.read { db in
+        let stored = try store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT metadata FROM audit_logs") + [
                 try String.fetchOne(db, sql: "SELECT private_key_file FROM tenants") ?? ""
             ]

@@ -31,14 +31,15 @@ import Testing
         }
     }
 
-    static func store(in folder: TemporaryDirectory) throws -> String {
+    static func store(in folder: TemporaryDirectory) async throws -> String {
         let path = folder.file("state/tenantpilot.sqlite")
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         for (name, variable) in [("contoso", "CONTOSO_SECRET"), ("fabrikam", "FABRIKAM_SECRET")] {
             let request = try NewTenant(
                 name: name, tenantId: "11111111-2222-3333-4444-555555555555", clientId: "app", secretEnv: variable,
                 secretFile: nil, graphURL: "http://127.0.0.1:9", authorityURL: "http://127.0.0.1:9")
-            _ = try TenantService(store: store).add(request, actor: "admin", at: Date(timeIntervalSince1970: 1_800_000_000))
+            _ = try await TenantService(store: store).add(
+                request, actor: "admin", at: Date(timeIntervalSince1970: 1_800_000_000))
         }
         return path
     }
@@ -53,8 +54,9 @@ import Testing
 
     @Test func aTokenAndAReadBecomeTwoChecksPerTenant() async throws {
         let folder = TemporaryDirectory()
-        let path = try Self.store(in: folder)
-        let probe = ProbeDouble(token: .succeeded("token valid for 59 min"), read: .succeeded("3 policies on the first page"))
+        let path = try await Self.store(in: folder)
+        let probe = ProbeDouble(
+            token: .succeeded("token valid for 59 min"), read: .succeeded("3 policies on the first page"))
         let report = await Self.doctor(path, probe: probe).run(online: true)
         let checks = Dictionary(report.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         #expect(checks["token of tenant contoso"] == .ok("token of tenant contoso", "token valid for 59 min"))
@@ -70,7 +72,7 @@ import Testing
 
     @Test func aRefusedTokenFailsAndSkipsTheRead() async throws {
         let folder = TemporaryDirectory()
-        let path = try Self.store(in: folder)
+        let path = try await Self.store(in: folder)
         let probe = ProbeDouble(token: .failed("HTTP 401 from the authority"), read: .succeeded("unused"))
         let report = await Self.doctor(path, probe: probe).run(online: true)
         #expect(report.checks.contains(.fail("token of tenant contoso", "HTTP 401 from the authority")))
@@ -80,7 +82,7 @@ import Testing
 
     @Test func withoutOnlineTheGraphIsNeverAsked() async throws {
         let folder = TemporaryDirectory()
-        let path = try Self.store(in: folder)
+        let path = try await Self.store(in: folder)
         let probe = ProbeDouble(token: .succeeded("t"), read: .succeeded("r"))
         let report = await Self.doctor(path, probe: probe).run(online: false)
         #expect(probe.calls.isEmpty)

@@ -21,13 +21,13 @@ import Testing
 
     @Test func changesAdditionsAndDeletionsAreNamedWithTheirPropertiesAndNothingIsStored() async throws {
         try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 3, "settingsCatalogPolicy": 2]))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let ids = simulator.policyIDs(tenant: simulatedTenant, type: "deviceConfiguration")
             try simulator.updatePolicy(tenant: simulatedTenant, type: "deviceConfiguration", id: ids[0], fields: ["passwordMinimumLength": .int(42)])
             try simulator.deletePolicy(tenant: simulatedTenant, type: "deviceConfiguration", id: ids[1])
             let added = try simulator.addPolicy(tenant: simulatedTenant, type: "settingsCatalogPolicy")
-            let sets = try BackupSetStore(store: harness.store).listSets().count
+            let sets = try await BackupSetStore(store: harness.store).listSets().count
             let observed = Observed()
 
             let report = try await service(harness, observer: observed).check(.tenant("contoso"))
@@ -35,22 +35,22 @@ import Testing
             #expect(report.exitCode == 5)
             let check = try #require(report.checks.first)
             #expect(check.against == setId)
-            #expect(check.added.map(\.graph_id) == [added])
-            #expect(check.removed.map(\.graph_id) == [ids[1]])
+            #expect(check.added.map(\.graphId) == [added])
+            #expect(check.removed.map(\.graphId) == [ids[1]])
             let changed = try #require(check.changed.first)
-            #expect(check.changed.count == 1 && changed.graph_id == ids[0])
+            #expect(check.changed.count == 1 && changed.graphId == ids[0])
             let change = try #require(changed.changes.first { $0.path == "passwordMinimumLength" })
             #expect(change.new == .int(42))
             #expect(change.old != .int(42))
             #expect(!changed.changes.contains { $0.path == "lastModifiedDateTime" }, "volatile fields are not drift")
             #expect(observed.count == 1, "the drift observer (the hook's integration point) hears of it")
-            #expect(try BackupSetStore(store: harness.store).listSets().count == sets, "drift stores no set")
+            #expect(try await BackupSetStore(store: harness.store).listSets().count == sets, "drift stores no set")
         }
     }
 
     @Test func assignmentsInAnotherOrderAreNoDrift() async throws {
         try await withSimulator(RestoreHarness.configuration(SimulatedTenantSpec(counts: ["deviceConfiguration": 2, "settingsCatalogPolicy": 1], assignmentsPerPolicy: 5))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             _ = try await harness.backup(harness.source)
             for key in ["deviceConfiguration", "settingsCatalogPolicy"] {
                 for id in simulator.policyIDs(tenant: simulatedTenant, type: key) {
@@ -76,7 +76,7 @@ import Testing
 
     @Test func aTenantWithoutASetCannotBeCheckedAndUnknownNamesAreBadInput() async throws {
         try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 1]))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let report = try await service(harness).check(.tenant("fabrikam"))
             #expect(report.exitCode == 1)
             #expect(report.checks.first?.error?.code == "NO_BACKUP_SET")

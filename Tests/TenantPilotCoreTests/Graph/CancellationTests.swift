@@ -45,7 +45,7 @@ import Testing
     /// cancels the others while their 401s are being delivered. Repeated many times, many runs
     /// at a time, each must end GRAPH_AUTH_FAILED.
     @Test func aRunWhoseEveryTypeAnswers401AlwaysEnds() async throws {
-        let harness = try BackupServiceTests.Harness()
+        let harness = try await BackupServiceTests.Harness()
         let keys = ["deviceConfiguration", "deviceCompliancePolicy", "settingsCatalogPolicy", "roleScopeTag"]
         try await withSimulator(simulatorConfiguration(.policiesPerType(2))) { simulator in
             simulator.inject(.unauthorized, on: .anyGraphRequest)

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 #if canImport(FoundationNetworking)
@@ -49,18 +50,24 @@ import Testing
                 let (data, _) = try await URLSession.shared.data(for: request)
                 return try JSONValue.parse(data)
             }
-            let added = try await post("_simulator/tenants/\(simulatedTenant)/policies/roleScopeTag", #"{"displayName":"Paris"}"#)
+            let added = try await post(
+                "_simulator/tenants/\(simulatedTenant)/policies/roleScopeTag", #"{"displayName":"Paris"}"#)
             let id = try #require(added["id"]?.stringValue)
             _ = try await post(
-                "_simulator/tenants/\(simulatedTenant)/policies/roleScopeTag/\(id)", #"{"description":"edited"}"#, method: "PATCH")
-            #expect(simulator.policy(tenant: simulatedTenant, type: "roleScopeTag", id: id)?.fields["description"] == .string("edited"))
-            _ = try await post("_simulator/faults", #"{"fault":"forbidden","target":"collection:roleScopeTag","times":1}"#)
+                "_simulator/tenants/\(simulatedTenant)/policies/roleScopeTag/\(id)", #"{"description":"edited"}"#,
+                method: "PATCH")
+            #expect(
+                simulator.policy(tenant: simulatedTenant, type: "roleScopeTag", id: id)?.fields["description"]
+                    == .string("edited"))
+            _ = try await post(
+                "_simulator/faults", #"{"fault":"forbidden","target":"collection:roleScopeTag","times":1}"#)
             let client = makeClient(simulator)
             let error = await caught { try await client.listPolicies(of: try policyType("roleScopeTag")) }
             #expect(error?.code == GraphErrorCode.forbidden)
             let listed = try await client.listPolicies(of: try policyType("roleScopeTag"))
             #expect(listed.count == 3)
-            let mutated = try await post("_simulator/tenants/\(simulatedTenant)/mutate", #"{"changed":1,"added":1,"deleted":1}"#)
+            let mutated = try await post(
+                "_simulator/tenants/\(simulatedTenant)/mutate", #"{"changed":1,"added":1,"deleted":1}"#)
             #expect(mutated["added"]?.arrayValue?.count == 1)
             #expect(mutated["deleted"]?.arrayValue?.count == 1)
         }

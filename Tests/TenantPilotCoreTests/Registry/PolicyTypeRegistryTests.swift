@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TenantPilotCore
 
 @Suite struct PolicyTypeRegistryTests {
@@ -23,15 +24,20 @@ import Testing
         let settingsCatalog = try #require(registry.type(forKey: "settingsCatalogPolicy"))
         #expect(settingsCatalog.subresources.map(\.property).contains("settings"))
         let groupPolicy = try #require(registry.type(forKey: "groupPolicyConfiguration"))
-        #expect(groupPolicy.subresources.first { $0.property == "definitionValues" }?.children.map(\.property) == ["presentationValues"])
+        #expect(
+            groupPolicy.subresources.first { $0.property == "definitionValues" }?.children.map(\.property) == [
+                "presentationValues"
+            ])
         #expect(registry.type(forKey: "deviceManagementScript")?.fetchById == true)
     }
 
     @Test func environmentVariableReplacesTheBundledFile() throws {
         let folder = TemporaryDirectory()
         let path = folder.file("types.json")
-        try Data(#"[{"key":"onlyOne","label":"Only","graphVersion":"beta","collectionPath":"deviceManagement/only"}]"#.utf8)
-            .write(to: URL(fileURLWithPath: path))
+        try Data(
+            #"[{"key":"onlyOne","label":"Only","graphVersion":"beta","collectionPath":"deviceManagement/only"}]"#.utf8
+        )
+        .write(to: URL(fileURLWithPath: path))
         let registry = try PolicyTypeRegistry.load(environment: [PolicyTypeRegistry.environmentVariable: path])
         #expect(registry.keys == ["onlyOne"])
         #expect(registry.source == path)
@@ -41,7 +47,10 @@ import Testing
         (#"{"policyTypes": [{"key": "x"}]}"#, "label"),
         (#"not json"#, "not valid JSON"),
         (#"[{"key":"a","label":"A","graphVersion":"v2","collectionPath":"p"}]"#, "graphVersion"),
-        (#"[{"key":"a","label":"A","graphVersion":"beta","collectionPath":"p"},{"key":"a","label":"A","graphVersion":"beta","collectionPath":"q"}]"#, "appears twice"),
+        (
+            #"[{"key":"a","label":"A","graphVersion":"beta","collectionPath":"p"},{"key":"a","label":"A","graphVersion":"beta","collectionPath":"q"}]"#,
+            "appears twice"
+        ),
         (#"[]"#, "no policy types"),
     ])
     func malformedRegistryNamesTheFileAndTheFault(content: String, fault: String) throws {

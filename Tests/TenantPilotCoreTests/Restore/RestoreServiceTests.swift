@@ -9,7 +9,7 @@ import Testing
 @Suite struct RestoreServiceTests {
     @Test func aRestoreAfterDeletesAndChangesPutsTheTenantBackAndASecondApplyWritesNothing() async throws {
         try await withSimulator(RestoreHarness.configuration(.policiesPerType(2))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let mutation = try simulator.mutate(tenant: simulatedTenant, changed: 12, added: 0, deleted: 8)
 
@@ -34,7 +34,7 @@ import Testing
             #expect(simulator.requestCounts.refusedWrites == 0, "no read-only property was sent")
 
             let after = try await harness.backup(harness.source)
-            let differences = try harness.differences(restored: setId, now: after)
+            let differences = try await harness.differences(restored: setId, now: after)
             #expect(differences.isEmpty, "\(differences)")
 
             simulator.resetRequestCounts()
@@ -49,7 +49,7 @@ import Testing
 
     @Test func aCrossTenantRestoreIntoAnEmptyTenantMapsGroupsByName() async throws {
         try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 3, "deviceCompliancePolicy": 2, "assignmentFilter": 1, "roleScopeTag": 1, "notificationMessageTemplate": 1, "conditionalAccessPolicy": 1]))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let plan = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
             #expect(plan.crossTenant)
@@ -59,8 +59,8 @@ import Testing
             let applied = try await harness.applied(RestoreRequest(setId: setId, to: "fabrikam"))
             #expect(applied.outcome.run.status == .success, "\(RestoreHarness.failures(applied))")
 
-            let restored = try harness.payloads(try await harness.backup(harness.target))
-            let original = try harness.payloads(setId)
+            let restored = try await harness.payloads(try await harness.backup(harness.target))
+            let original = try await harness.payloads(setId)
             let sourceGroups = Dictionary(uniqueKeysWithValues: simulator.groups(tenant: simulatedTenant).map { ($0.id, $0.name) })
             let targetGroups = Dictionary(uniqueKeysWithValues: simulator.groups(tenant: simulatedTargetTenant).map { ($0.id, $0.name) })
             var checked = 0
@@ -83,7 +83,7 @@ import Testing
 
     @Test func twoTargetPoliciesOfTheSameNameAreSkippedNeverGuessed() async throws {
         try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 2]))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let name = "Device configuration profile 1"
             try simulator.addPolicy(tenant: simulatedTargetTenant, type: "deviceConfiguration", fields: ["displayName": .string(name)])
@@ -98,7 +98,7 @@ import Testing
 
     @Test func pruneDeletesWhatTheSetDoesNotHoldOfItsTypesOnly() async throws {
         try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 2, "assignmentFilter": 1]))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let extra = try simulator.addPolicy(tenant: simulatedTenant, type: "deviceConfiguration")
             let other = try simulator.addPolicy(tenant: simulatedTenant, type: "deviceCompliancePolicy")
@@ -113,7 +113,7 @@ import Testing
 
     @Test func noAssignmentsLeavesTheTargetsAssignmentsAlone() async throws {
         try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 1]))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let id = try #require(simulator.policyIDs(tenant: simulatedTenant, type: "deviceConfiguration").first)
             try simulator.updatePolicy(tenant: simulatedTenant, type: "deviceConfiguration", id: id) { policy in
@@ -128,7 +128,7 @@ import Testing
 
     @Test func badInputIsRefusedBeforeAnythingIsRead() async throws {
         try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 1]))) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let restores = harness.restores
             for request in [
@@ -136,10 +136,10 @@ import Testing
                 RestoreRequest(setId: setId, types: ["deviceConfigurations"]), RestoreRequest(setId: setId, policies: ["nope"]),
                 RestoreRequest(setId: setId, policies: ["x"], prune: true),
             ] {
-                let error = await caught { try restores.scope(request) }
+                let error = await caught { try await restores.scope(request) }
                 #expect(error?.kind == .invalidInput, "\(request)")
             }
-            let error = await caught { try restores.scope(RestoreRequest(setId: setId, types: ["deviceConfigurations"])) }
+            let error = await caught { try await restores.scope(RestoreRequest(setId: setId, types: ["deviceConfigurations"])) }
             #expect(error?.message.contains("deviceConfigurations") == true)
         }
     }
@@ -149,7 +149,7 @@ import Testing
         var configuration = RestoreHarness.configuration(spec)
         configuration.pageSize = 25
         try await withSimulator(configuration) { simulator in
-            let harness = try RestoreHarness(simulator)
+            let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let outcome = try await harness.apply(RestoreRequest(setId: setId, to: "fabrikam"))
             #expect(outcome.counts.created == 1)
@@ -165,7 +165,7 @@ import Testing
         // Graph's shape, shrunk so the test is short: 10 writes per 2 s, and a client paced to it.
         let throttling = SimulatedThrottling(requests: 1_000, writes: 10, window: .seconds(2))
         try await withSimulator(RestoreHarness.configuration(spec, throttling: throttling)) { simulator in
-            let harness = try RestoreHarness(simulator, limits: GraphRequestLimits(requests: 1_000, writes: 10, window: .seconds(2)))
+            let harness = try await RestoreHarness(simulator, limits: GraphRequestLimits(requests: 1_000, writes: 10, window: .seconds(2)))
             let setId = try await harness.backup(harness.source)
             simulator.resetRequestCounts()
             let clock = ContinuousClock()

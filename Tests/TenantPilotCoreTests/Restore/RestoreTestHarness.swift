@@ -19,21 +19,21 @@ struct RestoreHarness {
     /// One pacer per tenant, shared by every client of it, as in a process.
     let pacers: [String: GraphPacer]
 
-    init(_ simulator: GraphSimulator, limits: GraphRequestLimits = .graph) throws {
+    init(_ simulator: GraphSimulator, limits: GraphRequestLimits = .graph) async throws {
         self.simulator = simulator
         pacers = [
             simulatedTenant: GraphPacer(limits: limits, timing: .continuous),
             simulatedTargetTenant: GraphPacer(limits: limits, timing: .continuous),
         ]
-        store = try Store.open(path: folder.file("tp.sqlite"))
+        store = try await Store.open(path: folder.file("tp.sqlite"))
         registry = try PolicyTypeRegistry.load(environment: [:])
         let url = simulator.baseURL.absoluteString
         let tenants = TenantService(store: store)
-        source = try tenants.add(
+        source = try await tenants.add(
             try NewTenant(
                 name: "contoso", tenantId: simulatedTenant, clientId: "client-app", secretEnv: "TP_TEST_SECRET", secretFile: nil,
                 graphURL: url, authorityURL: url), actor: "admin", at: Date())
-        target = try tenants.add(
+        target = try await tenants.add(
             try NewTenant(
                 name: "fabrikam", tenantId: simulatedTargetTenant, clientId: "client-app", secretEnv: "TP_TEST_SECRET",
                 secretFile: nil, graphURL: url, authorityURL: url), actor: "admin", at: Date())
@@ -68,7 +68,7 @@ struct RestoreHarness {
     }
 
     func plan(_ request: RestoreRequest) async throws -> RestorePlan {
-        try await restores.plan(try restores.scope(request))
+        try await restores.plan(try await restores.scope(request))
     }
 
     func apply(_ request: RestoreRequest) async throws -> RestoreOutcome {
@@ -77,7 +77,7 @@ struct RestoreHarness {
 
     /// The plan `--apply` carried out, and what it did.
     func applied(_ request: RestoreRequest) async throws -> (plan: RestorePlan?, outcome: RestoreOutcome) {
-        try await restores.apply(try restores.scope(request), actor: "admin")
+        try await restores.apply(try await restores.scope(request), actor: "admin")
     }
 
     /// "type name: error" of each failed action.
@@ -89,19 +89,19 @@ struct RestoreHarness {
     }
 
     /// A set's payloads by type and display name.
-    func payloads(_ setId: Int64) throws -> [String: JSONValue] {
+    func payloads(_ setId: Int64) async throws -> [String: JSONValue] {
         let sets = BackupSetStore(store: store)
-        let detail = try #require(try sets.set(id: setId))
+        let detail = try #require(try await sets.set(id: setId))
         var result: [String: JSONValue] = [:]
-        for item in detail.items { result[item.typeKey + "/" + item.displayName] = try sets.payload(sha256: item.sha256) }
+        for item in detail.items { result[item.typeKey + "/" + item.displayName] = try await sets.payload(sha256: item.sha256) }
         return result
     }
 
     /// Every property in which `after` (a backup of the restored tenant) differs from `before`
     /// (the set restored), for each restorable policy of `before`, as the restore compares them.
-    func differences(restored before: Int64, now after: Int64) throws -> [String: [PropertyChange]] {
-        let old = try payloads(before)
-        let new = try payloads(after)
+    func differences(restored before: Int64, now after: Int64) async throws -> [String: [PropertyChange]] {
+        let old = try await payloads(before)
+        let new = try await payloads(after)
         var found: [String: [PropertyChange]] = [:]
         for (key, payload) in old {
             let typeKey = String(key.split(separator: "/", maxSplits: 1)[0])

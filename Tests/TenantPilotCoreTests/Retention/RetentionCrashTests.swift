@@ -1,7 +1,8 @@
 import Foundation
-import GraphSimulator
 import GRDB
+import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 #if canImport(Glibc)
@@ -19,14 +20,14 @@ import Testing
     /// (keep_last) of the two schedules.
     static let keepLast = [2, 3]
 
-    @Test func aKilledRetentionLeavesTheOldOrTheNewStateAndNothingDangling() throws {
+    @Test func aKilledRetentionLeavesTheOldOrTheNewStateAndNothingDangling() async throws {
         let binary = try #require(Self.tenantpilotBinary(), "build the tenantpilot product first (swift build)")
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("tenantpilot-crash-\(UUID().uuidString)", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let template = folder.appendingPathComponent("template.sqlite").path
-        try Self.buildBigStore(at: template)
+        try await Self.buildBigStore(at: template)
 
         // A complete run first: how long the work takes, and what the new state is.
         let full = try Self.copy(template, to: folder, name: "full")
@@ -35,7 +36,7 @@ import Testing
         completed.waitUntilExitWithoutSpinning()
         let duration = ContinuousClock.now - started
         #expect(completed.terminationStatus == 0)
-        let finalState = try Self.checkConsistent(full)
+        let finalState = try await Self.checkConsistent(full)
         #expect(finalState.setsPerSchedule == Self.keepLast)
         #expect(finalState.auditEntries == 2)
 
@@ -46,11 +47,12 @@ import Testing
             let db = try Self.copy(template, to: folder, name: "attempt\(attempt)")
             let process = try Self.launch(binary, db: db)
             let delay = duration * (Double(attempt) / Double(attempts + 1))
-            usleep(UInt32(max(1, delay.components.attoseconds / 1_000_000_000_000 + delay.components.seconds * 1_000_000)))
+            usleep(
+                UInt32(max(1, delay.components.attoseconds / 1_000_000_000_000 + delay.components.seconds * 1_000_000)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExitWithoutSpinning()
             if process.terminationReason == .uncaughtSignal { killed += 1 }
-            let state = try Self.checkConsistent(db)
+            let state = try await Self.checkConsistent(db)
             outcomes.append(state.setsPerSchedule)
             // Per schedule: all of its old sets, or exactly keep_last.
             for (index, count) in state.setsPerSchedule.enumerated() {
@@ -73,58 +75,70 @@ import Testing
 
     /// Opens the store as the next command would (recovering the WAL) and checks every invariant
     /// a crash could break.
-    static func checkConsistent(_ path: String) throws -> State {
-        let store = try Store.open(path: path)
+    static func checkConsistent(_ path: String) async throws -> State {
+        let store = try await Store.open(path: path)
         return try store.writer.read { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             #expect(integrity == ["ok"])
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
             // Items, versions, keys and payloads: nothing points at a missing row (also checked by
             // foreign_key_check) and nothing is left that no set references.
-            let dangling = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM backup_items i
-                    LEFT JOIN backup_item_versions v ON v.id = i.version_id AND v.key_id = i.key_id
-                    LEFT JOIN backup_item_keys k ON k.id = v.key_id
-                    LEFT JOIN backup_payloads p ON p.id = v.payload_id
-                    WHERE v.id IS NULL OR k.id IS NULL OR p.id IS NULL
-                    """) ?? -1
+            let dangling =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM backup_items i
+                        LEFT JOIN backup_item_versions v ON v.id = i.version_id AND v.key_id = i.key_id
+                        LEFT JOIN backup_item_keys k ON k.id = v.key_id
+                        LEFT JOIN backup_payloads p ON p.id = v.payload_id
+                        WHERE v.id IS NULL OR k.id IS NULL OR p.id IS NULL
+                        """) ?? -1
             #expect(dangling == 0)
-            let itemsWithoutSet = try Int.fetchOne(
-                db,
-                sql: "SELECT count(*) FROM backup_items i WHERE NOT EXISTS (SELECT 1 FROM backup_sets s WHERE s.id = i.backup_set_id)")
+            let itemsWithoutSet =
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT count(*) FROM backup_items i WHERE NOT EXISTS (SELECT 1 FROM backup_sets s WHERE s.id = i.backup_set_id)"
+                )
                 ?? -1
             #expect(itemsWithoutSet == 0)
-            let wrongCounts = try Int.fetchOne(
-                db,
-                sql: "SELECT count(*) FROM backup_sets s WHERE item_count <> (SELECT count(*) FROM backup_items WHERE backup_set_id = s.id)")
+            let wrongCounts =
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT count(*) FROM backup_sets s WHERE item_count <> (SELECT count(*) FROM backup_items WHERE backup_set_id = s.id)"
+                )
                 ?? -1
             #expect(wrongCounts == 0)
-            let orphans = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT (SELECT count(*) FROM backup_item_versions v
-                            WHERE NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id))
-                         + (SELECT count(*) FROM backup_payloads p
-                            WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.payload_id = p.id))
-                         + (SELECT count(*) FROM backup_item_keys k
-                            WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.key_id = k.id))
-                    """) ?? -1
+            let orphans =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT (SELECT count(*) FROM backup_item_versions v
+                                WHERE NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id))
+                             + (SELECT count(*) FROM backup_payloads p
+                                WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.payload_id = p.id))
+                             + (SELECT count(*) FROM backup_item_keys k
+                                WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.key_id = k.id))
+                        """) ?? -1
             #expect(orphans == 0)
             let perSchedule = try [1, 2].map { schedule in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_sets WHERE backup_schedule_id = ?", arguments: [schedule]) ?? -1
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM backup_sets WHERE backup_schedule_id = ?", arguments: [schedule])
+                    ?? -1
             }
-            let audit = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM audit_logs WHERE action = ?", arguments: [RetentionService.auditAction]) ?? -1
+            let audit =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM audit_logs WHERE action = ?",
+                    arguments: [RetentionService.auditAction]) ?? -1
             return State(setsPerSchedule: perSchedule, auditEntries: audit)
         }
     }
 
     /// Two schedules of 8 sets × 1,000 items; 30 % of each set's payloads shared by every
     /// set of its schedule, the rest its own (so retention has payloads to remove).
-    static func buildBigStore(at path: String) throws {
-        let store = try Store.open(path: path)
+    static func buildBigStore(at path: String) async throws {
+        let store = try await Store.open(path: path)
         try store.writer.write { db in
             try db.execute(
                 sql: """
@@ -228,7 +242,8 @@ import Testing
         for folder in folders {
             let candidate = folder.appendingPathComponent("tenantpilot")
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+                !isDirectory.boolValue,
                 FileManager.default.isExecutableFile(atPath: candidate.path)
             {
                 return candidate

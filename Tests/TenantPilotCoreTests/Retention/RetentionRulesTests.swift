@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TenantPilotCore
 
 @Suite struct RetentionRulesTests {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+
 @testable import TenantPilotCore
 
 /// A store with one tenant, and a backup step whose outcome a test chooses.
@@ -9,13 +10,14 @@ struct EngineFixture {
     let registry: PolicyTypeRegistry
     let tenant: Tenant
 
-    init() throws {
-        store = try Store.open(path: folder.file("tp.sqlite"))
+    init() async throws {
+        store = try await Store.open(path: folder.file("tp.sqlite"))
         registry = try PolicyTypeRegistry.load(environment: [:])
         let request = try NewTenant(
             name: "contoso", tenantId: "11111111-2222-3333-4444-555555555555", clientId: "app", secretEnv: "S",
             secretFile: nil, graphURL: nil, authorityURL: nil)
-        tenant = try TenantService(store: store).add(request, actor: "admin", at: Self.instant("2026-01-01T00:00:00Z"))
+        tenant = try await TenantService(store: store).add(
+            request, actor: "admin", at: Self.instant("2026-01-01T00:00:00Z"))
     }
 
     static func instant(_ text: String) -> Date {
@@ -27,14 +29,17 @@ struct EngineFixture {
     func addSchedule(
         name: String = "nightly", zone: String = "UTC", at times: [String] = [], cron: String? = nil,
         types: [String] = ["deviceConfiguration"], created: String = "2026-01-01T00:00:00Z"
-    ) throws -> BackupSchedule {
+    ) async throws -> BackupSchedule {
         let draft = try ScheduleDraft(
-            tenantName: "contoso", name: name, timezone: zone, at: times, days: nil, cron: cron, types: types, keepLast: nil,
+            tenantName: "contoso", name: name, timezone: zone, at: times, days: nil, cron: cron, types: types,
+            keepLast: nil,
             enabled: true, registry: registry, now: Self.instant(created))
-        return try ScheduleService(store: store).add(draft, actor: "admin", at: Self.instant(created)).schedule
+        return try await ScheduleService(store: store).add(draft, actor: "admin", at: Self.instant(created)).schedule
     }
 
-    func executor(_ backup: some BackupPerforming = FakeBackup(), clock: Clock = .fixed(Date(timeIntervalSince1970: 0))) -> RunExecutor {
+    func executor(_ backup: some BackupPerforming = FakeBackup(), clock: Clock = .fixed(Date(timeIntervalSince1970: 0)))
+        -> RunExecutor
+    {
         RunExecutor(store: store, registry: registry, clock: clock, backup: backup)
     }
 
@@ -69,13 +74,17 @@ final class FakeBackup: BackupPerforming, @unchecked Sendable {
     private var calls = 0
     let make: @Sendable ([PolicyType]) -> BackupOutcome
 
-    init(_ make: @escaping @Sendable ([PolicyType]) -> BackupOutcome = { types in BackupOutcome(policies: types.count, items: types.count) }) {
+    init(
+        _ make: @escaping @Sendable ([PolicyType]) -> BackupOutcome = { types in
+            BackupOutcome(policies: types.count, items: types.count)
+        }
+    ) {
         self.make = make
     }
 
     var callCount: Int { lock.withLock { calls } }
 
-    func backup(
+    func capture(
         tenant: Tenant, types: [PolicyType], scheduleId: Int64?, runId: Int64?, actor: String, at instant: Date,
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async -> BackupOutcome {

@@ -1,16 +1,17 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 @Suite struct ManualRunsTests {
     @Test func runNowTakesTheCurrentMinuteAndASecondRunInThatMinuteIsRefused() async throws {
-        let fixture = try EngineFixture()
-        try fixture.addSchedule(at: ["02:00"])
+        let fixture = try await EngineFixture()
+        try await fixture.addSchedule(at: ["02:00"])
         let runs = ManualRuns(executor: fixture.executor())
         let now = EngineFixture.instant("2026-01-01T10:15:42Z")
         let run = try await runs.runNow(.name(tenant: "contoso", schedule: "nightly"), actor: "alice", at: now)
-        #expect(run.scheduledFor == "2026-01-01T10:15:00Z")
+        #expect(run.scheduledFor.text == "2026-01-01T10:15:00Z")
         #expect(run.trigger == .manual)
         #expect(run.status == .success)
         do {
@@ -26,20 +27,24 @@ import Testing
     }
 
     @Test func retryIsOnlyForFailedPartialOrSkippedRuns() async throws {
-        let fixture = try EngineFixture()
-        try fixture.addSchedule(at: ["02:00"])
-        let failing = ManualRuns(executor: fixture.executor(FakeBackup { _ in BackupOutcome(fatal: .failed("down", code: "GRAPH_UNAVAILABLE")) }))
+        let fixture = try await EngineFixture()
+        try await fixture.addSchedule(at: ["02:00"])
+        let failing = ManualRuns(
+            executor: fixture.executor(
+                FakeBackup { _ in BackupOutcome(fatal: .failed("down", code: "GRAPH_UNAVAILABLE")) }))
         let failed = try await failing.runNow(.id(1), actor: "alice", at: EngineFixture.instant("2026-01-01T10:00:00Z"))
         #expect(failed.status == .failed)
 
         let working = ManualRuns(executor: fixture.executor())
-        let retried = try await working.retry(runId: failed.rowID, actor: "bob", at: EngineFixture.instant("2026-01-01T10:01:00Z"))
+        let retried = try await working.retry(
+            runId: failed.rowID, actor: "bob", at: EngineFixture.instant("2026-01-01T10:01:00Z"))
         #expect(retried.trigger == .retry)
         #expect(retried.retryOf == failed.id)
         #expect(retried.status == .success)
 
         do {
-            _ = try await working.retry(runId: retried.rowID, actor: "bob", at: EngineFixture.instant("2026-01-01T10:02:00Z"))
+            _ = try await working.retry(
+                runId: retried.rowID, actor: "bob", at: EngineFixture.instant("2026-01-01T10:02:00Z"))
             Issue.record("a successful run was retried")
         } catch {
             #expect(error.exitCode == 2)
@@ -48,13 +53,14 @@ import Testing
     }
 
     @Test func aHeldScheduleLockSkipsTheRunWithConcurrentRun() async throws {
-        let fixture = try EngineFixture()
-        try fixture.addSchedule(at: ["02:00"])
+        let fixture = try await EngineFixture()
+        try await fixture.addSchedule(at: ["02:00"])
         let executor = fixture.executor()
         try fixture.store.ensureLockDirectory()
         let held = try #require(try FileLock.tryAcquire(path: executor.lockPath(scheduleId: 1)))
         defer { held.release() }
-        let run = try await ManualRuns(executor: executor).runNow(.id(1), actor: "alice", at: EngineFixture.instant("2026-01-01T10:00:00Z"))
+        let run = try await ManualRuns(executor: executor).runNow(
+            .id(1), actor: "alice", at: EngineFixture.instant("2026-01-01T10:00:00Z"))
         #expect(run.status == .skipped)
         #expect(run.errorCode == "CONCURRENT_RUN")
     }

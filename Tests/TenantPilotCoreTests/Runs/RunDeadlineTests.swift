@@ -45,8 +45,8 @@ import Testing
     }
 
     @Test func aRunWhoseWorkIgnoresItsDeadlineEndsFailedWithRunTimeout() async throws {
-        let fixture = try EngineFixture()
-        let schedule = try fixture.addSchedule(at: ["02:00"])
+        let fixture = try await EngineFixture()
+        let schedule = try await fixture.addSchedule(at: ["02:00"])
         let gate = DispatchSemaphore(value: 0)
         let store = fixture.store
         let stuck = FakeBackup { _ in

@@ -35,7 +35,8 @@ struct BruteForceWindow {
             let wall = utc + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc))))
             let isFirst = seen.insert(wall).inserted
             if utc >= start {
-                let c = calendar.dateComponents([.month, .day, .weekday, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(wall)))
+                let c = calendar.dateComponents(
+                    [.month, .day, .weekday, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(wall)))
                 minutes.append(
                     Minute(
                         utc: utc, month: c.month ?? 0, day: c.day ?? 0, weekday: (c.weekday ?? 1) - 1,
@@ -49,7 +50,9 @@ struct BruteForceWindow {
     /// All slots of `timetable` in the window, in order.
     func slots(of timetable: ReferenceTimetable) -> [Int64] {
         minutes.filter {
-            $0.isFirstShowing && timetable.matches(month: $0.month, day: $0.day, weekday: $0.weekday, hour: $0.hour, minute: $0.minute)
+            $0.isFirstShowing
+                && timetable.matches(
+                    month: $0.month, day: $0.day, weekday: $0.weekday, hour: $0.hour, minute: $0.minute)
         }.map(\.utc)
     }
 }

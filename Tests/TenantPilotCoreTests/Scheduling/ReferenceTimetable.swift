@@ -1,5 +1,6 @@
 import Foundation
 import GraphSimulator
+
 @testable import TenantPilotCore
 
 /// A random timetable kept in two forms: the text a user would type (parsed by the code under
@@ -65,7 +66,8 @@ struct ReferenceTimetable: CustomStringConvertible {
 
     /// Hours near the usual transition times are favoured, so that gaps and repeats are hit.
     private static func interestingHour(using rng: inout SeededGenerator) -> Int {
-        Int.random(in: 0..<3, using: &rng) == 0 ? Int.random(in: 0...23, using: &rng) : [23, 0, 1, 2, 3].randomElement(using: &rng) ?? 2
+        Int.random(in: 0..<3, using: &rng) == 0
+            ? Int.random(in: 0...23, using: &rng) : [23, 0, 1, 2, 3].randomElement(using: &rng) ?? 2
     }
 
     private static func randomLocalTimes(using rng: inout SeededGenerator) -> ReferenceTimetable {
@@ -73,7 +75,9 @@ struct ReferenceTimetable: CustomStringConvertible {
         var values = Set<Int>()
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             let hour = interestingHour(using: &rng)
-            let minute = Bool.random(using: &rng) ? [0, 15, 30, 45].randomElement(using: &rng) ?? 0 : Int.random(in: 0...59, using: &rng)
+            let minute =
+                Bool.random(using: &rng)
+                ? [0, 15, 30, 45].randomElement(using: &rng) ?? 0 : Int.random(in: 0...59, using: &rng)
             values.insert(hour * 60 + minute)
             texts.append(String(format: "%02d:%02d", hour, minute))
         }
@@ -103,16 +107,26 @@ struct ReferenceTimetable: CustomStringConvertible {
 
     private static func randomCron(using rng: inout SeededGenerator) -> ReferenceTimetable {
         let minute = field(0...59, step: [5, 10, 15, 20, 30], using: &rng)
-        let hourField = Int.random(in: 0..<3, using: &rng) == 0
+        let hourField =
+            Int.random(in: 0..<3, using: &rng) == 0
             ? field(0...23, step: [2, 3, 4, 6], using: &rng)
-            : { let h = interestingHour(using: &rng); return (String(h), Set([h])) }()
-        let dayOfMonth = Int.random(in: 0..<3, using: &rng) == 0 ? field(1...31, step: [2, 5, 10], using: &rng) : ("*", Set(1...31))
-        let month = Int.random(in: 0..<4, using: &rng) == 0 ? field(1...12, step: [2, 3], names: monthNames, using: &rng) : ("*", Set(1...12))
-        let weekday = Int.random(in: 0..<3, using: &rng) == 0 ? field(0...6, step: [2, 3], names: dayNames, using: &rng) : ("*", Set(0...6))
+            : {
+                let h = interestingHour(using: &rng)
+                return (String(h), Set([h]))
+            }()
+        let dayOfMonth =
+            Int.random(in: 0..<3, using: &rng) == 0 ? field(1...31, step: [2, 5, 10], using: &rng) : ("*", Set(1...31))
+        let month =
+            Int.random(in: 0..<4, using: &rng) == 0
+            ? field(1...12, step: [2, 3], names: monthNames, using: &rng) : ("*", Set(1...12))
+        let weekday =
+            Int.random(in: 0..<3, using: &rng) == 0
+            ? field(0...6, step: [2, 3], names: dayNames, using: &rng) : ("*", Set(0...6))
         // `7` as Sunday now and then.
         var weekdayText = weekday.0
         if weekdayText == "0" && Bool.random(using: &rng) { weekdayText = "7" }
-        let text = [minute.0, hourField.0, dayOfMonth.0, month.0, weekdayText].joined(separator: Bool.random(using: &rng) ? " " : "  ")
+        let text = [minute.0, hourField.0, dayOfMonth.0, month.0, weekdayText].joined(
+            separator: Bool.random(using: &rng) ? " " : "  ")
         var reference = ReferenceTimetable(form: .cron(text))
         reference.minutes = minute.1
         reference.hours = hourField.1
@@ -124,7 +138,9 @@ struct ReferenceTimetable: CustomStringConvertible {
         return reference
     }
 
-    private static let monthNames = ["", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let monthNames = [
+        "", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
     private static let dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
     /// A random field: `*`, `*/k`, `n`, `a-b`, `a-b/k` or a list of two of them; the values

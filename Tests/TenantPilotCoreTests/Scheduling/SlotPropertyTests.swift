@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 extension SchedulingTests {
@@ -34,7 +35,8 @@ extension SchedulingTests {
                         #expect(!reference.canEverFire, "refused \(context): \(error)")
                         continue
                     }
-                    failures += check(timetable, against: window.slots(of: reference), in: window, context: context, using: &rng)
+                    failures += check(
+                        timetable, against: window.slots(of: reference), in: window, context: context, using: &rng)
                     if failures > 5 { return }
                 }
             }
@@ -56,7 +58,9 @@ extension SchedulingTests {
             // The whole window, slot after slot.
             let listed = timetable.slots(after: Self.date(window.start - 1), in: zone, count: expected.count + 1)
                 .map { Int64($0.timeIntervalSince1970) }
-            expectation(Array(listed.prefix(expected.count)) == expected, "slots \(listed.map(Self.iso)) != reference \(expected.map(Self.iso))")
+            expectation(
+                Array(listed.prefix(expected.count)) == expected,
+                "slots \(listed.map(Self.iso)) != reference \(expected.map(Self.iso))")
             if listed.count == expected.count + 1, let last = listed.last {
                 expectation(last > window.end, "extra slot \(Self.iso(last)) inside the window")
             }
@@ -66,13 +70,18 @@ extension SchedulingTests {
 
             // Random instants, and instants on and just around reference slots.
             var queries: [TimeInterval] = (0..<Self.queriesPerTimetable).map { _ in
-                TimeInterval(Int64.random(in: window.start...(window.end - 86_400), using: &rng)) + (Bool.random(using: &rng) ? 0 : 0.5)
+                TimeInterval(Int64.random(in: window.start...(window.end - 86_400), using: &rng))
+                    + (Bool.random(using: &rng) ? 0 : 0.5)
             }
             if let slot = expected.randomElement(using: &rng) {
-                queries += [TimeInterval(slot), TimeInterval(slot) - 1, TimeInterval(slot) - 0.25, TimeInterval(slot) + 0.5]
+                queries += [
+                    TimeInterval(slot), TimeInterval(slot) - 1, TimeInterval(slot) - 0.25, TimeInterval(slot) + 0.5,
+                ]
             }
             for t in queries {
-                let answer = timetable.nextSlot(after: Date(timeIntervalSince1970: t), in: zone).map { Int64($0.timeIntervalSince1970) }
+                let answer = timetable.nextSlot(after: Date(timeIntervalSince1970: t), in: zone).map {
+                    Int64($0.timeIntervalSince1970)
+                }
                 let want = expected.first { TimeInterval($0) > t }
                 guard let answer else {
                     expectation(false, "no next slot after \(t)")
@@ -80,15 +89,23 @@ extension SchedulingTests {
                 }
                 expectation(TimeInterval(answer) > t, "next slot \(Self.iso(answer)) is not after \(t)")
                 if let want {
-                    expectation(answer == want, "next slot after \(t) is \(Self.iso(answer)), reference \(Self.iso(want))")
+                    expectation(
+                        answer == want, "next slot after \(t) is \(Self.iso(answer)), reference \(Self.iso(want))")
                 } else {
-                    expectation(answer > window.end, "next slot after \(t) is \(Self.iso(answer)), but the reference has none up to \(Self.iso(window.end))")
+                    expectation(
+                        answer > window.end,
+                        "next slot after \(t) is \(Self.iso(answer)), but the reference has none up to \(Self.iso(window.end))"
+                    )
                 }
                 // Every instant from t up to the answer gives the same answer.
                 let between = TimeInterval.random(in: t..<TimeInterval(answer), using: &rng)
                 for u in [between, TimeInterval(answer) - 1, TimeInterval(answer) - 0.001] where u >= t {
-                    let again = timetable.nextSlot(after: Date(timeIntervalSince1970: u), in: zone).map { Int64($0.timeIntervalSince1970) }
-                    expectation(again == answer, "next slot after \(u) is \(again.map(Self.iso) ?? "nil"), after \(t) it is \(Self.iso(answer))")
+                    let again = timetable.nextSlot(after: Date(timeIntervalSince1970: u), in: zone).map {
+                        Int64($0.timeIntervalSince1970)
+                    }
+                    expectation(
+                        again == answer,
+                        "next slot after \(u) is \(again.map(Self.iso) ?? "nil"), after \(t) it is \(Self.iso(answer))")
                 }
             }
             return failures
@@ -102,7 +119,9 @@ extension SchedulingTests {
                 let yearStart = Int64(CivilDateForTests.epochSeconds(year: year, month: 1, day: 1))
                 let yearEnd = Int64(CivilDateForTests.epochSeconds(year: year + 1, month: 1, day: 1))
                 var cursor = Date(timeIntervalSince1970: TimeInterval(yearStart))
-                while let transition = zone.nextDaylightSavingTimeTransition(after: cursor), transition.timeIntervalSince1970 < TimeInterval(yearEnd) {
+                while let transition = zone.nextDaylightSavingTimeTransition(after: cursor),
+                    transition.timeIntervalSince1970 < TimeInterval(yearEnd)
+                {
                     let lead = Int64.random(in: 0...(30 * 60), using: &rng) * 60
                     starts.append(Int64(transition.timeIntervalSince1970) / 60 * 60 - lead)
                     cursor = transition

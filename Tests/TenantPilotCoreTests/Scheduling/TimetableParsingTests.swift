@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TenantPilotCore
 
 extension SchedulingTests {
@@ -7,7 +8,10 @@ extension SchedulingTests {
     @Suite struct TimetableParsingTests {
         @Test func localTimesAreSortedUniqueAndZeroPadded() throws {
             let timetable = try Timetable.localTimes(parsing: ["14:30,2:00", " 02:00 "], days: nil)
-            #expect(timetable == .localTimes(times: [try LocalTime(parsing: "02:00"), try LocalTime(parsing: "14:30")], weekdays: nil))
+            #expect(
+                timetable
+                    == .localTimes(
+                        times: [try LocalTime(parsing: "02:00"), try LocalTime(parsing: "14:30")], weekdays: nil))
             #expect(timetable.summary == "02:00, 14:30 every day")
         }
 
@@ -38,11 +42,14 @@ extension SchedulingTests {
         }
 
         @Test func allSevenDaysMeanEveryDay() throws {
-            #expect(try Timetable.localTimes(parsing: ["02:00"], days: "mon-sun") == Timetable.localTimes(parsing: ["02:00"], days: nil))
+            #expect(
+                try Timetable.localTimes(parsing: ["02:00"], days: "mon-sun")
+                    == Timetable.localTimes(parsing: ["02:00"], days: nil))
         }
 
         @Test func unknownWeekdayIsNamed() {
-            #expect(throws: TenantPilotError.invalid("\"funday\" is not a weekday (mon, tue, wed, thu, fri, sat, sun)")) {
+            #expect(throws: TenantPilotError.invalid("\"funday\" is not a weekday (mon, tue, wed, thu, fri, sat, sun)"))
+            {
                 try Timetable.localTimes(parsing: ["02:00"], days: "mon,funday")
             }
             #expect(throws: TenantPilotError.self) { try Timetable.localTimes(parsing: ["02:00"], days: "mon,,tue") }
@@ -67,19 +74,25 @@ extension SchedulingTests {
         }
 
         @Test func jsonForms() throws {
-            #expect(try Self.json(Timetable.localTimes(parsing: ["14:30", "02:00"], days: "fri,mon")) == #"{"at":["02:00","14:30"],"days":["mon","fri"]}"#)
+            #expect(
+                try Self.json(Timetable.localTimes(parsing: ["14:30", "02:00"], days: "fri,mon"))
+                    == #"{"at":["02:00","14:30"],"days":["mon","fri"]}"#)
             #expect(try Self.json(Timetable.localTimes(parsing: ["2:00"], days: nil)) == #"{"at":["02:00"]}"#)
             #expect(try Self.json(Timetable.cron(parsing: "0   2 * *  MON-fri")) == #"{"cron":"0 2 * * MON-fri"}"#)
         }
 
-        @Test(arguments: [#"{"at":["02:00","14:30"],"days":["mon","fri"]}"#, #"{"at":["23:59"]}"#, #"{"cron":"*/15 0-3 1,15 jan-mar 7"}"#])
+        @Test(arguments: [
+            #"{"at":["02:00","14:30"],"days":["mon","fri"]}"#, #"{"at":["23:59"]}"#,
+            #"{"cron":"*/15 0-3 1,15 jan-mar 7"}"#,
+        ])
         func jsonRoundTrips(_ json: String) throws {
             let timetable = try Self.decode(json)
             #expect(try Self.decode(Self.json(timetable)) == timetable)
         }
 
         @Test(arguments: [
-            #"{"at":["25:00"]}"#, #"{"at":["02:00"],"days":["funday"]}"#, #"{"cron":"0 0 31 2 *"}"#, #"{"cron":"0 2 * *"}"#,
+            #"{"at":["25:00"]}"#, #"{"at":["02:00"],"days":["funday"]}"#, #"{"cron":"0 0 31 2 *"}"#,
+            #"{"cron":"0 2 * *"}"#,
             #"{"at":["02:00"],"cron":"0 2 * * *"}"#, #"{"cron":"0 2 * * *","days":["mon"]}"#, #"{}"#, #"{"at":[]}"#,
         ])
         func decodingValidatesAgain(_ json: String) {
@@ -89,10 +102,13 @@ extension SchedulingTests {
         // MARK: - Cron
 
         @Test(arguments: [
-            ("0 2 * *", "has 4 fields"), ("0 2 * * * *", "has 6 fields"), ("60 * * * *", "minute field \"60\": 60 is out of range 0–59"),
+            ("0 2 * *", "has 4 fields"), ("0 2 * * * *", "has 6 fields"),
+            ("60 * * * *", "minute field \"60\": 60 is out of range 0–59"),
             ("0 24 * * *", "hour field \"24\": 24 is out of range 0–23"), ("0 0 0 * *", "day-of-month field \"0\""),
-            ("0 0 * 13 *", "month field \"13\""), ("0 0 * * 8", "day-of-week field \"8\""), ("0 0 * * funday", "\"funday\" is not a number"),
-            ("*/0 * * * *", "step \"0\""), ("5-1 * * * *", "range 5-1 goes backwards"), ("1,,2 * * * *", "empty list entry"),
+            ("0 0 * 13 *", "month field \"13\""), ("0 0 * * 8", "day-of-week field \"8\""),
+            ("0 0 * * funday", "\"funday\" is not a number"),
+            ("*/0 * * * *", "step \"0\""), ("5-1 * * * *", "range 5-1 goes backwards"),
+            ("1,,2 * * * *", "empty list entry"),
             ("0 0 31 2 *", "never fires"), ("0 0 30 2 *", "never fires"), ("0 0 31 4,6,9,11 *", "never fires"),
             ("0 0 30,31 feb *", "never fires"), ("@daily", "macros"), ("0 0 */40 * *", "step 40 is larger"),
         ])
@@ -102,7 +118,9 @@ extension SchedulingTests {
                 Issue.record("\"\(expression)\" was accepted")
             } catch {
                 #expect(error.kind == .invalidInput)
-                #expect(error.message.contains("\"\(expression.split(separator: " ").joined(separator: " "))\""), "\(error.message)")
+                #expect(
+                    error.message.contains("\"\(expression.split(separator: " ").joined(separator: " "))\""),
+                    "\(error.message)")
                 #expect(error.message.contains(fragment), "\(error.message)")
             }
         }

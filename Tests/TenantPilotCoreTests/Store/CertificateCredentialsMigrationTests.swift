@@ -7,13 +7,13 @@ import Testing
 /// v6_certificate_credentials: a tenant's credential is one of a secret's variable, a secret's
 /// file or a certificate, and an older store keeps its tenants and everything that refers to them.
 @Suite struct CertificateCredentialsMigrationTests {
-    @Test func aV3StoreKeepsItsTenantsAndTheirReferencesThroughTheRebuild() throws {
+    @Test func aV3StoreKeepsItsTenantsAndTheirReferencesThroughTheRebuild() async throws {
         let folder = TemporaryDirectory()
         let path = folder.file("v3.sqlite")
         do {
             let queue = try DatabaseQueue(path: path)
             try StoreSchema.migrator.migrate(queue, upTo: "v3_compact_backup_items")
-            try queue.write { db in
+            try queue.writeNow { db in
                 try StoreTests.insertOldTenant(db)
                 try db.execute(
                     sql: """
@@ -27,7 +27,7 @@ import Testing
             }
             try queue.close()
         }
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         let (rows, setTenant, violations) = try store.writer.read { db in
             (
                 try Row.fetchAll(
@@ -55,10 +55,10 @@ import Testing
         ("'V'", "NULL", "NULL", "'/k.pem'", false),
     ])
     func aTenantHasExactlyOneCredential(env: String, file: String, certificate: String, key: String, accepted: Bool)
-        throws
+        async throws
     {
         let folder = TemporaryDirectory()
-        let store = try Store.open(path: folder.file("tp.sqlite"))
+        let store = try await Store.open(path: folder.file("tp.sqlite"))
         let insert = """
             INSERT INTO tenants (name, tenant_guid, client_id, secret_env, secret_file, certificate_file, private_key_file,
                                  graph_url, authority_url, created_at)

@@ -29,11 +29,11 @@ import Testing
         try queue.close()
     }
 
-    @Test func aV3StoresRunsKeepTheirIdsReferencesAndIndexes() throws {
+    @Test func aV3StoresRunsKeepTheirIdsReferencesAndIndexes() async throws {
         let folder = TemporaryDirectory()
         let path = folder.file("v3.sqlite")
         try Self.v3Store(path)
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         let (rows, indexes, unique, foreignKeyFaults, next) = try store.writer.read { db in
             (
                 try Row.fetchAll(db, sql: "SELECT id, backup_schedule_id, retry_of, backup_set_id, trigger, restore_counts, host FROM backup_schedule_runs ORDER BY id"),
@@ -51,15 +51,15 @@ import Testing
         #expect(unique)
         #expect(foreignKeyFaults == 0)
         #expect(next == 5, "new runs keep counting after the old ones")
-        let notification = try store.read { db in try Int64.fetchOne(db, sql: "SELECT run_id FROM notifications") }
+        let notification = try store.writer.read { db in try Int64.fetchOne(db, sql: "SELECT run_id FROM notifications") }
         #expect(notification == 5)
     }
 
-    @Test func onlyRestoresAndManualRunsMayHaveNoScheduleAndASlotStillHasOneRun() throws {
+    @Test func onlyRestoresAndManualRunsMayHaveNoScheduleAndASlotStillHasOneRun() async throws {
         let folder = TemporaryDirectory()
         let path = folder.file("v3.sqlite")
         try Self.v3Store(path)
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         func insert(_ schedule: Int64?, _ trigger: String, _ slot: String = "2026-02-01T00:00:00Z") -> Bool {
             (try? store.writer.write { db in
                 try db.execute(

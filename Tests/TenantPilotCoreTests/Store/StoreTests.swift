@@ -1,16 +1,18 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 @Suite struct StoreTests {
-    @Test func newStoreIsPrivateWALWithForeignKeysAndEverySpecTable() throws {
+    @Test func newStoreIsPrivateWALWithForeignKeysAndEverySpecTable() async throws {
         let folder = TemporaryDirectory()
         let path = folder.file("state/nested/tp.sqlite")
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
 
         let fileMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        let folderMode = try FileManager.default.attributesOfItem(atPath: folder.file("state/nested"))[.posixPermissions] as? Int
+        let folderMode =
+            try FileManager.default.attributesOfItem(atPath: folder.file("state/nested"))[.posixPermissions] as? Int
         #expect(fileMode == 0o600)
         #expect(folderMode == 0o700)
 
@@ -26,10 +28,11 @@ import Testing
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(autoVacuum == 2)
-        #expect(tables.isSuperset(of: [
-            "tenants", "policies", "backup_schedules", "backup_schedule_runs", "backup_sets", "backup_items",
-            "audit_logs", "notifications",
-        ]))
+        #expect(
+            tables.isSuperset(of: [
+                "tenants", "policies", "backup_schedules", "backup_schedule_runs", "backup_sets", "backup_items",
+                "audit_logs", "notifications",
+            ]))
         #expect(applied == Set(StoreSchema.knownMigrations))
     }
 
@@ -43,18 +46,18 @@ import Testing
                 """)
     }
 
-    @Test func olderFileIsMigratedForwardKeepingItsRows() throws {
+    @Test func olderFileIsMigratedForwardKeepingItsRows() async throws {
         let folder = TemporaryDirectory()
         let path = folder.file("old.sqlite")
         do {
             let queue = try DatabaseQueue(path: path)
             try StoreSchema.migrator.migrate(queue, upTo: "v1_initial_schema")
-            try queue.write { db in
+            try queue.writeNow { db in
                 try Self.insertOldTenant(db)
             }
             try queue.close()
         }
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         let (applied, name, indexes) = try store.writer.read { db in
             (
                 try StoreSchema.migrator.appliedIdentifiers(db),
@@ -69,7 +72,7 @@ import Testing
 
     /// v3 rebuilt `backup_items` and `backup_payloads`: a v2 store's sets must read the same
     /// afterwards, item for item and payload for payload, a set still being written included.
-    @Test func aV2StoreKeepsEverySetItemAndPayloadThroughTheCompactSchema() throws {
+    @Test func aV2StoreKeepsEverySetItemAndPayloadThroughTheCompactSchema() async throws {
         let folder = TemporaryDirectory()
         let path = folder.file("v2.sqlite")
         struct OldItem: Hashable {
@@ -89,7 +92,7 @@ import Testing
         do {
             let queue = try DatabaseQueue(path: path)
             try StoreSchema.migrator.migrate(queue, upTo: "v2_history_indexes")
-            try queue.write { db in
+            try queue.writeNow { db in
                 try Self.insertOldTenant(db)
                 try db.execute(
                     sql: """
@@ -101,7 +104,8 @@ import Testing
                 for item in old {
                     let (sha256, data) = PayloadHash.canonical(item.payload)
                     try db.execute(
-                        sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        sql:
+                            "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                         arguments: [sha256, data, data.count])
                     try db.execute(
                         sql: """
@@ -114,19 +118,23 @@ import Testing
             try queue.close()
         }
 
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         let backups = BackupSetStore(store: store)
         for set in Int64(1)...2 {
             let expected = old.filter { $0.set == set }
-                .map { BackupItemRecord(typeKey: $0.type, graphId: $0.graphId, displayName: $0.name, sha256: PayloadHash.canonical($0.payload).sha256) }
+                .map {
+                    BackupItemRecord(
+                        typeKey: $0.type, graphId: $0.graphId, displayName: $0.name,
+                        sha256: PayloadHash.canonical($0.payload).sha256)
+                }
                 .sorted { ($0.typeKey, $0.displayName, $0.graphId) < ($1.typeKey, $1.displayName, $1.graphId) }
-            let detail = try #require(try backups.set(id: set))
+            let detail = try #require(try await backups.set(id: set))
             #expect(detail.items == expected)
             #expect(detail.summary.itemCount == expected.count)
         }
-        #expect(try backups.set(id: 3) == nil, "a set being written stays invisible")
+        #expect(try await backups.set(id: 3) == nil, "a set being written stays invisible")
         for item in old {
-            #expect(try backups.payload(sha256: PayloadHash.canonical(item.payload).sha256) == item.payload)
+            #expect(try await backups.payload(sha256: PayloadHash.canonical(item.payload).sha256) == item.payload)
         }
         let (payloads, keys, versions, building, sizes) = try store.writer.read { db in
             (
@@ -144,72 +152,83 @@ import Testing
         #expect(sizes == 0)
 
         // The migrated store is written and pruned like a new one.
-        try backups.addItems(setId: 3, items: [
-            NewBackupItem(typeKey: "deviceConfiguration", graphId: "p1", displayName: "Baseline (new)", payload: renamedAfter)
-        ])
-        try backups.completeSet(setId: 3, status: .complete, at: Date(timeIntervalSince1970: 1_780_000_000))
-        #expect(try backups.set(id: 3)?.items.count == 2)
-        #expect(try store.writer.read { db in try db.indexes(on: "backup_schedule_runs").map(\.name) }.contains("backup_schedule_runs_by_set"))
+        try await backups.addItems(
+            setId: 3,
+            items: [
+                NewBackupItem(
+                    typeKey: "deviceConfiguration", graphId: "p1", displayName: "Baseline (new)", payload: renamedAfter)
+            ])
+        try await backups.completeSet(setId: 3, status: .complete, at: Date(timeIntervalSince1970: 1_780_000_000))
+        #expect(try await backups.set(id: 3)?.items.count == 2)
+        #expect(
+            try store.writer.read { db in try db.indexes(on: "backup_schedule_runs").map(\.name) }.contains(
+                "backup_schedule_runs_by_set"))
     }
 
     /// Rebuilding `backup_items` frees the old table's pages; opening the store gives them back
     /// to the file system at once, so an upgrade does not leave the file at its largest.
-    @Test func migratingAStoreWithDataGivesTheFreedPagesBack() throws {
+    @Test func migratingAStoreWithDataGivesTheFreedPagesBack() async throws {
         let folder = TemporaryDirectory()
         let path = folder.file("v2-large.sqlite")
         do {
             let queue = try DatabaseQueue(path: path)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
+            try queue.writeWithoutTransactionNow { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             try StoreSchema.migrator.migrate(queue, upTo: "v2_history_indexes")
-            try queue.write { db in
+            try queue.writeNow { db in
                 try Self.insertOldTenant(db)
                 let (sha256, data) = PayloadHash.canonical(.object(["id": .string("same")]))
                 try db.execute(
-                    sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?)", arguments: [sha256, data, data.count])
+                    sql: "INSERT INTO backup_payloads (sha256, content, size) VALUES (?, ?, ?)",
+                    arguments: [sha256, data, data.count])
                 for set in 1...20 {
                     try db.execute(
-                        sql: "INSERT INTO backup_sets (tenant_id, status, item_count, created_at) VALUES (1, 'complete', 200, '2026-01-01T00:00:00Z')")
+                        sql:
+                            "INSERT INTO backup_sets (tenant_id, status, item_count, created_at) VALUES (1, 'complete', 200, '2026-01-01T00:00:00Z')"
+                    )
                     for policy in 0..<200 {
                         try db.execute(
                             sql: """
                                 INSERT INTO backup_items (backup_set_id, policy_type, graph_id, display_name, payload_sha256)
                                 VALUES (?, 'deviceConfiguration', ?, ?, ?)
                                 """,
-                            arguments: [set, "00000000-0000-4000-8000-\(String(format: "%012d", policy))", "Policy number \(policy)", sha256])
+                            arguments: [
+                                set, "00000000-0000-4000-8000-\(String(format: "%012d", policy))",
+                                "Policy number \(policy)", sha256,
+                            ])
                     }
                 }
             }
             try queue.close()
         }
         let before = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         let free = try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA freelist_count") }
         #expect(free == 0)
         try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let after = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(after < before, "4,000 text items rewritten as integers: \(before) → \(after) bytes")
-        #expect(try BackupSetStore(store: store).set(id: 20)?.items.count == 200)
+        #expect(try await BackupSetStore(store: store).set(id: 20)?.items.count == 200)
     }
 
-    @Test func fileFromANewerBinaryIsRefused() throws {
+    @Test func fileFromANewerBinaryIsRefused() async throws {
         let folder = TemporaryDirectory()
         let path = folder.file("new.sqlite")
-        let store = try Store.open(path: path)
+        let store = try await Store.open(path: path)
         try store.writer.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99_from_the_future')")
         }
-        #expect(throws: TenantPilotError.self) { try Store.open(path: path) }
+        await #expect(throws: TenantPilotError.self) { try await Store.open(path: path) }
         do {
-            _ = try Store.open(path: path)
+            _ = try await Store.open(path: path)
         } catch {
             #expect(error.code == "STORE_TOO_NEW")
             #expect(error.message.contains("v99_from_the_future"))
         }
     }
 
-    @Test func aSlotHoldsOneRunOnly() throws {
+    @Test func aSlotHoldsOneRunOnly() async throws {
         let folder = TemporaryDirectory()
-        let store = try Store.open(path: folder.file("tp.sqlite"))
+        let store = try await Store.open(path: folder.file("tp.sqlite"))
         try store.writer.write { db in
             try db.execute(
                 sql: """

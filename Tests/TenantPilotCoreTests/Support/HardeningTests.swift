@@ -33,9 +33,9 @@ import Testing
         #expect(throws: TenantPilotError.self) { try InputValidation.name("a\u{0}b", what: "tenant") }
     }
 
-    @Test func nfcAndNfdSpellingsOfANameAreOneTenant() throws {
+    @Test func nfcAndNfdSpellingsOfANameAreOneTenant() async throws {
         let folder = TemporaryDirectory()
-        let store = try Store.open(path: folder.file("tp.sqlite"))
+        let store = try await Store.open(path: folder.file("tp.sqlite"))
         let service = TenantService(store: store)
         func request(_ name: String) throws -> NewTenant {
             try NewTenant(
@@ -43,9 +43,11 @@ import Testing
                 secretFile: nil,
                 graphURL: nil, authorityURL: nil)
         }
-        _ = try service.add(try request("Caf\u{E9}"), actor: "t", at: Date())
-        #expect(throws: TenantPilotError.self) { try service.add(try request("Cafe\u{301}"), actor: "t", at: Date()) }
-        #expect(try service.find(named: "Cafe\u{301}").name == "Caf\u{E9}")
+        _ = try await service.add(try request("Caf\u{E9}"), actor: "t", at: Date())
+        await #expect(throws: TenantPilotError.self) {
+            try await service.add(try request("Cafe\u{301}"), actor: "t", at: Date())
+        }
+        #expect(try await service.find(named: "Cafe\u{301}").name == "Caf\u{E9}")
     }
 
     @Test(arguments: [
@@ -167,38 +169,38 @@ import Testing
 
     // MARK: - Export
 
-    private func exportFixture() throws -> (BackupTestStore, Int64) {
-        let fixture = try BackupTestStore()
+    private func exportFixture() async throws -> (BackupTestStore, Int64) {
+        let fixture = try await BackupTestStore()
         let tenant = try fixture.addTenant()
-        let set = try fixture.makeSet(tenantId: tenant, scheduleId: nil, items: SamplePolicies.items(2))
+        let set = try await fixture.makeSet(tenantId: tenant, scheduleId: nil, items: SamplePolicies.items(2))
         return (fixture, set)
     }
 
-    @Test func anExportNeverWritesThroughALinkedTypeFolder() throws {
-        let (fixture, set) = try exportFixture()
+    @Test func anExportNeverWritesThroughALinkedTypeFolder() async throws {
+        let (fixture, set) = try await exportFixture()
         let out = TemporaryDirectory()
         let outside = TemporaryDirectory()
         try FileManager.default.createSymbolicLink(
             atPath: out.file("deviceConfiguration"), withDestinationPath: outside.path)
-        let error = #expect(throws: TenantPilotError.self) {
-            try BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
+        let error = await #expect(throws: TenantPilotError.self) {
+            try await BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
         }
         #expect(error?.message.contains("symbolic link") == true, "\(error?.message ?? "")")
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty, "nothing written outside --out")
     }
 
-    @Test func anExportReplacesALinkedFileInsteadOfWritingThroughIt() throws {
-        let (fixture, set) = try exportFixture()
+    @Test func anExportReplacesALinkedFileInsteadOfWritingThroughIt() async throws {
+        let (fixture, set) = try await exportFixture()
         let out = TemporaryDirectory()
         let elsewhere = TemporaryDirectory()
         let victim = elsewhere.file("victim")
         try Data("keep".utf8).write(to: URL(fileURLWithPath: victim))
-        let files = try BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
+        let files = try await BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
         let first = try #require(files.first)
         try FileManager.default.removeItem(at: first)
         try FileManager.default.createSymbolicLink(atPath: first.path, withDestinationPath: victim)
-        _ = try BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
+        _ = try await BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep")
         #expect(SafeFiles.entry(at: first.path) == .file)
     }
@@ -211,7 +213,7 @@ import Testing
     // MARK: - A full disk
 
     @Test func aStoreThatFillsUpMidRunFailsTheRunInsteadOfEndingItPartial() async throws {
-        let harness = try BackupServiceTests.Harness()
+        let harness = try await BackupServiceTests.Harness()
         try await withSimulator(simulatorConfiguration(.policiesPerType(30))) { simulator in
             // The writer connection may grow the file by a few pages only: the disk is "full".
             try await harness.store.writer.writeWithoutTransaction { db in

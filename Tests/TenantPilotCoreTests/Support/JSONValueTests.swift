@@ -54,7 +54,8 @@ import Testing
             "a": .string("quote\" back\\ nl\n cr\r tab\t bell\u{07} é 😀"),
             "é": .object([:]), "Z": .array([]),
         ])
-        let expected = #"{"Z":[],"a":"quote\" back\\ nl\n cr\r tab\t bell\u0007 é 😀","b":["x",null,true,-7,2,0.5],"é":{}}"#
+        let expected =
+            #"{"Z":[],"a":"quote\" back\\ nl\n cr\r tab\t bell\u0007 é 😀","b":["x",null,true,-7,2,0.5],"é":{}}"#
         #expect(String(decoding: value.canonicalData(), as: UTF8.self) == expected)
     }
 

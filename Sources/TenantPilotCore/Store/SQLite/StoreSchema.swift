@@ -19,7 +19,7 @@ enum StoreSchema {
         migrator.registerMigration("v4_runs_without_schedule") { db in
             try db.execute(sql: v4RunsWithoutSchedule)
         }
-        // StoreMeta.swift.
+        // SQLiteStoreMetaTable.swift.
         migrator.registerMigration("v5_store_meta") { db in
             try db.execute(sql: v5StoreMeta)
         }

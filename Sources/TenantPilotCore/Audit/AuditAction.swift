@@ -1,0 +1,38 @@
+/// What an audit entry records (SPEC §8). Every action the tool writes is a static member here.
+public struct AuditAction: StringConstant {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public static let tenantCreated = AuditAction(rawValue: "tenant.created")
+    public static let scheduleCreated = AuditAction(rawValue: "backup_schedule.created")
+    public static let scheduleUpdated = AuditAction(rawValue: "backup_schedule.updated")
+    public static let scheduleEnabled = AuditAction(rawValue: "backup_schedule.enabled")
+    public static let scheduleDisabled = AuditAction(rawValue: "backup_schedule.disabled")
+    public static let scheduleRemoved = AuditAction(rawValue: "backup_schedule.removed")
+    /// One per dispatch that created runs.
+    public static let dispatched = AuditAction(rawValue: "backup_schedule.dispatched")
+    public static let runStarted = AuditAction(rawValue: "backup_schedule.run_started")
+    public static let runCompleted = AuditAction(rawValue: "backup_schedule.run_completed")
+    /// One per schedule that retention was applied to.
+    public static let retentionApplied = AuditAction(rawValue: "backup_schedule.retention_applied")
+    /// A backup set was completed and became visible.
+    public static let backupCreated = AuditAction(rawValue: "backup.created")
+}
+
+/// What kind of thing an audit entry is about (`resource_type`).
+public struct AuditResource: StringConstant {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public static let tenant = AuditResource(rawValue: "tenant")
+    public static let schedule = AuditResource(rawValue: "backup_schedule")
+    public static let run = AuditResource(rawValue: "backup_schedule_run")
+    public static let backupSet = AuditResource(rawValue: "backup_set")
+    public static let dispatch = AuditResource(rawValue: "dispatch")
+}

@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+
+/// Every statement on `backup_items`, `backup_item_keys`, `backup_item_versions` and
+/// `backup_payloads` (migration `v3_compact_backup_items`). An item names its key, which keeps
+/// (set, type, Graph id) unique through the primary key, and its version, whose key must be the
+/// same (the composite foreign key).
+///
+/// Garbage collection starts from the rows the deleted sets reference and goes through an index
+/// (`backup_items_by_version`, `backup_item_versions_by_payload`, the keys' unique index), so its
+/// work grows with the sets deleted, never with the whole store.
+struct SQLiteBackupItemTable: BackupItemTable {
+    let db: Database
+
+    func add(_ items: [PreparedBackupItem], toSet setId: Int64) throws {
+        let rows = try ItemRowWriter(db)
+        for entry in items {
+            let payloadId = try rows.payloadId(sha256: entry.sha256, content: entry.content)
+            let keyId = try rows.keyId(typeKey: entry.item.typeKey, graphId: entry.item.graphId)
+            let versionId = try rows.versionId(keyId: keyId, payloadId: payloadId, displayName: entry.item.displayName)
+            do {
+                try rows.insertItem(setId: setId, keyId: keyId, versionId: versionId)
+            } catch let error as DatabaseError
+                where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+                || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            {
+                throw TenantPilotError.failed(
+                    "backup set \(setId) already holds \(entry.item.typeKey) \(entry.item.graphId)",
+                    code: .duplicateBackupItem)
+            }
+        }
+    }
+
+    func items(ofSet setId: Int64) throws -> [BackupItemRecord] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT k.policy_type, k.graph_id, v.display_name, p.sha256
+                FROM backup_items i
+                JOIN backup_item_keys k ON k.id = i.key_id
+                JOIN backup_item_versions v ON v.id = i.version_id
+                JOIN backup_payloads p ON p.id = v.payload_id
+                WHERE i.backup_set_id = ? ORDER BY k.policy_type, v.display_name, k.graph_id
+                """,
+            arguments: [setId]
+        ).map { row in
+            BackupItemRecord(
+                typeKey: try row.decode(forColumn: "policy_type"), graphId: try row.decode(forColumn: "graph_id"),
+                displayName: try row.decode(forColumn: "display_name"), sha256: try row.decode(forColumn: "sha256"))
+        }
+    }
+
+    func payload(sha256: String) throws -> Data? {
+        try Data.fetchOne(db, sql: "SELECT content FROM backup_payloads WHERE sha256 = ?", arguments: [sha256])
+    }
+
+    func garbage(deleting candidates: [Int64], excluding excluded: [Int64]) throws -> BackupGarbage {
+        if candidates.isEmpty { return BackupGarbage() }
+        // Versions whose every item is in an excluded set.
+        let versions = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT v.id, v.key_id, v.payload_id FROM backup_item_versions v
+                WHERE v.id IN (
+                    SELECT DISTINCT version_id FROM backup_items
+                    WHERE backup_set_id IN (SELECT value FROM json_each(?1)))
+                AND NOT EXISTS (
+                    SELECT 1 FROM backup_items i
+                    WHERE i.version_id = v.id
+                    AND i.backup_set_id NOT IN (SELECT value FROM json_each(?2)))
+                ORDER BY v.id
+                """,
+            arguments: [SQLiteIds.json(candidates), SQLiteIds.json(excluded)])
+        if versions.isEmpty { return BackupGarbage() }
+        let versionIds: [Int64] = try versions.map { try $0.decode(forColumn: "id") }
+        let payloadIds: [Int64] = try versions.map { try $0.decode(forColumn: "payload_id") }
+        let keyIds: [Int64] = try versions.map { try $0.decode(forColumn: "key_id") }
+        let doomedVersions = SQLiteIds.json(versionIds)
+        // Payloads and keys whose every version goes.
+        let payloads = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.id, p.sha256, p.size FROM backup_payloads p
+                WHERE p.id IN (SELECT value FROM json_each(?1))
+                AND NOT EXISTS (
+                    SELECT 1 FROM backup_item_versions v
+                    WHERE v.payload_id = p.id AND v.id NOT IN (SELECT value FROM json_each(?2)))
+                ORDER BY p.sha256
+                """,
+            arguments: [SQLiteIds.json(Set(payloadIds).sorted()), doomedVersions]
+        ).map { row in
+            BackupGarbage.Payload(
+                id: try row.decode(forColumn: "id"), sha256: try row.decode(forColumn: "sha256"),
+                size: try row.decode(forColumn: "size"))
+        }
+        let keys = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT k.id FROM backup_item_keys k
+                WHERE k.id IN (SELECT value FROM json_each(?1))
+                AND NOT EXISTS (
+                    SELECT 1 FROM backup_item_versions v
+                    WHERE v.key_id = k.id AND v.id NOT IN (SELECT value FROM json_each(?2)))
+                ORDER BY k.id
+                """,
+            arguments: [SQLiteIds.json(Set(keyIds).sorted()), doomedVersions])
+        return BackupGarbage(versionIds: versionIds, keyIds: keys, payloads: payloads)
+    }
+
+    func deleteItems(ofSets setIds: [Int64]) throws {
+        if setIds.isEmpty { return }
+        try db.execute(
+            sql: "DELETE FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))",
+            arguments: [SQLiteIds.json(setIds)])
+    }
+
+    func delete(_ garbage: BackupGarbage) throws {
+        // Children before parents: the foreign keys are checked at each statement.
+        try deleteRows(table: "backup_item_versions", ids: garbage.versionIds)
+        try deleteRows(table: "backup_payloads", ids: garbage.payloads.map(\.id))
+        try deleteRows(table: "backup_item_keys", ids: garbage.keyIds)
+    }
+
+    private func deleteRows(table: String, ids: [Int64]) throws {
+        if ids.isEmpty { return }
+        try db.execute(
+            sql: "DELETE FROM \(table) WHERE id IN (SELECT value FROM json_each(?))", arguments: [SQLiteIds.json(ids)])
+    }
+}
+
+/// The get-or-insert statements of `add`, prepared once per write transaction. Each
+/// `INSERT … ON CONFLICT DO NOTHING` that inserts nothing is followed by a lookup through the
+/// same unique index; an existing payload's row (its content) is never rewritten.
+private struct ItemRowWriter {
+    let db: Database
+    let insertPayload, findPayload, insertKey, findKey, insertVersion, findVersion, insertItem: Statement
+
+    init(_ db: Database) throws {
+        self.db = db
+        insertPayload = try db.cachedStatement(
+            sql: "INSERT INTO backup_payloads (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING")
+        findPayload = try db.cachedStatement(sql: "SELECT id FROM backup_payloads WHERE sha256 = ?")
+        insertKey = try db.cachedStatement(
+            sql: "INSERT INTO backup_item_keys (policy_type, graph_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        findKey = try db.cachedStatement(
+            sql: "SELECT id FROM backup_item_keys WHERE policy_type = ? AND graph_id = ?")
+        insertVersion = try db.cachedStatement(
+            sql: """
+                INSERT INTO backup_item_versions (key_id, payload_id, display_name) VALUES (?, ?, ?)
+                ON CONFLICT (key_id, payload_id, display_name) DO NOTHING
+                """)
+        findVersion = try db.cachedStatement(
+            sql: "SELECT id FROM backup_item_versions WHERE key_id = ? AND payload_id = ? AND display_name = ?")
+        insertItem = try db.cachedStatement(
+            sql: "INSERT INTO backup_items (backup_set_id, key_id, version_id) VALUES (?, ?, ?)")
+    }
+
+    func payloadId(sha256: String, content: Data) throws -> Int64 {
+        try getOrInsert(insertPayload, [sha256, content.count, content], find: findPayload, [sha256])
+    }
+
+    func keyId(typeKey: String, graphId: String) throws -> Int64 {
+        let arguments: StatementArguments = [typeKey, graphId]
+        return try getOrInsert(insertKey, arguments, find: findKey, arguments)
+    }
+
+    func versionId(keyId: Int64, payloadId: Int64, displayName: String) throws -> Int64 {
+        let arguments: StatementArguments = [keyId, payloadId, displayName]
+        return try getOrInsert(insertVersion, arguments, find: findVersion, arguments)
+    }
+
+    func insertItem(setId: Int64, keyId: Int64, versionId: Int64) throws {
+        try insertItem.execute(arguments: [setId, keyId, versionId])
+    }
+
+    private func getOrInsert(
+        _ insert: Statement, _ insertArguments: StatementArguments, find: Statement, _ findArguments: StatementArguments
+    ) throws -> Int64 {
+        try insert.execute(arguments: insertArguments)
+        if db.changesCount > 0 { return db.lastInsertedRowID }
+        guard let id = try Int64.fetchOne(find, arguments: findArguments) else {
+            throw TenantPilotError.failed("a row vanished while it was being referenced", code: .storeCorrupt)
+        }
+        return id
+    }
+}

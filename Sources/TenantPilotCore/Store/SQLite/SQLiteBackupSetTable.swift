@@ -1,0 +1,142 @@
+import GRDB
+
+/// Every statement on `backup_sets`. Listings join `tenants` and `backup_schedules` only to
+/// read the names they show.
+struct SQLiteBackupSetTable: BackupSetTable {
+    let db: Database
+
+    func begin(tenantId: Int64, scheduleId: Int64?, runId: Int64?, at instant: Instant) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO backup_sets (tenant_id, backup_schedule_id, run_id, status, item_count, created_at)
+                VALUES (?, ?, ?, 'building', 0, ?)
+                """,
+            arguments: [tenantId, scheduleId, runId, instant])
+        return db.lastInsertedRowID
+    }
+
+    func status(of id: Int64) throws -> BackupSetStatus? {
+        try BackupSetStatus.fetchOne(db, sql: "SELECT status FROM backup_sets WHERE id = ?", arguments: [id])
+    }
+
+    func complete(_ id: Int64, as outcome: BackupSetOutcome, at instant: Instant) throws {
+        try db.execute(
+            sql: """
+                UPDATE backup_sets
+                SET status = ?, completed_at = ?,
+                    item_count = (SELECT count(*) FROM backup_items WHERE backup_set_id = ?)
+                WHERE id = ?
+                """,
+            arguments: [outcome, instant, id, id])
+    }
+
+    func building(createdBefore instant: Instant) throws -> [Int64] {
+        try Int64.fetchAll(
+            db, sql: "SELECT id FROM backup_sets WHERE status = 'building' AND created_at < ?", arguments: [instant])
+    }
+
+    func building(ofRuns runIds: [Int64]) throws -> [Int64] {
+        if runIds.isEmpty { return [] }
+        return try Int64.fetchAll(
+            db,
+            sql: "SELECT id FROM backup_sets WHERE status = 'building' AND run_id IN (SELECT value FROM json_each(?))",
+            arguments: [SQLiteIds.json(runIds)])
+    }
+
+    func delete(_ ids: [Int64]) throws {
+        if ids.isEmpty { return }
+        try db.execute(
+            sql: "DELETE FROM backup_sets WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [SQLiteIds.json(ids)])
+    }
+
+    func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary] {
+        var conditions = ["s.status IN ('complete', 'partial')"]
+        var arguments = StatementArguments()
+        if let tenantId {
+            conditions.append("s.tenant_id = ?")
+            arguments += [tenantId]
+        }
+        if let scheduleId {
+            conditions.append("s.backup_schedule_id = ?")
+            arguments += [scheduleId]
+        }
+        let sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.summary)
+    }
+
+    func finished(id: Int64) throws -> BackupSetSummary? {
+        try Row.fetchOne(
+            db, sql: Self.summarySelect + " WHERE s.id = ? AND s.status IN ('complete', 'partial')", arguments: [id]
+        )
+        .map(Self.summary)
+    }
+
+    func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM backup_sets
+                WHERE backup_schedule_id = ? AND status IN ('complete', 'partial')
+                ORDER BY id DESC
+                """,
+            arguments: [scheduleId]
+        ).map(Self.set)
+    }
+
+    private static let summarySelect = """
+        SELECT s.id, s.tenant_id, t.name AS tenant_name, s.backup_schedule_id, sc.name AS schedule_name,
+               sc.removed_at IS NOT NULL AS schedule_removed, s.run_id, s.status, s.item_count,
+               s.created_at, s.completed_at
+        FROM backup_sets s
+        JOIN tenants t ON t.id = s.tenant_id
+        LEFT JOIN backup_schedules sc ON sc.id = s.backup_schedule_id
+        """
+
+    private static func summary(_ row: Row) throws -> BackupSetSummary {
+        let id: Int64 = try row.decode(forColumn: "id")
+        let statusText: String = try row.decode(forColumn: "status")
+        guard let status = BackupSetOutcome(rawValue: statusText) else {
+            throw TenantPilotError.failed("backup set \(id) has status \(statusText)", code: .storeCorrupt)
+        }
+        let createdText: String = try row.decode(forColumn: "created_at")
+        guard let createdAt = Instant(text: createdText) else {
+            throw TenantPilotError.failed("backup set \(id) has created_at \(createdText)", code: .storeCorrupt)
+        }
+        let completedText: String? = try row.decode(forColumn: "completed_at")
+        return BackupSetSummary(
+            id: id, tenantId: try row.decode(forColumn: "tenant_id"),
+            tenantName: try row.decode(forColumn: "tenant_name"),
+            scheduleId: try row.decode(forColumn: "backup_schedule_id"),
+            scheduleName: try row.decode(forColumn: "schedule_name"),
+            scheduleRemoved: try row.decode(Bool?.self, forColumn: "schedule_removed") ?? false,
+            runId: try row.decode(forColumn: "run_id"), status: status,
+            itemCount: try row.decode(forColumn: "item_count"),
+            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)))
+    }
+
+    private static func set(_ row: Row) throws -> BackupSet {
+        let id: Int64 = try row.decode(forColumn: "id")
+        let statusText: String = try row.decode(forColumn: "status")
+        let createdText: String = try row.decode(forColumn: "created_at")
+        guard let status = BackupSetStatus(rawValue: statusText), let createdAt = Instant(text: createdText) else {
+            throw TenantPilotError.failed(
+                "backup set \(id) has status \(statusText) and created_at \(createdText)", code: .storeCorrupt)
+        }
+        let completedText: String? = try row.decode(forColumn: "completed_at")
+        return BackupSet(
+            id: id, tenantId: try row.decode(forColumn: "tenant_id"),
+            scheduleId: try row.decode(forColumn: "backup_schedule_id"),
+            runId: try row.decode(forColumn: "run_id"), status: status,
+            itemCount: try row.decode(forColumn: "item_count"),
+            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)))
+    }
+}
+
+/// Id lists passed to SQLite as one JSON array (`IN (SELECT value FROM json_each(?))`): one
+/// statement whatever the number of ids.
+enum SQLiteIds {
+    static func json(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+}

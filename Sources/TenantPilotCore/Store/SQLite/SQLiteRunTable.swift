@@ -1,0 +1,195 @@
+import GRDB
+
+/// Every statement on `backup_schedule_runs`.
+struct SQLiteRunTable: RunTable {
+    let db: Database
+    typealias Columns = BackupRun.Columns
+
+    func claimSlot(
+        scheduleId: Int64, tenantId: Int64, slot: Instant, trigger: BackupRun.Trigger, retryOf: Int64?, actor: String?,
+        process: String, at instant: Instant
+    ) throws -> RunClaim {
+        let slot = slot.minute
+        try db.execute(
+            sql: """
+                INSERT INTO backup_schedule_runs
+                    (backup_schedule_id, tenant_id, scheduled_for, trigger, retry_of, status, actor, process, created_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                ON CONFLICT (backup_schedule_id, scheduled_for) DO NOTHING
+                """,
+            arguments: [scheduleId, tenantId, slot, trigger, retryOf, actor, process, instant])
+        if db.changesCount > 0 {
+            return .claimed(
+                BackupRun(
+                    id: db.lastInsertedRowID, scheduleId: scheduleId, tenantId: tenantId, scheduledFor: slot,
+                    trigger: trigger,
+                    retryOf: retryOf, status: .pending, actor: actor, process: process, createdAt: instant))
+        }
+        guard
+            let existing = try BackupRun.filter(Columns.scheduleId == scheduleId && Columns.scheduledFor == slot)
+                .fetchOne(db)
+        else {
+            throw TenantPilotError.failed("run for schedule \(scheduleId) at \(slot) vanished")
+        }
+        return .taken(existing)
+    }
+
+    func recordSkipped(
+        scheduleId: Int64, tenantId: Int64, slot: Instant, code: ErrorCode, message: String, at instant: Instant
+    ) throws -> BackupRun? {
+        let slot = slot.minute
+        try db.execute(
+            sql: """
+                INSERT INTO backup_schedule_runs
+                    (backup_schedule_id, tenant_id, scheduled_for, trigger, status, error_code, error_message,
+                     created_at, started_at, finished_at)
+                VALUES (?, ?, ?, 'scheduled', 'skipped', ?, ?, ?, ?, ?)
+                ON CONFLICT (backup_schedule_id, scheduled_for) DO NOTHING
+                """,
+            arguments: [scheduleId, tenantId, slot, code, message, instant, instant, instant])
+        guard db.changesCount > 0 else { return nil }
+        return BackupRun(
+            id: db.lastInsertedRowID, scheduleId: scheduleId, tenantId: tenantId, scheduledFor: slot,
+            trigger: .scheduled,
+            status: .skipped, errorCode: code, errorMessage: message, createdAt: instant, startedAt: instant,
+            finishedAt: instant)
+    }
+
+    func start(_ run: BackupRun, process: String, at instant: Instant) throws -> BackupRun {
+        try db.execute(
+            sql: "UPDATE backup_schedule_runs SET status = 'running', started_at = ?, process = ? WHERE id = ?",
+            arguments: [instant, process, run.id])
+        guard db.changesCount > 0 else { throw TenantPilotError.failed("run \(run.rowID) vanished") }
+        var started = run
+        started.status = .running
+        started.startedAt = instant
+        started.process = process
+        return started
+    }
+
+    func finish(_ run: BackupRun) throws {
+        try db.execute(
+            sql: """
+                UPDATE backup_schedule_runs
+                SET status = ?, error_code = ?, error_message = ?, backup_set_id = ?, policies_count = ?, items_count = ?,
+                    failed_items_count = ?, skipped_types = ?, restore_counts = ?, started_at = ?, finished_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                run.status, run.errorCode, run.errorMessage, run.backupSetId, run.policiesCount, run.itemsCount,
+                run.failedItemsCount, JSONColumn.text(run.skippedTypes), run.restoreCounts.map(JSONColumn.text), run.startedAt,
+                run.finishedAt, run.id,
+            ])
+        guard db.changesCount > 0 else { throw TenantPilotError.failed("run \(run.rowID) vanished") }
+    }
+
+    func insertUnscheduled(_ run: BackupRun) throws -> BackupRun {
+        guard run.scheduleId == nil else { throw TenantPilotError.failed("a run of schedule \(run.scheduleId ?? 0) has a slot to claim") }
+        var inserted = run
+        try inserted.insert(db)
+        return inserted
+    }
+
+    func abandon(_ id: Int64, message: String, at instant: Instant) throws {
+        try db.execute(
+            sql: """
+                UPDATE backup_schedule_runs
+                SET status = 'failed', error_code = ?, error_message = ?, finished_at = ?,
+                    backup_set_id = CASE WHEN trigger = 'restore' THEN backup_set_id END
+                WHERE id = ?
+                """,
+            arguments: [ErrorCode.abandoned, message, instant, id])
+    }
+
+    func unfinished() throws -> [BackupRun] {
+        try BackupRun.filter([BackupRun.Status.pending, .running].contains(Columns.status)).fetchAll(db)
+    }
+
+    func find(id: Int64) throws -> BackupRun? {
+        try BackupRun.fetchOne(db, key: id)
+    }
+
+    func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun] {
+        var request = BackupRun.order(Columns.id.desc).limit(limit)
+        if let scheduleId { request = request.filter(Columns.scheduleId == scheduleId) }
+        if let status { request = request.filter(Columns.status == status) }
+        return try request.fetchAll(db)
+    }
+}
+
+extension BackupRun: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "backup_schedule_runs"
+
+    public enum Columns {
+        public static let id = Column("id")
+        public static let scheduleId = Column("backup_schedule_id")
+        public static let tenantId = Column("tenant_id")
+        public static let scheduledFor = Column("scheduled_for")
+        public static let trigger = Column("trigger")
+        public static let retryOf = Column("retry_of")
+        public static let status = Column("status")
+        public static let errorCode = Column("error_code")
+        public static let errorMessage = Column("error_message")
+        public static let backupSetId = Column("backup_set_id")
+        public static let actor = Column("actor")
+        public static let process = Column("process")
+        public static let policiesCount = Column("policies_count")
+        public static let itemsCount = Column("items_count")
+        public static let failedItemsCount = Column("failed_items_count")
+        public static let skippedTypes = Column("skipped_types")
+        public static let restoreCounts = Column("restore_counts")
+        public static let host = Column("host")
+        public static let createdAt = Column("created_at")
+        public static let startedAt = Column("started_at")
+        public static let finishedAt = Column("finished_at")
+    }
+
+    public init(row: Row) throws {
+        self.init(
+            id: try row.decode(forColumn: Columns.id), scheduleId: try row.decode(forColumn: Columns.scheduleId),
+            tenantId: try row.decode(forColumn: Columns.tenantId),
+            scheduledFor: try row.decode(forColumn: Columns.scheduledFor),
+            trigger: try row.decode(forColumn: Columns.trigger), retryOf: try row.decode(forColumn: Columns.retryOf),
+            status: try row.decode(forColumn: Columns.status), errorCode: try row.decode(forColumn: Columns.errorCode),
+            errorMessage: try row.decode(forColumn: Columns.errorMessage),
+            backupSetId: try row.decode(forColumn: Columns.backupSetId),
+            actor: try row.decode(forColumn: Columns.actor),
+            process: try row.decode(forColumn: Columns.process),
+            policiesCount: try row.decode(forColumn: Columns.policiesCount),
+            itemsCount: try row.decode(forColumn: Columns.itemsCount),
+            failedItemsCount: try row.decode(forColumn: Columns.failedItemsCount),
+            skippedTypes: JSONColumn.strings(try row.decode(forColumn: Columns.skippedTypes)),
+            restoreCounts: JSONColumn.restoreCounts(try row.decode(forColumn: Columns.restoreCounts)),
+            host: try row.decode(forColumn: Columns.host),
+            createdAt: try row.decode(forColumn: Columns.createdAt), startedAt: try row.decode(forColumn: Columns.startedAt),
+            finishedAt: try row.decode(forColumn: Columns.finishedAt))
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.id] = id
+        container[Columns.scheduleId] = scheduleId
+        container[Columns.tenantId] = tenantId
+        container[Columns.scheduledFor] = scheduledFor
+        container[Columns.trigger] = trigger
+        container[Columns.retryOf] = retryOf
+        container[Columns.status] = status
+        container[Columns.errorCode] = errorCode
+        container[Columns.errorMessage] = errorMessage
+        container[Columns.backupSetId] = backupSetId
+        container[Columns.actor] = actor
+        container[Columns.process] = process
+        container[Columns.policiesCount] = policiesCount
+        container[Columns.itemsCount] = itemsCount
+        container[Columns.failedItemsCount] = failedItemsCount
+        container[Columns.skippedTypes] = JSONColumn.text(skippedTypes)
+        container[Columns.restoreCounts] = restoreCounts.map(JSONColumn.text)
+        container[Columns.host] = host
+        container[Columns.createdAt] = createdAt
+        container[Columns.startedAt] = startedAt
+        container[Columns.finishedAt] = finishedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

@@ -1,0 +1,28 @@
+import GRDB
+
+/// A transaction of `SQLiteBackend`: the tables over one GRDB `Database`, valid for the
+/// closure it was handed to.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    var tenants: any TenantTable { SQLiteTenantTable(db: db) }
+    var schedules: any ScheduleTable { SQLiteScheduleTable(db: db) }
+    var runs: any RunTable { SQLiteRunTable(db: db) }
+    var backupSets: any BackupSetTable { SQLiteBackupSetTable(db: db) }
+    var backupItems: any BackupItemTable { SQLiteBackupItemTable(db: db) }
+    var policies: any PolicyTable { SQLitePolicyTable(db: db) }
+    var audit: any AuditTable { SQLiteAuditTable(db: db) }
+    var notifications: any NotificationTable { SQLiteNotificationTable(db: db) }
+    var meta: any StoreMetaTable { SQLiteStoreMetaTable(db: db) }
+
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var outcome: Result<T, any Error>?
+        try db.inSavepoint {
+            outcome = Result { try body() }
+            if case .failure = outcome { return .rollback }
+            return .commit
+        }
+        guard let outcome else { throw TenantPilotError.failed("a savepoint ended without running its body") }
+        return try outcome.get()
+    }
+}

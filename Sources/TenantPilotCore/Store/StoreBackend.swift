@@ -1,0 +1,27 @@
+/// What a database must provide for `Store`: transactions that hand out the tables, and the
+/// upkeep the store needs. SQLite (`SQLiteBackend`) is the one implementation today; another
+/// (PostgreSQL) implements the same protocol and the same tables, and no service changes.
+///
+/// Every method runs its work on the backend's own threads and returns the outcome as a
+/// `Result`; `Store` turns failures into `TenantPilotError`s.
+protocol StoreBackend: Sendable {
+    /// Runs `body` in one write transaction: committed when it returns, rolled back when it throws.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<
+        T, any Error
+    >
+
+    /// Runs `body` in a read-only snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error>
+
+    /// Gives unused space back to the file system, in short steps; returns how much (in pages).
+    func releaseFreePages(stepPages: Int, maxSteps: Int) async -> Result<Int, any Error>
+
+    /// The store's own state, for `doctor`.
+    func health() async -> Result<StoreHealth, any Error>
+
+    /// Closes the connections once every access in flight has ended.
+    func close() async -> Result<Void, any Error>
+
+    /// A failure of this database as one line.
+    func describe(_ error: any Error) -> String
+}

@@ -1,0 +1,28 @@
+/// One transaction on the store, as a service sees it: one handle per table, each the only
+/// place where that table is read or written (see the protocols in `Store/Tables/`). A service
+/// that must change several tables at once (an action and its audit entry, a run's end and its
+/// set) does it through one transaction:
+///
+/// ```swift
+/// try await store.write { tx in
+///     try tx.runs.finish(run)
+///     try tx.audit.record(…)
+/// }
+/// ```
+///
+/// A handle is valid only inside the closure it was given to.
+public protocol StoreTransaction {
+    var tenants: any TenantTable { get }
+    var schedules: any ScheduleTable { get }
+    var runs: any RunTable { get }
+    var backupSets: any BackupSetTable { get }
+    var backupItems: any BackupItemTable { get }
+    var policies: any PolicyTable { get }
+    var audit: any AuditTable { get }
+    var notifications: any NotificationTable { get }
+    var meta: any StoreMetaTable { get }
+
+    /// Runs `body` inside the transaction so that, when it throws, only its own writes are
+    /// undone (a savepoint) and the transaction goes on.
+    func savepoint<T>(_ body: () throws -> T) throws -> T
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// `backup_items` and the content-addressed rows they point at — `backup_item_keys` (a
+/// policy's type and Graph id), `backup_item_versions` (a distinct capture: display name and
+/// payload) and `backup_payloads` (each distinct canonical JSON once). One owner for the four,
+/// because no row of one is written without the others.
+public protocol BackupItemTable {
+    /// Adds items to a set: payloads, keys and versions are inserted once and shared, so an
+    /// item is three integers. Throws `DUPLICATE_BACKUP_ITEM` when the set already holds an
+    /// item of that type and Graph id.
+    func add(_ items: [PreparedBackupItem], toSet setId: Int64) throws
+    /// A set's items, by type key, display name, then Graph id.
+    func items(ofSet setId: Int64) throws -> [BackupItemRecord]
+    /// The canonical JSON stored under this SHA-256, or nil.
+    func payload(sha256: String) throws -> Data?
+    /// The versions, keys and payloads that only sets in `excluded` reference, among those
+    /// that `candidates` reference. Reads only (a dry run uses it).
+    func garbage(deleting candidates: [Int64], excluding excluded: [Int64]) throws -> BackupGarbage
+    /// Deletes every item of these sets.
+    func deleteItems(ofSets setIds: [Int64]) throws
+    /// Deletes unreferenced rows found by `garbage`, children before parents.
+    func delete(_ garbage: BackupGarbage) throws
+}
+
+/// A captured policy with its payload's canonical bytes and their hash, computed before the
+/// write transaction so that the lock is held only for the inserts.
+public struct PreparedBackupItem: Sendable {
+    public var item: NewBackupItem
+    public var sha256: String
+    public var content: Data
+
+    public init(_ item: NewBackupItem) {
+        self.item = item
+        (sha256, content) = PayloadHash.canonical(item.payload)
+    }
+}
+
+/// Rows that deleting some sets leaves unreferenced.
+public struct BackupGarbage: Sendable, Equatable {
+    /// A payload that deleting some sets would leave unreferenced.
+    public struct Payload: Sendable, Hashable {
+        public var id: Int64
+        public var sha256: String
+        public var size: Int64
+
+        public init(id: Int64, sha256: String, size: Int64) {
+            self.id = id
+            self.sha256 = sha256
+            self.size = size
+        }
+    }
+
+    public var versionIds: [Int64] = []
+    public var keyIds: [Int64] = []
+    public var payloads: [Payload] = []
+
+    public init(versionIds: [Int64] = [], keyIds: [Int64] = [], payloads: [Payload] = []) {
+        self.versionIds = versionIds
+        self.keyIds = keyIds
+        self.payloads = payloads
+    }
+}
