@@ -238,7 +238,8 @@ struct PayloadGenerator: Sendable {
     // MARK: - Sub-resources
 
     private func elements(
-        of subresource: Subresource, tenant: String, policyID: String, type: PolicyType, index: Int, spec: SimulatedTenantSpec,
+        of subresource: Subresource, tenant: String, policyID: String, type: PolicyType, index: Int,
+        spec: SimulatedTenantSpec,
         random: inout SeededGenerator
     ) -> [SimulatedElement] {
         let count: Int
@@ -255,12 +256,14 @@ struct PayloadGenerator: Sendable {
             count = Int(1 + random.next() % 4)
         }
         return (0..<count).map { position in
-            element(of: subresource, tenant: tenant, position: position, policyID: policyID, type: type, random: &random)
+            element(
+                of: subresource, tenant: tenant, position: position, policyID: policyID, type: type, random: &random)
         }
     }
 
     private func element(
-        of subresource: Subresource, tenant: String, position: Int, policyID: String, type: PolicyType, random: inout SeededGenerator
+        of subresource: Subresource, tenant: String, position: Int, policyID: String, type: PolicyType,
+        random: inout SeededGenerator
     ) -> SimulatedElement {
         switch (type.key, subresource.property) {
         case (_, "assignments"):

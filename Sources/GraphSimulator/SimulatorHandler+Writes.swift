@@ -42,11 +42,14 @@ extension SimulatorHandler {
         let version = segments[0]
         let rest = Array(segments.dropFirst())
         // deviceManagement/templates/{templateId}/createInstance
-        if method == .POST, rest.count == 4, rest[0] == "deviceManagement", rest[1] == "templates", rest[3] == "createInstance" {
+        if method == .POST, rest.count == 4, rest[0] == "deviceManagement", rest[1] == "templates",
+            rest[3] == "createInstance"
+        {
             return try createIntent(tenant: tenant, templateId: rest[2], body: body)
         }
         guard let (type, source, tail) = writeTarget(version: version, rest: rest) else {
-            throw Self.error(400, "BadRequest", "Resource not found for the segment in /\(segments.joined(separator: "/")).")
+            throw Self.error(
+                400, "BadRequest", "Resource not found for the segment in /\(segments.joined(separator: "/")).")
         }
         switch (method, tail.count) {
         case (.POST, 0): return try create(tenant: tenant, type: type, source: source, body: body)
@@ -61,9 +64,11 @@ extension SimulatorHandler {
             return Reply(status: 204)
         case (.POST, 2): return try action(tail[1], tenant: tenant, type: type, id: tail[0], body: body)
         case (.PATCH, 3), (.DELETE, 3):
-            return try element(method, tenant: tenant, type: type, id: tail[0], collection: tail[1], elementID: tail[2], body: body)
+            return try element(
+                method, tenant: tenant, type: type, id: tail[0], collection: tail[1], elementID: tail[2], body: body)
         default:
-            throw Self.error(405, "MethodNotAllowed", "\(method.rawValue) is not supported on /\(segments.joined(separator: "/")).")
+            throw Self.error(
+                405, "MethodNotAllowed", "\(method.rawValue) is not supported on /\(segments.joined(separator: "/")).")
         }
     }
 
@@ -93,7 +98,9 @@ extension SimulatorHandler {
         var retryAfter: Int?? = nil
         if let refusal = state.spendBudget(tenant: tenant, limit: limit, now: now) {
             retryAfter = .some(refusal.retryAfterSeconds)
-        } else if limit == .intune, let wait = state.writes.admit(tenant: tenant, limit: throttling.writes, window: throttling.window, now: now) {
+        } else if limit == .intune,
+            let wait = state.writes.admit(tenant: tenant, limit: throttling.writes, window: throttling.window, now: now)
+        {
             let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
             retryAfter = .some(max(1, Int(seconds.rounded(.up))))
         }
@@ -102,7 +109,8 @@ extension SimulatorHandler {
             counts.throttled += 1
             counts.throttledWrites += 1
         }
-        var reply = Self.error(429, "TooManyRequests", "Too many requests for this application and tenant; retry later.")
+        var reply = Self.error(
+            429, "TooManyRequests", "Too many requests for this application and tenant; retry later.")
         if let seconds = retryAfter { reply.headers = ["Retry-After": String(seconds)] }
         return reply
     }
@@ -116,7 +124,9 @@ extension SimulatorHandler {
         let readOnly = SimulatedWriteRules.readOnly(for: type.key)
         for key in object.keys.sorted() {
             if readOnly.contains(key) {
-                throw Self.error(400, "BadRequest", "The property '\(key)' is read-only and cannot be set on \(type.collectionPath).")
+                throw Self.error(
+                    400, "BadRequest", "The property '\(key)' is read-only and cannot be set on \(type.collectionPath)."
+                )
             }
             if SimulatedWriteRules.refusedInBody.contains(key), !allowed.contains(key) {
                 throw Self.error(400, "BadRequest", "The property '\(key)' cannot be written in this request.")
@@ -180,7 +190,9 @@ extension SimulatorHandler {
 
     /// Lays a create's or update's properties over a policy: inline sub-resources become
     /// elements, properties only a GET by id returns go there.
-    private func apply(_ object: [String: JSON], to policy: inout SimulatedPolicy, type: PolicyType, tenant: String, replacing: Bool) {
+    private func apply(
+        _ object: [String: JSON], to policy: inout SimulatedPolicy, type: PolicyType, tenant: String, replacing: Bool
+    ) {
         for (key, value) in object {
             switch (type.key, key) {
             case ("settingsCatalogPolicy", "settings"):
@@ -194,7 +206,9 @@ extension SimulatorHandler {
             case ("deviceCompliancePolicy", "scheduledActionsForRule"):
                 policy.subresources["scheduledActionsForRule"] = scheduledActions(value, tenant: tenant)
             case ("appProtectionPolicy", "apps"):
-                policy.subresources["apps"] = (targetedApps(value).arrayValue ?? []).map { SimulatedElement(fields: $0.objectValue ?? [:]) }
+                policy.subresources["apps"] = (targetedApps(value).arrayValue ?? []).map {
+                    SimulatedElement(fields: $0.objectValue ?? [:])
+                }
             default:
                 if SimulatedWriteRules.detailOnly.contains(key) {
                     policy.detailFields[key] = value
@@ -208,17 +222,23 @@ extension SimulatorHandler {
     // MARK: - Actions
 
     private func action(_ name: String, tenant: String, type: PolicyType, id: String, body: JSON?) throws -> Reply {
-        guard case .object(let object)? = body else { throw Self.error(400, "BadRequest", "The request body must be a JSON object.") }
+        guard case .object(let object)? = body else {
+            throw Self.error(400, "BadRequest", "The request body must be a JSON object.")
+        }
         switch (type.key, name) {
-        case (_, "assign") where !SimulatedWriteRules.assignmentsOneByOne.contains(type.key)
+        case (_, "assign")
+        where !SimulatedWriteRules.assignmentsOneByOne.contains(type.key)
             && type.sources.contains { $0.subresources.contains { $0.property == "assignments" } }:
             let key = SimulatedWriteRules.assignBodyKey[type.key] ?? "assignments"
             guard let list = object[key]?.arrayValue else {
-                throw Self.error(400, "BadRequest", "The assign request for \(type.collectionPath) must carry '\(key)'.")
+                throw Self.error(
+                    400, "BadRequest", "The assign request for \(type.collectionPath) must carry '\(key)'.")
             }
             var stored: [SimulatedElement] = []
             try edit(tenant: tenant, type: type, id: id) { policy in
-                stored = list.enumerated().map { index, assignment in assignmentElement(assignment, policyID: id, position: index) }
+                stored = list.enumerated().map { index, assignment in
+                    assignmentElement(assignment, policyID: id, position: index)
+                }
                 policy.subresources["assignments"] = stored
             }
             return Reply(status: 200, body: .object(["value": .array(stored.map { $0.rendered(expanding: []) })]))
@@ -226,7 +246,8 @@ extension SimulatorHandler {
             var element = SimulatedElement(fields: [:])
             try edit(tenant: tenant, type: type, id: id) { policy in
                 let count = policy.subresources["assignments"]?.count ?? 0
-                element = assignmentElement(.object(object), policyID: id, position: count + Int(Date().timeIntervalSince1970) % 100_000)
+                element = assignmentElement(
+                    .object(object), policyID: id, position: count + Int(Date().timeIntervalSince1970) % 100_000)
                 policy.subresources["assignments", default: []].append(element)
             }
             return Reply(status: 201, body: element.rendered(expanding: []))
@@ -246,7 +267,8 @@ extension SimulatorHandler {
                 var elements = policy.subresources["settings"] ?? []
                 for setting in settings {
                     let definition = setting["definitionId"]?.stringValue
-                    if let index = elements.firstIndex(where: { $0.fields["definitionId"]?.stringValue == definition }) {
+                    if let index = elements.firstIndex(where: { $0.fields["definitionId"]?.stringValue == definition })
+                    {
                         var fields = setting.objectValue ?? [:]
                         fields["id"] = elements[index].fields["id"]
                         elements[index].fields = fields
@@ -261,9 +283,13 @@ extension SimulatorHandler {
             try definitionValues(object, tenant: tenant, policyID: id, type: type)
             return Reply(status: 204)
         case ("appProtectionPolicy", "targetApps"):
-            guard let apps = object["apps"] else { throw Self.error(400, "BadRequest", "The request must carry 'apps'.") }
+            guard let apps = object["apps"] else {
+                throw Self.error(400, "BadRequest", "The request must carry 'apps'.")
+            }
             try edit(tenant: tenant, type: type, id: id) { policy in
-                policy.subresources["apps"] = (targetedApps(apps).arrayValue ?? []).map { SimulatedElement(fields: $0.objectValue ?? [:]) }
+                policy.subresources["apps"] = (targetedApps(apps).arrayValue ?? []).map {
+                    SimulatedElement(fields: $0.objectValue ?? [:])
+                }
             }
             return Reply(status: 204)
         case ("notificationMessageTemplate", "localizedNotificationMessages"):
@@ -271,7 +297,8 @@ extension SimulatorHandler {
             fields["id"] = .string(state.writes.nextID(seed: state.configuration.seed, tenant: tenant))
             fields["lastModifiedDateTime"] = .string(ISO8601.string(Date()))
             try edit(tenant: tenant, type: type, id: id) { policy in
-                policy.subresources["localizedNotificationMessages", default: []].append(SimulatedElement(fields: fields))
+                policy.subresources["localizedNotificationMessages", default: []].append(
+                    SimulatedElement(fields: fields))
             }
             return Reply(status: 201, body: .object(fields))
         default:
@@ -280,11 +307,14 @@ extension SimulatorHandler {
     }
 
     private func element(
-        _ method: HTTPMethod, tenant: String, type: PolicyType, id: String, collection: String, elementID: String, body: JSON?
+        _ method: HTTPMethod, tenant: String, type: PolicyType, id: String, collection: String, elementID: String,
+        body: JSON?
     ) throws -> Reply {
         var found = false
         try edit(tenant: tenant, type: type, id: id) { policy in
-            guard var elements = policy.subresources[collection], let index = elements.firstIndex(where: { $0.id == elementID }) else { return }
+            guard var elements = policy.subresources[collection],
+                let index = elements.firstIndex(where: { $0.id == elementID })
+            else { return }
             found = true
             if method == .DELETE {
                 elements.remove(at: index)
@@ -321,8 +351,10 @@ extension SimulatorHandler {
     private func assignmentElement(_ value: JSON, policyID: String, position: Int) -> SimulatedElement {
         var fields = value.objectValue ?? [:]
         let target = value["target"]
-        let suffix = target?["groupId"]?.stringValue
-            ?? (target?["@odata.type"]?.stringValue ?? "target\(position)").replacingOccurrences(of: "#microsoft.graph.", with: "")
+        let suffix =
+            target?["groupId"]?.stringValue
+            ?? (target?["@odata.type"]?.stringValue ?? "target\(position)").replacingOccurrences(
+                of: "#microsoft.graph.", with: "")
         fields["id"] = .string("\(policyID)_\(suffix)")
         return SimulatedElement(fields: fields)
     }
@@ -330,13 +362,15 @@ extension SimulatorHandler {
     private func scheduledActions(_ value: JSON, tenant: String) -> [SimulatedElement] {
         (value.arrayValue ?? []).map { rule in
             var fields = rule.objectValue ?? [:]
-            let configurations = (fields.removeValue(forKey: "scheduledActionConfigurations")?.arrayValue ?? []).map { configuration in
+            let configurations = (fields.removeValue(forKey: "scheduledActionConfigurations")?.arrayValue ?? []).map {
+                configuration in
                 var object = configuration.objectValue ?? [:]
                 object["id"] = .string(state.writes.nextID(seed: state.configuration.seed, tenant: tenant))
                 return JSON.object(object)
             }
             fields["id"] = .string(state.writes.nextID(seed: state.configuration.seed, tenant: tenant))
-            return SimulatedElement(fields: fields, expansions: ["scheduledActionConfigurations": .array(configurations)])
+            return SimulatedElement(
+                fields: fields, expansions: ["scheduledActionConfigurations": .array(configurations)])
         }
     }
 
@@ -367,7 +401,8 @@ extension SimulatorHandler {
         let deleted = Set((body["deletedIds"]?.arrayValue ?? []).compactMap(\.stringValue))
         var resolved: [(value: JSON, definition: JSON, presentations: [(JSON, JSON)])] = []
         for value in added + updated {
-            guard let bind = value["definition@odata.bind"]?.stringValue, let definitionID = Self.boundID(bind, "groupPolicyDefinitions"),
+            guard let bind = value["definition@odata.bind"]?.stringValue,
+                let definitionID = Self.boundID(bind, "groupPolicyDefinitions"),
                 let definition = catalogDefinition(definitionID)
             else {
                 throw Self.error(400, "BadRequest", "A definition value must bind an existing groupPolicyDefinition.")
@@ -375,7 +410,8 @@ extension SimulatorHandler {
             var presentations: [(JSON, JSON)] = []
             for presentation in value["presentationValues"]?.arrayValue ?? [] {
                 guard let bind = presentation["presentation@odata.bind"]?.stringValue,
-                    let presentationID = Self.boundID(bind, "presentations"), let found = catalogPresentation(presentationID)
+                    let presentationID = Self.boundID(bind, "presentations"),
+                    let found = catalogPresentation(presentationID)
                 else {
                     throw Self.error(400, "BadRequest", "A presentation value must bind an existing presentation.")
                 }
@@ -391,7 +427,9 @@ extension SimulatorHandler {
                 let children = presentations.map { presentation, expansion -> SimulatedElement in
                     var fields = presentation.objectValue ?? [:]
                     fields["presentation@odata.bind"] = nil
-                    if fields["id"] == nil { fields["id"] = .string(state.writes.nextID(seed: state.configuration.seed, tenant: tenant)) }
+                    if fields["id"] == nil {
+                        fields["id"] = .string(state.writes.nextID(seed: state.configuration.seed, tenant: tenant))
+                    }
                     fields["createdDateTime"] = .string(stamp)
                     fields["lastModifiedDateTime"] = .string(stamp)
                     return SimulatedElement(fields: fields, expansions: ["presentation": expansion])

@@ -46,7 +46,8 @@ struct SimulatorHandler: HTTPHandler {
             let body = (try? await request.bodyData).flatMap { $0.isEmpty ? nil : try? JSON.parse($0) }
             switch authorise(request.headers[HTTPHeader("Authorization")]) {
             case .failure(let reply): return render(reply)
-            case .success(let tenant): return render(write(tenant: tenant, method: request.method, segments: segments, body: body))
+            case .success(let tenant):
+                return render(write(tenant: tenant, method: request.method, segments: segments, body: body))
             }
         }
         return render(Self.error(404, "NotFound", "The simulator has no resource at \(path)"))

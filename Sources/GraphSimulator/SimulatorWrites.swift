@@ -17,9 +17,12 @@ final class SimulatorWrites: @unchecked Sendable {
         lock.withLock {
             for policy in policies {
                 for value in policy.subresources["definitionValues"] ?? [] {
-                    if let definition = value.expansions["definition"], let id = definition["id"]?.stringValue { definitions[id] = definition }
+                    if let definition = value.expansions["definition"], let id = definition["id"]?.stringValue {
+                        definitions[id] = definition
+                    }
                     for child in value.children["presentationValues"] ?? [] {
-                        if let presentation = child.expansions["presentation"], let id = presentation["id"]?.stringValue {
+                        if let presentation = child.expansions["presentation"], let id = presentation["id"]?.stringValue
+                        {
                             presentations[id] = presentation
                         }
                     }

@@ -73,9 +73,11 @@ final class BenchSimulator: @unchecked Sendable {
     /// fallback.
     static func launch(arguments: [String]) throws -> BenchSimulator {
         guard let executable = executable() else {
-            throw GraphSimulatorError("tenantpilot-graph-simulator not found: set TENANTPILOT_SIMULATOR_BIN or run scripts/bench")
+            throw GraphSimulatorError(
+                "tenantpilot-graph-simulator not found: set TENANTPILOT_SIMULATOR_BIN or run scripts/bench")
         }
-        let (process, url) = try SimulatorExecutable.launch(executable, arguments: arguments, standardError: FileHandle.standardError)
+        let (process, url) = try SimulatorExecutable.launch(
+            executable, arguments: arguments, standardError: FileHandle.standardError)
         return BenchSimulator(baseURL: url, whereItRuns: "a separate process", process: process, inProcess: nil)
     }
 

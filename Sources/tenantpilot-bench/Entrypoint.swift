@@ -7,7 +7,8 @@ struct Bench: AsyncParsableCommand {
         commandName: "tenantpilot-bench",
         abstract: "TenantPilot benchmarks (run through scripts/bench).",
         subcommands: [
-            NextSlotsBenchmark.self, GraphCaptureBenchmark.self, RetentionBenchmark.self, DispatchBenchmark.self, RestoreBenchmark.self,
+            NextSlotsBenchmark.self, GraphCaptureBenchmark.self, RetentionBenchmark.self, DispatchBenchmark.self,
+            RestoreBenchmark.self,
         ]
     )
 }

@@ -13,7 +13,8 @@ import TenantPilotCore
 struct RestoreBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Restore 200 policies into an empty tenant under the write limit; plan 1,000 against an unchanged tenant.")
+        abstract:
+            "Restore 200 policies into an empty tenant under the write limit; plan 1,000 against an unchanged tenant.")
 
     @Option(help: "Policies of the set restored into an empty tenant.") var policies: Int = 200
     @Option(help: "Policies of the set planned against an unchanged tenant.") var planPolicies: Int = 1_000
@@ -77,14 +78,18 @@ struct RestoreBenchmark: AsyncParsableCommand {
 
     func restoreIntoEmptyTenant() async throws -> RestoreFigures {
         let server = try BenchSimulator.launch(arguments: [
-            "--port", "0", "--seed", "1", "--tenant", Self.source, "--empty-tenant", Self.target, "--policies", String(policies),
-            "--latency-ms", String(latencyMs), "--client-secret", Self.secret, "--throttle", "--throttle-writes", String(writeLimit),
+            "--port", "0", "--seed", "1", "--tenant", Self.source, "--empty-tenant", Self.target, "--policies",
+            String(policies),
+            "--latency-ms", String(latencyMs), "--client-secret", Self.secret, "--throttle", "--throttle-writes",
+            String(writeLimit),
             "--throttle-window-ms", String(writeWindowSeconds * 1000),
         ])
         defer { server.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenantpilot-bench-restore-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tenantpilot-bench-restore-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (store, registry, dependencies, tenants) = try await Self.store(in: folder, server: server, tenants: [Self.source, Self.target])
+        let (store, registry, dependencies, tenants) = try await Self.store(
+            in: folder, server: server, tenants: [Self.source, Self.target])
         let setId = try await Self.backup(tenants[0], store: store, registry: registry, dependencies: dependencies)
 
         let service = RestoreService(store: store, registry: registry, dependencies: dependencies)
@@ -119,16 +124,19 @@ struct RestoreBenchmark: AsyncParsableCommand {
             String(latencyMs), "--client-secret", Self.secret,
         ])
         defer { server.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenantpilot-bench-plan-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tenantpilot-bench-plan-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (store, registry, dependencies, tenants) = try await Self.store(in: folder, server: server, tenants: [Self.source])
+        let (store, registry, dependencies, tenants) = try await Self.store(
+            in: folder, server: server, tenants: [Self.source])
         let setId = try await Self.backup(tenants[0], store: store, registry: registry, dependencies: dependencies)
 
         let counter = RequestTally()
         // A fresh request budget, as a `restore` process of its own has: the backup just made
         // spent this process's, and the plan must not wait for that window to pass.
         let pacer = GraphPacer()
-        let service = RestoreService(store: store, registry: registry, clock: dependencies.clock) { (tenant: Tenant) throws(TenantPilotError) -> any GraphWriting in
+        let service = RestoreService(store: store, registry: registry, clock: dependencies.clock) {
+            (tenant: Tenant) throws(TenantPilotError) -> any GraphWriting in
             let client = URLSessionGraphClient(
                 connection: try GraphConnection(tenant: tenant), dependencies: dependencies, pacer: pacer)
             counter.add(client)
@@ -169,24 +177,30 @@ struct RestoreBenchmark: AsyncParsableCommand {
         var tenants: [Tenant] = []
         for (index, guid) in guids.enumerated() {
             let request = try NewTenant(
-                name: "bench\(index)", tenantId: guid, clientId: "bench", secretEnv: "BENCH_SECRET", secretFile: nil, graphURL: url,
+                name: "bench\(index)", tenantId: guid, clientId: "bench", secretEnv: "BENCH_SECRET", secretFile: nil,
+                graphURL: url,
                 authorityURL: url)
             tenants.append(try await TenantService(store: store).add(request, actor: "bench", at: Date()))
         }
         return (store, registry, dependencies, tenants)
     }
 
-    static func backup(_ tenant: Tenant, store: Store, registry: PolicyTypeRegistry, dependencies: Dependencies) async throws -> Int64 {
+    static func backup(_ tenant: Tenant, store: Store, registry: PolicyTypeRegistry, dependencies: Dependencies)
+        async throws -> Int64
+    {
         let outcome = await BackupService(store: store, dependencies: dependencies).backup(
-            tenant: tenant, types: registry.types, scheduleId: nil, runId: nil, actor: "bench", at: Date(), progress: nil)
+            tenant: tenant, types: registry.types, scheduleId: nil, runId: nil, actor: "bench", at: Date(),
+            progress: nil)
         guard let setId = outcome.backupSetId, outcome.failedItems == 0, outcome.failedTypes.isEmpty else {
-            throw GraphSimulatorError("the benchmark's backup failed: \(outcome.fatal?.message ?? "\(outcome.failedTypes)")")
+            throw GraphSimulatorError(
+                "the benchmark's backup failed: \(outcome.fatal?.message ?? "\(outcome.failedTypes)")")
         }
         return setId
     }
 
     static func stats(_ server: BenchSimulator) async throws -> [String: Int] {
-        let (data, _) = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent("_simulator/stats"))
+        let (data, _) = try await URLSession.shared.data(
+            from: server.baseURL.appendingPathComponent("_simulator/stats"))
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         return object.compactMapValues { $0 as? Int }
     }

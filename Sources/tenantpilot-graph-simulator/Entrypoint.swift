@@ -31,7 +31,9 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("tenant"), help: "A tenant GUID to simulate (repeatable).")
     var tenants: [String] = []
 
-    @Option(name: .customLong("empty-tenant"), help: "A tenant GUID to simulate with no policies (repeatable): a restore target.")
+    @Option(
+        name: .customLong("empty-tenant"),
+        help: "A tenant GUID to simulate with no policies (repeatable): a restore target.")
     var emptyTenants: [String] = []
 
     @Option(help: "Policies of every registry type in each tenant.")
@@ -87,7 +89,8 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
         for tenant in tenants { specs[tenant] = spec }
         for tenant in emptyTenants { specs[tenant] = .counts([:]) }
         guard throttleRequests >= 1, throttleWindowMs >= 1, throttleWrites >= 1, (defaultPageSize ?? 1) >= 1 else {
-            throw ValidationError("--throttle-requests, --throttle-window-ms, --throttle-writes and --default-page-size must be ≥ 1")
+            throw ValidationError(
+                "--throttle-requests, --throttle-window-ms, --throttle-writes and --default-page-size must be ≥ 1")
         }
         var certificates: [String] = []
         for path in clientCertificate {
@@ -104,7 +107,8 @@ struct GraphSimulatorCommand: AsyncParsableCommand {
                 clientID: clientId, defaultPageSize: defaultPageSize, refuseListExpansions: refuseListExpansions,
                 throttling: throttle
                     ? SimulatedThrottling(
-                        requests: throttleRequests, writes: throttleWrites, window: .milliseconds(throttleWindowMs)) : nil,
+                        requests: throttleRequests, writes: throttleWrites, window: .milliseconds(throttleWindowMs))
+                    : nil,
                 clientCertificates: certificates),
             port: port)
         // Unbuffered, so a parent reading the pipe sees the line at once.

@@ -1,6 +1,6 @@
 import Foundation
-import GraphSimulator
 import GRDB
+import GraphSimulator
 import Testing
 
 #if canImport(Glibc)
@@ -11,7 +11,8 @@ import Testing
 /// applies, bad input, the tenant lock, a killed apply, and drift's exit codes.
 @Suite struct RestoreCommandTests {
     static let targetGuid = "99999999-8888-7777-6666-555555555555"
-    static let types = "deviceConfiguration,settingsCatalogPolicy,deviceCompliancePolicy,groupPolicyConfiguration,assignmentFilter,roleScopeTag"
+    static let types =
+        "deviceConfiguration,settingsCatalogPolicy,deviceCompliancePolicy,groupPolicyConfiguration,assignmentFilter,roleScopeTag"
 
     /// A CLI with the simulated tenant (`contoso`), an empty one (`fabrikam`), a schedule of
     /// several types, and one backup set (id 1).
@@ -29,7 +30,8 @@ import Testing
     }
 
     static func simulator(latency: Int = 0, perType: Int = 2) throws -> SimulatorProcess {
-        try SimulatorProcess(policiesPerType: perType, latencyMilliseconds: latency, extra: ["--empty-tenant", targetGuid])
+        try SimulatorProcess(
+            policiesPerType: perType, latencyMilliseconds: latency, extra: ["--empty-tenant", targetGuid])
     }
 
     static func actions(_ result: CLI.Result) throws -> [[String: Any]] {
@@ -55,7 +57,8 @@ import Testing
     @Test func aPlanWritesNothingAndAnApplyPutsChangesAndDeletionsBackOnce() async throws {
         let simulator = try Self.simulator()
         let cli = try Self.setUp(simulator)
-        try await simulator.control("POST", "tenants/\(SimulatorProcess.tenantGuid)/mutate", ["changed": 4, "deleted": 3])
+        try await simulator.control(
+            "POST", "tenants/\(SimulatorProcess.tenantGuid)/mutate", ["changed": 4, "deleted": 3])
         let before = try cli.databaseContent()
 
         let plan = try cli.run(["restore", "1", "--exit-code", "--json"])
@@ -65,7 +68,10 @@ import Testing
         #expect(Set(document.keys) == ["set_id", "target", "actions"])
         #expect(document["set_id"] as? Int == 1 && document["target"] as? String == "contoso")
         let actions = try Self.actions(plan)
-        #expect(actions.allSatisfy { Set($0.keys) == ["action", "type", "graph_id", "target_id", "display_name", "changes", "warnings"] })
+        #expect(
+            actions.allSatisfy {
+                Set($0.keys) == ["action", "type", "graph_id", "target_id", "display_name", "changes", "warnings"]
+            })
         #expect(actions.filter { $0["action"] as? String == "create" }.count == 3)
         let update = try #require(actions.first { $0["action"] as? String == "update" })
         let change = try #require((update["changes"] as? [[String: Any]])?.first)
@@ -105,7 +111,9 @@ import Testing
         let actions = try Self.actions(apply)
         #expect(actions.allSatisfy { $0["action"] as? String == "create" })
         #expect(actions.allSatisfy { $0["result"] as? String == "done" })
-        #expect(!actions.contains { ($0["warnings"] as? [String] ?? []).contains { $0.contains("left out") } }, "every group has a namesake")
+        #expect(
+            !actions.contains { ($0["warnings"] as? [String] ?? []).contains { $0.contains("left out") } },
+            "every group has a namesake")
         let plan = try cli.run(["restore", "1", "--to", "fabrikam", "--exit-code"])
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
         let drift = try cli.run(["drift", "fabrikam"])
@@ -145,7 +153,8 @@ import Testing
         #expect(second.stderr.contains("fabrikam"))
         #expect(try second.json()["error"] != nil)
         _ = try cli.run([
-            "schedules", "add", "--tenant", "fabrikam", "--name", "nightly", "--timezone", "Europe/Berlin", "--at", "02:00",
+            "schedules", "add", "--tenant", "fabrikam", "--name", "nightly", "--timezone", "Europe/Berlin", "--at",
+            "02:00",
             "--types", "deviceConfiguration",
         ])
         let backup = try cli.run(["run", "fabrikam/nightly", "--json"])
@@ -193,7 +202,8 @@ import Testing
         let quiet = try cli.run(["drift", "contoso/nightly"])
         #expect(quiet.status == 0, "\(quiet.stdout)\(quiet.stderr)")
         #expect(quiet.stderr.isEmpty)
-        try await simulator.control("POST", "tenants/\(SimulatorProcess.tenantGuid)/mutate", ["changed": 2, "added": 1, "deleted": 1])
+        try await simulator.control(
+            "POST", "tenants/\(SimulatorProcess.tenantGuid)/mutate", ["changed": 2, "added": 1, "deleted": 1])
         let sets = try cli.run(["backups", "list", "--json"]).stdout
         let drift = try cli.run(["drift", "--all", "--json"])
         #expect(drift.status == 5, "\(drift.stderr)")
@@ -227,7 +237,9 @@ import Testing
         let actions = try Self.actions(apply)
         let failed = actions.filter { $0["result"] as? String == "failed" }
         #expect(!failed.isEmpty)
-        #expect(failed.allSatisfy { ($0["error"] as? String)?.contains("ReadWrite.All") == true }, "the missing permission is named")
+        #expect(
+            failed.allSatisfy { ($0["error"] as? String)?.contains("ReadWrite.All") == true },
+            "the missing permission is named")
         #expect(failed.allSatisfy { ($0["target_id"] as? String) != nil }, "what was created is named")
         let run = try #require(try apply.json()["run"] as? [String: Any])
         #expect(run["status"] as? String == "partial")
@@ -235,6 +247,8 @@ import Testing
         try await simulator.control("DELETE", "faults")
         let again = try cli.run(["restore", "1", "--to", "fabrikam", "--apply", "--json"])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try Self.actions(again).filter { $0["action"] as? String == "update" }.count == failed.count, "the second apply completes them")
+        #expect(
+            try Self.actions(again).filter { $0["action"] as? String == "update" }.count == failed.count,
+            "the second apply completes them")
     }
 }

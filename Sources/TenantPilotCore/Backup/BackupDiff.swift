@@ -63,11 +63,15 @@ public struct BackupDiff: Encodable, Sendable {
             }
             let comparison = PayloadComparison(type: registry.type(forKey: newItem.typeKey))
             let changes = comparison.changes(
-                from: try await store.payload(sha256: oldItem.sha256) ?? .null, to: try await store.payload(sha256: newItem.sha256) ?? .null)
+                from: try await store.payload(sha256: oldItem.sha256) ?? .null,
+                to: try await store.payload(sha256: newItem.sha256) ?? .null)
             if changes.isEmpty {
                 unchanged += 1
             } else {
-                changed.append(Entry(type: newItem.typeKey, graphId: newItem.graphId, displayName: newItem.displayName, changes: changes))
+                changed.append(
+                    Entry(
+                        type: newItem.typeKey, graphId: newItem.graphId, displayName: newItem.displayName,
+                        changes: changes))
             }
         }
         let order: (Entry, Entry) -> Bool = {

@@ -89,7 +89,9 @@ public struct PayloadComparison: Sendable {
         }
     }
 
-    private static func diffArrays(path: String, _ before: [JSONValue], _ after: [JSONValue], into found: inout [PropertyChange]) {
+    private static func diffArrays(
+        path: String, _ before: [JSONValue], _ after: [JSONValue], into found: inout [PropertyChange]
+    ) {
         let oldForms = before.map(canonicalForm)
         let newForms = after.map(canonicalForm)
         if oldForms.sorted(by: precedes) == newForms.sorted(by: precedes) { return }
@@ -153,7 +155,8 @@ public struct PayloadComparison: Sendable {
         case .object(let object):
             return .object(object.mapValues(sortedArrays))
         case .array(let items):
-            return .array(items.map(sortedArrays).map { ($0, $0.canonicalData()) }.sorted { precedes($0.1, $1.1) }.map(\.0))
+            return .array(
+                items.map(sortedArrays).map { ($0, $0.canonicalData()) }.sorted { precedes($0.1, $1.1) }.map(\.0))
         default:
             return value
         }

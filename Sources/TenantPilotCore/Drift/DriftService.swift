@@ -27,8 +27,10 @@ public struct DriftService: Sendable {
         store: Store, registry: PolicyTypeRegistry, dependencies: Dependencies, observer: (any DriftObserving)? = nil,
         options: GraphClientOptions = GraphClientOptions()
     ) {
-        self.init(store: store, registry: registry, observer: observer) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
-            URLSessionGraphClient(connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
+        self.init(store: store, registry: registry, observer: observer) {
+            (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
+            URLSessionGraphClient(
+                connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
         }
     }
 
@@ -69,7 +71,9 @@ public struct DriftService: Sendable {
         }
         func check(forced detail: BackupSetDetail?, tenant: Tenant) throws(TenantPilotError) {
             if let detail, detail.summary.tenantId != tenant.rowID {
-                throw .invalid("--against: backup set \(detail.summary.id) is of tenant \(detail.summary.tenantName), not \(tenant.name)")
+                throw .invalid(
+                    "--against: backup set \(detail.summary.id) is of tenant \(detail.summary.tenantName), not \(tenant.name)"
+                )
             }
         }
         switch subject {
@@ -77,30 +81,48 @@ public struct DriftService: Sendable {
             let tenant = try await TenantService(store: store).find(named: name)
             try check(forced: forced, tenant: tenant)
             var detail = forced
-            if detail == nil, let latest = try await sets.listSets(tenantId: tenant.rowID).first { detail = try await sets.set(id: latest.id) }
-            guard let detail else {
-                return [Target(tenant: tenant, scheduleName: nil, setId: nil, types: [], problem: Self.noSet(tenant.name))]
+            if detail == nil, let latest = try await sets.listSets(tenantId: tenant.rowID).first {
+                detail = try await sets.set(id: latest.id)
             }
-            return [Target(tenant: tenant, scheduleName: nil, setId: detail.summary.id, types: setTypes(detail), problem: nil)]
+            guard let detail else {
+                return [
+                    Target(tenant: tenant, scheduleName: nil, setId: nil, types: [], problem: Self.noSet(tenant.name))
+                ]
+            }
+            return [
+                Target(
+                    tenant: tenant, scheduleName: nil, setId: detail.summary.id, types: setTypes(detail), problem: nil)
+            ]
         case .schedule(let reference):
             let entry = try await ScheduleService(store: store).find(reference)
             try check(forced: forced, tenant: entry.tenant)
             return [try await target(entry.schedule, tenant: entry.tenant, forced: forced, sets: sets)]
         case .all:
-            if forced != nil { throw .invalid("--against cannot be combined with --all: each schedule is compared with its own latest set") }
-            let entries = try await ScheduleService(store: store).list(tenantName: nil).filter { $0.schedule.enabled && !$0.schedule.isRemoved }
+            if forced != nil {
+                throw .invalid(
+                    "--against cannot be combined with --all: each schedule is compared with its own latest set")
+            }
+            let entries = try await ScheduleService(store: store).list(tenantName: nil).filter {
+                $0.schedule.enabled && !$0.schedule.isRemoved
+            }
             var result: [Target] = []
-            for entry in entries { result.append(try await target(entry.schedule, tenant: entry.tenant, forced: nil, sets: sets)) }
+            for entry in entries {
+                result.append(try await target(entry.schedule, tenant: entry.tenant, forced: nil, sets: sets))
+            }
             return result
         }
     }
 
-    private func target(_ schedule: BackupSchedule, tenant: Tenant, forced: BackupSetDetail?, sets: BackupSetStore) async throws(TenantPilotError) -> Target {
+    private func target(_ schedule: BackupSchedule, tenant: Tenant, forced: BackupSetDetail?, sets: BackupSetStore)
+        async throws(TenantPilotError) -> Target
+    {
         let name = "\(tenant.name)/\(schedule.name)"
         let types = schedule.policyTypes.compactMap { registry.type(forKey: $0) }
         var setId = forced?.summary.id
         if setId == nil { setId = try await sets.listSets(scheduleId: schedule.rowID).first?.id }
-        guard let setId else { return Target(tenant: tenant, scheduleName: name, setId: nil, types: types, problem: Self.noSet(name)) }
+        guard let setId else {
+            return Target(tenant: tenant, scheduleName: name, setId: nil, types: types, problem: Self.noSet(name))
+        }
         return Target(tenant: tenant, scheduleName: name, setId: setId, types: types, problem: nil)
     }
 
@@ -123,7 +145,8 @@ public struct DriftService: Sendable {
     func run(_ target: Target) async -> DriftReport.Check {
         func failed(_ error: TenantPilotError) -> DriftReport.Check {
             DriftReport.Check(
-                tenant: target.tenant.name, schedule: target.scheduleName, against: target.setId, added: [], removed: [], changed: [],
+                tenant: target.tenant.name, schedule: target.scheduleName, against: target.setId, added: [],
+                removed: [], changed: [],
                 error: error)
         }
         if let problem = target.problem { return failed(problem) }
@@ -133,7 +156,9 @@ public struct DriftService: Sendable {
         let detail: BackupSetDetail
         do throws(TenantPilotError) {
             client = try makeClient(target.tenant)
-            guard let found = try await sets.set(id: setId) else { return failed(.failed("backup set \(setId) vanished", code: .notFound)) }
+            guard let found = try await sets.set(id: setId) else {
+                return failed(.failed("backup set \(setId) vanished", code: .notFound))
+            }
             detail = found
         } catch {
             return failed(error)
@@ -155,10 +180,14 @@ public struct DriftService: Sendable {
             }
         }
         if let failure = target.types.compactMap({ live[$0.key]?.error.map { (key: $0, error: $0) } }).first {
-            return failed(.failed("could not read the tenant's policies: \(failure.error.message)", code: failure.error.code))
+            return failed(
+                .failed("could not read the tenant's policies: \(failure.error.message)", code: failure.error.code))
         }
         if let partial = target.types.first(where: { (live[$0.key]?.failedItems ?? 0) > 0 }) {
-            return failed(.failed("some \(partial.label.lowercased()) policies could not be read whole", code: GraphErrorCode.badResponse))
+            return failed(
+                .failed(
+                    "some \(partial.label.lowercased()) policies could not be read whole",
+                    code: GraphErrorCode.badResponse))
         }
 
         var added: [DriftReport.Policy] = []
@@ -166,12 +195,15 @@ public struct DriftService: Sendable {
         var changed: [DriftReport.Changed] = []
         let wanted = Set(target.types.map(\.key))
         var backed: [String: BackupItemRecord] = [:]
-        for item in detail.items where wanted.contains(item.typeKey) { backed[item.typeKey + "\u{1F}" + item.graphId] = item }
+        for item in detail.items where wanted.contains(item.typeKey) {
+            backed[item.typeKey + "\u{1F}" + item.graphId] = item
+        }
         for type in target.types {
             let comparison = PayloadComparison(type: type)
             for item in live[type.key]?.items ?? [] {
                 guard let old = backed.removeValue(forKey: type.key + "\u{1F}" + item.graphId) else {
-                    added.append(DriftReport.Policy(type: type.key, graphId: item.graphId, displayName: item.displayName))
+                    added.append(
+                        DriftReport.Policy(type: type.key, graphId: item.graphId, displayName: item.displayName))
                     continue
                 }
                 let payload: JSONValue?
@@ -182,17 +214,22 @@ public struct DriftService: Sendable {
                 }
                 let changes = comparison.changes(from: payload ?? .null, to: item.payload)
                 if !changes.isEmpty {
-                    changed.append(DriftReport.Changed(type: type.key, graphId: item.graphId, displayName: item.displayName, changes: changes))
+                    changed.append(
+                        DriftReport.Changed(
+                            type: type.key, graphId: item.graphId, displayName: item.displayName, changes: changes))
                 }
             }
         }
         for item in backed.values {
             removed.append(DriftReport.Policy(type: item.typeKey, graphId: item.graphId, displayName: item.displayName))
         }
-        let order: (DriftReport.Policy, DriftReport.Policy) -> Bool = { ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId) }
+        let order: (DriftReport.Policy, DriftReport.Policy) -> Bool = {
+            ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId)
+        }
         return DriftReport.Check(
             tenant: target.tenant.name, schedule: target.scheduleName, against: setId, added: added.sorted(by: order),
             removed: removed.sorted(by: order),
-            changed: changed.sorted { ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId) }, error: nil)
+            changed: changed.sorted { ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId) },
+            error: nil)
     }
 }

@@ -11,7 +11,8 @@ extension URLSessionGraphClient: GraphWriting {
         let result = await withRetries { () async -> Result<JSONValue, GraphFailure> in
             switch await writeOnce(write, method: write.method, url: url, body: body) {
             case .failure(let failure) where failure.status == 405 && write.fallbackMethod != nil:
-                return await writeOnce(write, method: write.fallbackMethod ?? write.method, url: url, body: body).mapError(\.failure)
+                return await writeOnce(write, method: write.fallbackMethod ?? write.method, url: url, body: body)
+                    .mapError(\.failure)
             case let other:
                 return other.mapError(\.failure)
             }
@@ -21,7 +22,9 @@ extension URLSessionGraphClient: GraphWriting {
 
     public func read(_ paths: [String], version: String) async -> [Result<JSONValue, TenantPilotError>] {
         let requests = paths.map { path in
-            GraphGET(version: version, relative: path, what: path.split(separator: "?").first.map(String.init) ?? path, limit: .intune)
+            GraphGET(
+                version: version, relative: path, what: path.split(separator: "?").first.map(String.init) ?? path,
+                limit: .intune)
         }
         return await batchedGETs(requests).map { $0.mapError(\.error) }
     }
@@ -33,7 +36,9 @@ extension URLSessionGraphClient: GraphWriting {
     }
 
     /// One attempt of a write.
-    private func writeOnce(_ write: GraphWrite, method: String, url: URL, body: Data?) async -> Result<JSONValue, WriteFailure> {
+    private func writeOnce(_ write: GraphWrite, method: String, url: URL, body: Data?) async -> Result<
+        JSONValue, WriteFailure
+    > {
         let token: String
         switch await accessToken() {
         case .success(let value): token = value
@@ -57,7 +62,9 @@ extension URLSessionGraphClient: GraphWriting {
             return .failure(WriteFailure(failure: failure, status: nil))
         }
         let parsed = reply.body.isEmpty ? nil : try? JSONValue.parse(reply.body)
-        if var failure = GraphFailure.forStatus(reply.status, what: write.what, body: parsed, retryAfter: retryAfter(reply.retryAfter)) {
+        if var failure = GraphFailure.forStatus(
+            reply.status, what: write.what, body: parsed, retryAfter: retryAfter(reply.retryAfter))
+        {
             if reply.status == 403, let permission = write.permission {
                 failure.error = .failed(
                     "\(failure.error.message) (a restore of this type needs the application permission \(permission))",
@@ -69,7 +76,8 @@ extension URLSessionGraphClient: GraphWriting {
         }
         if reply.body.isEmpty { return .success(.null) }
         guard let parsed else {
-            return .failure(WriteFailure(failure: .badBody(write.what, "a body that is not valid JSON"), status: reply.status))
+            return .failure(
+                WriteFailure(failure: .badBody(write.what, "a body that is not valid JSON"), status: reply.status))
         }
         return .success(parsed)
     }

@@ -99,7 +99,8 @@ public struct RestoreRecipe: Codable, Sendable, Hashable {
         public let definitionsPath: String?
 
         public init(
-            inline: String? = nil, action: String? = nil, bodyKey: String? = nil, each: String? = nil, key: String? = nil,
+            inline: String? = nil, action: String? = nil, bodyKey: String? = nil, each: String? = nil,
+            key: String? = nil,
             definitionValues: String? = nil, definitionsPath: String? = nil
         ) {
             self.inline = inline

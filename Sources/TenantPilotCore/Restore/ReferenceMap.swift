@@ -94,7 +94,9 @@ struct ReferenceMap: Sendable {
 
     /// One assignment with its group and filter mapped, or nil (and why) when either has no match.
     private func mapAssignment(_ assignment: JSONValue, created: Created?) -> (JSONValue?, String?) {
-        guard case .object(var object) = assignment, case .object(var target)? = object["target"] else { return (assignment, nil) }
+        guard case .object(var object) = assignment, case .object(var target)? = object["target"] else {
+            return (assignment, nil)
+        }
         if let group = target[Self.groupIdField]?.stringValue, !group.isEmpty {
             switch groups[group] ?? .id(group) {
             case .id(let mapped): target[Self.groupIdField] = .string(mapped)
@@ -133,7 +135,9 @@ struct ReferenceMap: Sendable {
     }
 
     /// `value` with `transform` applied at the end of `steps` (`name[]` walks every element).
-    private func replacing(_ value: JSONValue, steps: ArraySlice<String>, _ transform: (JSONValue) -> JSONValue) -> JSONValue {
+    private func replacing(_ value: JSONValue, steps: ArraySlice<String>, _ transform: (JSONValue) -> JSONValue)
+        -> JSONValue
+    {
         guard let step = steps.first else { return transform(value) }
         let rest = steps.dropFirst()
         let isArray = step.hasSuffix("[]")

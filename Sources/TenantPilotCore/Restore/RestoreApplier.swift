@@ -35,7 +35,9 @@ struct RestoreApplier: Sendable {
     let clock: Clock
     let actor: String
 
-    func apply(_ plan: RestorePlan, client: any GraphWriting, run: BackupRun) async -> (results: [RestoreOutcome.ActionResult], counts: RestoreCounts) {
+    func apply(_ plan: RestorePlan, client: any GraphWriting, run: BackupRun) async -> (
+        results: [RestoreOutcome.ActionResult], counts: RestoreCounts
+    ) {
         var results: [RestoreOutcome.ActionResult] = []
         var counts = RestoreCounts()
         var created: ReferenceMap.Created = [:]
@@ -66,7 +68,8 @@ struct RestoreApplier: Sendable {
             }
             do {
                 try await RestoreRunRecord.recordPolicy(
-                    store: store, run: run, action: action, targetId: result.targetId, error: result.error, actor: actor,
+                    store: store, run: run, action: action, targetId: result.targetId, error: result.error,
+                    actor: actor,
                     at: clock.now())
             } catch {
                 result.warnings.append("its audit entry could not be written: \(error.message)")
@@ -81,13 +84,15 @@ struct RestoreApplier: Sendable {
         _ action: RestorePlan.Action, plan: RestorePlan, client: any GraphWriting, created: inout ReferenceMap.Created
     ) async -> RestoreOutcome.ActionResult {
         guard let recipe = action.type.restore else {
-            return RestoreOutcome.ActionResult(targetId: action.targetId, error: .failed("no restore recipe", code: "INTERNAL_ERROR"))
+            return RestoreOutcome.ActionResult(
+                targetId: action.targetId, error: .failed("no restore recipe", code: "INTERNAL_ERROR"))
         }
         let writes = RestoreWrites(type: action.type, recipe: recipe, graphURL: plan.target.graphURL)
         if action.kind == .delete {
             guard let targetId = action.targetId else { return RestoreOutcome.ActionResult(targetId: nil) }
             do {
-                _ = try await client.send(writes.delete(targetId: targetId, live: action.live, name: action.displayName))
+                _ = try await client.send(
+                    writes.delete(targetId: targetId, live: action.live, name: action.displayName))
                 return RestoreOutcome.ActionResult(targetId: targetId)
             } catch {
                 return RestoreOutcome.ActionResult(targetId: targetId, error: error)
@@ -95,7 +100,8 @@ struct RestoreApplier: Sendable {
         }
         guard let backup = action.backup else { return RestoreOutcome.ActionResult(targetId: action.targetId) }
         // Mapped again now: filters, tags and templates this restore created have their ids.
-        let mapped = plan.references.mapped(backup, recipe: recipe, includeAssignments: plan.includesAssignments, created: created)
+        let mapped = plan.references.mapped(
+            backup, recipe: recipe, includeAssignments: plan.includesAssignments, created: created)
         let payload = mapped.payload
         let assignments = payload[ReferenceMap.assignmentsProperty]?.arrayValue
         var targetId = action.targetId
@@ -110,22 +116,28 @@ struct RestoreApplier: Sendable {
                 }
                 targetId = id
                 created[action.type.key, default: [:]][action.graphId] = id
-                sequence += writes.subresourceWrites(payload, live: nil, targetId: id, creating: true, changed: [], name: action.displayName)
+                sequence += writes.subresourceWrites(
+                    payload, live: nil, targetId: id, creating: true, changed: [], name: action.displayName)
                 if let assignments, !assignments.isEmpty {
-                    sequence += writes.assignmentWrites(assignments, live: [], targetId: id, payload: payload, name: action.displayName)
+                    sequence += writes.assignmentWrites(
+                        assignments, live: [], targetId: id, payload: payload, name: action.displayName)
                 }
             } else if let id = targetId {
                 let changed = Set(action.changes.map(\.property))
                 let separate = Set(
-                    recipe.subresources.compactMap { property, spec in spec.update?.inline == nil ? property : nil } + [ReferenceMap.assignmentsProperty])
+                    recipe.subresources.compactMap { property, spec in spec.update?.inline == nil ? property : nil } + [
+                        ReferenceMap.assignmentsProperty
+                    ])
                 if !changed.subtracting(separate).isEmpty {
                     sequence.append(writes.update(payload, targetId: id, name: action.displayName))
                 }
                 sequence += writes.subresourceWrites(
-                    payload, live: action.live, targetId: id, creating: false, changed: changed, name: action.displayName)
+                    payload, live: action.live, targetId: id, creating: false, changed: changed,
+                    name: action.displayName)
                 if changed.contains(ReferenceMap.assignmentsProperty), let assignments {
                     sequence += writes.assignmentWrites(
-                        assignments, live: action.live?[ReferenceMap.assignmentsProperty]?.arrayValue ?? [], targetId: id, payload: payload,
+                        assignments, live: action.live?[ReferenceMap.assignmentsProperty]?.arrayValue ?? [],
+                        targetId: id, payload: payload,
                         name: action.displayName)
                 }
             }

@@ -101,7 +101,8 @@ public struct RestorePlanDocument: Encodable, Sendable {
             let outcome = outcomes?[index]
             return ActionDocument(
                 action: action.kind, type: action.type.key, graphId: action.graphId,
-                targetId: outcome?.targetId ?? action.targetId, displayName: action.displayName, changes: action.changes,
+                targetId: outcome?.targetId ?? action.targetId, displayName: action.displayName,
+                changes: action.changes,
                 warnings: action.warnings + (outcome?.warnings ?? []),
                 result: action.writes ? outcome.map { $0.error == nil ? "done" : "failed" } : nil,
                 error: outcome?.error?.message)

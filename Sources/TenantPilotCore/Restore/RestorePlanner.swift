@@ -33,7 +33,9 @@ public struct RestorePlanner: Sendable {
         let restorableKeys = Set(restorable.map(\.key))
         var referenceKeys: Set<String> = [ReferenceMap.scopeTagType]
         for type in restorable {
-            if scope.includeAssignments && type.restore?.assignments != nil { referenceKeys.insert(ReferenceMap.filterType) }
+            if scope.includeAssignments && type.restore?.assignments != nil {
+                referenceKeys.insert(ReferenceMap.filterType)
+            }
             for reference in type.restore?.references ?? [] { referenceKeys.insert(reference.type) }
         }
         let listedOnly = registry.types.filter { referenceKeys.contains($0.key) && !restorableKeys.contains($0.key) }
@@ -52,11 +54,14 @@ public struct RestorePlanner: Sendable {
             func skip(_ reason: String) {
                 actions.append(
                     RestorePlan.Action(
-                        kind: .skip, type: type, graphId: record.graphId, targetId: nil, displayName: record.displayName,
+                        kind: .skip, type: type, graphId: record.graphId, targetId: nil,
+                        displayName: record.displayName,
                         warnings: [reason], backup: payload))
             }
             guard let recipe = type.restore, recipe.restorable else {
-                skip("not restorable: " + (type.restore?.reason ?? "the policy-type registry has no restore recipe for \(type.key)"))
+                skip(
+                    "not restorable: "
+                        + (type.restore?.reason ?? "the policy-type registry has no restore recipe for \(type.key)"))
                 continue
             }
             if let rule = recipe.skip.first(where: { payload[$0.property] == $0.equals }) {
@@ -74,10 +79,13 @@ public struct RestorePlanner: Sendable {
             case .none:
                 actions.append(
                     RestorePlan.Action(
-                        kind: .create, type: type, graphId: record.graphId, targetId: nil, displayName: record.displayName,
+                        kind: .create, type: type, graphId: record.graphId, targetId: nil,
+                        displayName: record.displayName,
                         backup: payload))
             case .ambiguous(let count):
-                skip("ambiguous: \(count) \(type.label.lowercased()) policies in \(targetName) are named \"\(record.displayName)\"; none was chosen")
+                skip(
+                    "ambiguous: \(count) \(type.label.lowercased()) policies in \(targetName) are named \"\(record.displayName)\"; none was chosen"
+                )
             case .matched(let policy):
                 if let other = claimed[type.key]?[policy.id] {
                     skip("matches the same policy in \(targetName) (\(policy.id)) as the set's policy \(other)")
@@ -105,7 +113,8 @@ public struct RestorePlanner: Sendable {
         }
 
         // 2. References into the target.
-        let references = await referenceMap(scope, actions: actions, reads: reads, referenceKeys: referenceKeys, client: client, source: source)
+        let references = await referenceMap(
+            scope, actions: actions, reads: reads, referenceKeys: referenceKeys, client: client, source: source)
 
         // 3. Compare what was matched; warn about what a write cannot carry.
         for index in actions.indices {
@@ -114,19 +123,25 @@ public struct RestorePlanner: Sendable {
             let mapped = references.mapped(backup, recipe: recipe, includeAssignments: scope.includeAssignments)
             action.warnings += mapped.warnings
             if action.kind == .unchanged, let live = action.live {
-                let comparison = Self.comparison(for: action.type, recipe: recipe, backup: backup, includeAssignments: scope.includeAssignments)
+                let comparison = Self.comparison(
+                    for: action.type, recipe: recipe, backup: backup, includeAssignments: scope.includeAssignments)
                 action.changes = comparison.changes(from: live, to: mapped.payload)
                 if !action.changes.isEmpty { action.kind = .update }
                 let fixed = PayloadComparison(type: nil).changes(
                     from: Self.only(recipe.createOnly, of: live), to: Self.only(recipe.createOnly, of: mapped.payload))
                 for change in fixed {
-                    action.warnings.append("\(change.path) differs (\(PropertyChange.short(change.old, 40)) in the target) but cannot be changed once a policy exists")
+                    action.warnings.append(
+                        "\(change.path) differs (\(PropertyChange.short(change.old, 40)) in the target) but cannot be changed once a policy exists"
+                    )
                 }
             }
             if action.kind == .create {
-                for (property, value) in recipe.createWith.sorted(by: { $0.key < $1.key }) where backup[property] != value {
+                for (property, value) in recipe.createWith.sorted(by: { $0.key < $1.key })
+                where backup[property] != value {
                     let was = backup[property].map { PropertyChange.short($0, 40) } ?? "nothing"
-                    action.warnings.append("created with \(property) \(PropertyChange.short(value, 40)) (the backup has \(was)); change it in the target once it is checked")
+                    action.warnings.append(
+                        "created with \(property) \(PropertyChange.short(value, 40)) (the backup has \(was)); change it in the target once it is checked"
+                    )
                 }
             }
             if action.kind == .create || action.kind == .update {
@@ -146,23 +161,30 @@ public struct RestorePlanner: Sendable {
             for type in restorable {
                 guard let recipe = type.restore, let live = reads[type.key]?.policies else { continue }
                 for policy in live where claimed[type.key]?[policy.id] == nil {
-                    if let payload = policy.payload, recipe.skip.contains(where: { payload[$0.property] == $0.equals }) { continue }
+                    if let payload = policy.payload, recipe.skip.contains(where: { payload[$0.property] == $0.equals })
+                    {
+                        continue
+                    }
                     actions.append(
                         RestorePlan.Action(
-                            kind: .delete, type: type, graphId: policy.id, targetId: policy.id, displayName: policy.displayName,
+                            kind: .delete, type: type, graphId: policy.id, targetId: policy.id,
+                            displayName: policy.displayName,
                             live: policy.payload))
                 }
             }
         }
 
         return RestorePlan(
-            setId: scope.setId, target: scope.target, source: scope.source, actions: Self.ordered(actions, registry: registry),
+            setId: scope.setId, target: scope.target, source: scope.source,
+            actions: Self.ordered(actions, registry: registry),
             includesAssignments: scope.includeAssignments, references: references)
     }
 
     /// The comparison of a restore: what Graph computes itself, what is kept from the target,
     /// what is never written, and assignments when they are not restored, are left out.
-    static func comparison(for type: PolicyType, recipe: RestoreRecipe, backup: JSONValue, includeAssignments: Bool) -> PayloadComparison {
+    static func comparison(for type: PolicyType, recipe: RestoreRecipe, backup: JSONValue, includeAssignments: Bool)
+        -> PayloadComparison
+    {
         var ignored = Set(recipe.readOnly + recipe.createOnly + recipe.keepTargetOnUpdate)
         for (property, write) in recipe.subresources where write.never != nil { ignored.insert(property) }
         if !includeAssignments || recipe.assignments == nil || backup[ReferenceMap.assignmentsProperty] == nil {
@@ -208,7 +230,9 @@ public struct RestorePlanner: Sendable {
     // MARK: - Reading the target
 
     /// Captures every restorable type whole and lists the types only referenced, a few at a time.
-    func readTarget(_ types: [PolicyType], listedOnly: [PolicyType], client: any GraphWriting) async -> [String: TargetRead] {
+    func readTarget(_ types: [PolicyType], listedOnly: [PolicyType], client: any GraphWriting) async -> [String:
+        TargetRead]
+    {
         var reads: [String: TargetRead] = [:]
         let jobs = types.map { ($0, true) } + listedOnly.map { ($0, false) }
         let concurrency = typeConcurrency
@@ -243,11 +267,15 @@ public struct RestorePlanner: Sendable {
         }
         let capture = await BackupService.capture(type, client: client)
         if let error = capture.error { return .failed(error) }
-        let payloads = Dictionary(capture.items.map { ($0.graphId, $0.payload) }, uniquingKeysWith: { first, _ in first })
+        let payloads = Dictionary(
+            capture.items.map { ($0.graphId, $0.payload) }, uniquingKeysWith: { first, _ in first })
         return .policies(
             capture.listed.compactMap { policy in
                 guard let id = PolicyIdentity.graphId(of: policy) else { return nil }
-                return LivePolicy(id: id, displayName: payloads[id].map(PolicyIdentity.displayName) ?? PolicyIdentity.displayName(of: policy), payload: payloads[id])
+                return LivePolicy(
+                    id: id,
+                    displayName: payloads[id].map(PolicyIdentity.displayName) ?? PolicyIdentity.displayName(of: policy),
+                    payload: payloads[id])
             })
     }
 
@@ -259,7 +287,9 @@ public struct RestorePlanner: Sendable {
     ) async -> ReferenceMap {
         var map = ReferenceMap()
         let targetName = scope.target.name
-        let payloads = actions.filter { $0.kind != .skip }.compactMap { action in action.backup.map { (action.type, $0) } }
+        let payloads = actions.filter { $0.kind != .skip }.compactMap { action in
+            action.backup.map { (action.type, $0) }
+        }
 
         // Ids each payload names, by the type of what they name.
         var referenced: [String: Set<String>] = [:]
@@ -267,14 +297,18 @@ public struct RestorePlanner: Sendable {
         for (type, payload) in payloads {
             guard let recipe = type.restore else { continue }
             for tag in payload[ReferenceMap.scopeTagsProperty]?.arrayValue ?? [] {
-                if let id = tag.stringValue, id != ReferenceMap.defaultScopeTag { referenced[ReferenceMap.scopeTagType, default: []].insert(id) }
+                if let id = tag.stringValue, id != ReferenceMap.defaultScopeTag {
+                    referenced[ReferenceMap.scopeTagType, default: []].insert(id)
+                }
             }
             if scope.includeAssignments, recipe.assignments != nil {
                 for assignment in payload[ReferenceMap.assignmentsProperty]?.arrayValue ?? [] {
                     if let id = assignment["target"]?[ReferenceMap.filterIdField]?.stringValue, !id.isEmpty {
                         referenced[ReferenceMap.filterType, default: []].insert(id)
                     }
-                    if let id = assignment["target"]?[ReferenceMap.groupIdField]?.stringValue, !id.isEmpty { groupIds.insert(id) }
+                    if let id = assignment["target"]?[ReferenceMap.groupIdField]?.stringValue, !id.isEmpty {
+                        groupIds.insert(id)
+                    }
                 }
             }
             for reference in recipe.references {
@@ -329,20 +363,28 @@ public struct RestorePlanner: Sendable {
     }
 
     /// Groups of another tenant, by display name: looked up by id in the source, by name in the target.
-    func mapGroups(_ ids: [String], into map: inout ReferenceMap, targetName: String, client: any GraphWriting, source: (any GraphWriting)?) async {
+    func mapGroups(
+        _ ids: [String], into map: inout ReferenceMap, targetName: String, client: any GraphWriting,
+        source: (any GraphWriting)?
+    ) async {
         guard let directory = registry.groups else {
-            for id in ids { map.groups[id] = .missing("the policy-type registry names no group directory to look groups up in") }
+            for id in ids {
+                map.groups[id] = .missing("the policy-type registry names no group directory to look groups up in")
+            }
             return
         }
         guard let source else {
             for id in ids {
-                map.groups[id] = .missing("the source tenant cannot be read (removed, or its credential unreadable), so the group's name is unknown")
+                map.groups[id] = .missing(
+                    "the source tenant cannot be read (removed, or its credential unreadable), so the group's name is unknown"
+                )
             }
             return
         }
         let base = directory.collectionPath
         let byId = await source.read(
-            ids.map { "\(base)/\(URLSessionGraphClient.pathSegment($0))?$select=id,displayName" }, version: directory.graphVersion)
+            ids.map { "\(base)/\(URLSessionGraphClient.pathSegment($0))?$select=id,displayName" },
+            version: directory.graphVersion)
         var names: [String: String] = [:]
         for (id, result) in zip(ids, byId) {
             switch result {
@@ -356,7 +398,8 @@ public struct RestorePlanner: Sendable {
             case .failure(let error):
                 map.groups[id] = .missing(
                     error.code == GraphErrorCode.notFound
-                        ? "the group no longer exists in the source tenant" : "its name could not be read: \(error.message)")
+                        ? "the group no longer exists in the source tenant"
+                        : "its name could not be read: \(error.message)")
             }
         }
         let distinct = Array(Set(names.values)).sorted()

@@ -15,7 +15,8 @@ public struct RestoreRequest: Sendable, Hashable {
     public var prune: Bool
 
     public init(
-        setId: Int64, to: String? = nil, types: [String]? = nil, policies: [String] = [], includeAssignments: Bool = true,
+        setId: Int64, to: String? = nil, types: [String]? = nil, policies: [String] = [],
+        includeAssignments: Bool = true,
         prune: Bool = false
     ) {
         self.setId = setId
@@ -54,7 +55,9 @@ public struct RestoreScope: Sendable {
         _ request: RestoreRequest, store: Store, registry: PolicyTypeRegistry
     ) async throws(TenantPilotError) -> RestoreScope {
         if request.prune && !request.policies.isEmpty {
-            throw .invalid("--prune cannot be combined with --policy: pruning deletes every policy of a type that the set does not hold")
+            throw .invalid(
+                "--prune cannot be combined with --policy: pruning deletes every policy of a type that the set does not hold"
+            )
         }
         var wanted: Set<String>?
         if let keys = request.types {
@@ -63,7 +66,9 @@ public struct RestoreScope: Sendable {
             } else {
                 for key in keys where registry.type(forKey: key) == nil {
                     let hint = registry.suggestions(for: key).joined(separator: ", ")
-                    throw .invalid("--types: unknown policy type \"\(key)\" (did you mean: \(hint)? see `tenantpilot policy-types list`)")
+                    throw .invalid(
+                        "--types: unknown policy type \"\(key)\" (did you mean: \(hint)? see `tenantpilot policy-types list`)"
+                    )
                 }
                 wanted = Set(keys)
             }
@@ -81,13 +86,16 @@ public struct RestoreScope: Sendable {
             target = source
         } else {
             throw .invalid(
-                "backup set \(request.setId) came from tenant \(detail.summary.tenantName), which has been removed; name a target with --to")
+                "backup set \(request.setId) came from tenant \(detail.summary.tenantName), which has been removed; name a target with --to"
+            )
         }
 
         var selected = detail.items.filter { wanted?.contains($0.typeKey) ?? true }
         if !request.policies.isEmpty {
             for id in request.policies where !selected.contains(where: { $0.graphId == id }) {
-                throw .invalid("--policy: backup set \(request.setId) holds no policy with Graph id \(id)\(wanted == nil ? "" : " of the types asked for")")
+                throw .invalid(
+                    "--policy: backup set \(request.setId) holds no policy with Graph id \(id)\(wanted == nil ? "" : " of the types asked for")"
+                )
             }
             let ids = Set(request.policies)
             selected = selected.filter { ids.contains($0.graphId) }
@@ -95,7 +103,9 @@ public struct RestoreScope: Sendable {
         var items: [(record: BackupItemRecord, payload: JSONValue)] = []
         for record in selected {
             guard let payload = try await sets.payload(sha256: record.sha256) else {
-                throw .failed("backup set \(request.setId) lacks the payload of \(record.typeKey) \(record.graphId)", code: .storeCorrupt)
+                throw .failed(
+                    "backup set \(request.setId) lacks the payload of \(record.typeKey) \(record.graphId)",
+                    code: .storeCorrupt)
             }
             items.append((record, payload))
         }

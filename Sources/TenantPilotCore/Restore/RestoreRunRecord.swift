@@ -6,14 +6,18 @@ import Foundation
 /// identity, and the next dispatch (or restore) marks it `failed` ABANDONED like any run.
 enum RestoreRunRecord {
     /// Inserts the run `running` by this process, with `backup.restore_started`.
-    static func begin(store: Store, scope: RestoreScope, actor: String, at instant: Date) async throws(TenantPilotError) -> BackupRun {
+    static func begin(store: Store, scope: RestoreScope, actor: String, at instant: Date) async throws(TenantPilotError)
+        -> BackupRun
+    {
         let now = Instant(instant)
         let run = BackupRun(
-            scheduleId: nil, tenantId: scope.target.rowID, scheduledFor: now.minute, trigger: .restore, status: .running,
+            scheduleId: nil, tenantId: scope.target.rowID, scheduledFor: now.minute, trigger: .restore,
+            status: .running,
             backupSetId: scope.setId, actor: actor, process: ProcessIdentity.current, policiesCount: scope.items.count,
             restoreCounts: RestoreCounts(), createdAt: now, startedAt: now)
         let metadata: [String: JSONValue] = [
-            "source_tenant": scope.source.map { .string($0.name) } ?? .null, "target_tenant": .string(scope.target.name),
+            "source_tenant": scope.source.map { .string($0.name) } ?? .null,
+            "target_tenant": .string(scope.target.name),
             "policies": .int(Int64(scope.items.count)), "types": .array(scope.types.map { .string($0.key) }),
             "assignments": .bool(scope.includeAssignments), "prune": .bool(scope.prune),
         ]
@@ -32,7 +36,8 @@ enum RestoreRunRecord {
 
     /// `policy.restored` for one written policy (or one that failed to be written).
     static func recordPolicy(
-        store: Store, run: BackupRun, action: RestorePlan.Action, targetId: String?, error: TenantPilotError?, actor: String,
+        store: Store, run: BackupRun, action: RestorePlan.Action, targetId: String?, error: TenantPilotError?,
+        actor: String,
         at instant: Date
     ) async throws(TenantPilotError) {
         let changed = Array(Set(action.changes.map(\.property))).sorted().map(JSONValue.string)
@@ -53,7 +58,8 @@ enum RestoreRunRecord {
 
     /// Ends the run with its status and counts, with `backup.restore_completed`.
     static func finish(
-        store: Store, run: BackupRun, status: BackupRun.Status, code: ErrorCode?, message: String?, counts: RestoreCounts,
+        store: Store, run: BackupRun, status: BackupRun.Status, code: ErrorCode?, message: String?,
+        counts: RestoreCounts,
         plan: RestorePlan?, actor: String, at instant: Date
     ) async throws(TenantPilotError) -> BackupRun {
         var ended = run
@@ -65,7 +71,8 @@ enum RestoreRunRecord {
         ended.itemsCount = counts.created + counts.updated + counts.deleted
         ended.finishedAt = Instant(instant)
         let metadata: [String: JSONValue] = [
-            "run_id": .int(run.rowID), "status": .string(status.rawValue), "error_code": code.map { .string($0.rawValue) } ?? .null,
+            "run_id": .int(run.rowID), "status": .string(status.rawValue),
+            "error_code": code.map { .string($0.rawValue) } ?? .null,
             "created": .int(Int64(counts.created)), "updated": .int(Int64(counts.updated)),
             "deleted": .int(Int64(counts.deleted)), "failed": .int(Int64(counts.failed)),
             "unchanged": plan.map { .int(Int64($0.count(.unchanged))) } ?? .null,

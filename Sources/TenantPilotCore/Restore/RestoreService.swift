@@ -20,9 +20,14 @@ public struct RestoreService: Sendable {
     }
 
     /// The production service: the URLSession client, secrets read from the environment.
-    public init(store: Store, registry: PolicyTypeRegistry, dependencies: Dependencies, options: GraphClientOptions = GraphClientOptions()) {
-        self.init(store: store, registry: registry, clock: dependencies.clock) { (tenant: Tenant) throws(TenantPilotError) -> any GraphWriting in
-            URLSessionGraphClient(connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
+    public init(
+        store: Store, registry: PolicyTypeRegistry, dependencies: Dependencies,
+        options: GraphClientOptions = GraphClientOptions()
+    ) {
+        self.init(store: store, registry: registry, clock: dependencies.clock) {
+            (tenant: Tenant) throws(TenantPilotError) -> any GraphWriting in
+            URLSessionGraphClient(
+                connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
         }
     }
 
@@ -46,11 +51,14 @@ public struct RestoreService: Sendable {
     /// left by dead processes, records a `restore` run, plans against the target as it is now,
     /// carries the plan out and ends the run `success`, `partial` (some writes failed) or
     /// `failed` (none could be done, or the target could not be read).
-    public func apply(_ scope: RestoreScope, actor: String) async throws(TenantPilotError) -> (plan: RestorePlan?, outcome: RestoreOutcome) {
+    public func apply(_ scope: RestoreScope, actor: String) async throws(TenantPilotError) -> (
+        plan: RestorePlan?, outcome: RestoreOutcome
+    ) {
         guard let lock = try TenantWriteLock.exclusive(store: store, tenantId: scope.target.rowID) else {
             throw TenantPilotError(
                 .notRun, code: .concurrentRun,
-                "tenant \(scope.target.name) is being backed up or restored right now; nothing was written — try again when that has ended")
+                "tenant \(scope.target.name) is being backed up or restored right now; nothing was written — try again when that has ended"
+            )
         }
         defer { lock.release() }
         try await recoverAbandonedRuns(actor: actor)
@@ -63,7 +71,8 @@ public struct RestoreService: Sendable {
             plan = try await self.plan(scope, target: client)
         } catch {
             let ended = try await RestoreRunRecord.finish(
-                store: store, run: run, status: .failed, code: error.code, message: "the target could not be read: \(error.message)",
+                store: store, run: run, status: .failed, code: error.code,
+                message: "the target could not be read: \(error.message)",
                 counts: RestoreCounts(), plan: nil, actor: actor, at: clock.now())
             return (nil, RestoreOutcome(results: [], counts: RestoreCounts(), run: ended))
         }
@@ -77,12 +86,14 @@ public struct RestoreService: Sendable {
         if let (action, first) = failures.first {
             status = failures.count == counts.attempted ? .failed : .partial
             code = first.code
-            message = "\(failures.count) of \(counts.attempted) writing actions failed; first: \(action.type.key) \"\(action.displayName)\": \(first.message)"
+            message =
+                "\(failures.count) of \(counts.attempted) writing actions failed; first: \(action.type.key) \"\(action.displayName)\": \(first.message)"
         } else {
             status = .success
         }
         let ended = try await RestoreRunRecord.finish(
-            store: store, run: run, status: status, code: code, message: message, counts: counts, plan: plan, actor: actor, at: clock.now())
+            store: store, run: run, status: status, code: code, message: message, counts: counts, plan: plan,
+            actor: actor, at: clock.now())
         return (plan, RestoreOutcome(results: results, counts: counts, run: ended))
     }
 
@@ -90,7 +101,9 @@ public struct RestoreService: Sendable {
     /// and here, so that a second `--apply` starts from a clean history.
     func recoverAbandonedRuns(actor: String) async throws(TenantPilotError) {
         let makeClient = self.makeClient
-        let backup = BackupService(store: store) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in try makeClient(tenant) }
+        let backup = BackupService(store: store) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
+            try makeClient(tenant)
+        }
         let executor = RunExecutor(store: store, registry: registry, clock: clock, backup: backup)
         _ = try await Dispatcher(executor: executor).recoverAbandoned(at: clock.now(), actor: actor)
     }

@@ -29,7 +29,8 @@ struct RestoreWrites: Sendable {
     }
 
     func write(
-        _ method: String, _ path: String, body: JSONValue? = nil, what: String, idempotent: Bool, fallback: String? = nil
+        _ method: String, _ path: String, body: JSONValue? = nil, what: String, idempotent: Bool,
+        fallback: String? = nil
     ) -> GraphWrite {
         GraphWrite(
             method: method, version: type.graphVersion, path: path, body: body, what: what, idempotent: idempotent,
@@ -45,12 +46,17 @@ struct RestoreWrites: Sendable {
         if let template = recipe.create.path {
             path = try Self.fill(template, from: payload, what: "\(type.label) \"\(name)\"")
         }
-        return write(recipe.create.method, path, body: body(payload, creating: true), what: "create \(type.label) \"\(name)\"", idempotent: false)
+        return write(
+            recipe.create.method, path, body: body(payload, creating: true), what: "create \(type.label) \"\(name)\"",
+            idempotent: false)
     }
 
     /// PATCH (or PUT) of the policy's own properties.
     func update(_ payload: JSONValue, targetId: String, name: String) -> GraphWrite {
-        let path = recipe.update.path.map { $0.replacingOccurrences(of: "{id}", with: URLSessionGraphClient.pathSegment(targetId)) }
+        let path =
+            recipe.update.path.map {
+                $0.replacingOccurrences(of: "{id}", with: URLSessionGraphClient.pathSegment(targetId))
+            }
             ?? policyPath(targetId, payload: payload)
         return write(
             recipe.update.method, path, body: body(payload, creating: false), what: "update \(type.label) \"\(name)\"",
@@ -69,11 +75,15 @@ struct RestoreWrites: Sendable {
         for key in recipe.readOnly + type.volatileFields { object[key] = nil }
         if !creating { for key in recipe.createOnly + recipe.keepTargetOnUpdate { object[key] = nil } }
         object[ReferenceMap.assignmentsProperty] = nil
-        for subresource in type.subresources + type.source(for: payload).subresources { object[subresource.property] = nil }
+        for subresource in type.subresources + type.source(for: payload).subresources {
+            object[subresource.property] = nil
+        }
         for (property, write) in recipe.subresources {
             let elements = payload[property]
             object[property] = nil
-            guard write.never == nil, let inline = (creating ? write.create : write.update)?.inline, let elements else { continue }
+            guard write.never == nil, let inline = (creating ? write.create : write.update)?.inline, let elements else {
+                continue
+            }
             object[inline] = Self.stripping(write.strip, from: elements)
         }
         if creating { object.merge(recipe.createWith) { _, forced in forced } }
@@ -96,7 +106,9 @@ struct RestoreWrites: Sendable {
             if creating && elements.isEmpty { continue }
             let what = "\(property) of \(type.label) \"\(name)\""
             if let action = mode.action {
-                let body = JSONValue.object([mode.bodyKey ?? property: Self.stripping(spec.strip, from: .array(elements))])
+                let body = JSONValue.object([
+                    mode.bodyKey ?? property: Self.stripping(spec.strip, from: .array(elements))
+                ])
                 writes.append(write("POST", "\(base)/\(action)", body: body, what: "write \(what)", idempotent: true))
             } else if let each = mode.each {
                 let liveByKey = Dictionary(
@@ -109,13 +121,17 @@ struct RestoreWrites: Sendable {
                         let id = existing["id"]?.stringValue
                     {
                         writes.append(
-                            write("PATCH", "\(base)/\(each)/\(URLSessionGraphClient.pathSegment(id))", body: body, what: "update \(what)", idempotent: true))
+                            write(
+                                "PATCH", "\(base)/\(each)/\(URLSessionGraphClient.pathSegment(id))", body: body,
+                                what: "update \(what)", idempotent: true))
                     } else {
-                        writes.append(write("POST", "\(base)/\(each)", body: body, what: "add \(what)", idempotent: false))
+                        writes.append(
+                            write("POST", "\(base)/\(each)", body: body, what: "add \(what)", idempotent: false))
                     }
                 }
             } else if let action = mode.definitionValues {
-                let body = definitionValuesBody(elements, live: live?[property]?.arrayValue ?? [], definitionsPath: mode.definitionsPath ?? "")
+                let body = definitionValuesBody(
+                    elements, live: live?[property]?.arrayValue ?? [], definitionsPath: mode.definitionsPath ?? "")
                 let adds = !(body["added"]?.arrayValue ?? []).isEmpty
                 writes.append(write("POST", "\(base)/\(action)", body: body, what: "write \(what)", idempotent: !adds))
             }
@@ -129,7 +145,8 @@ struct RestoreWrites: Sendable {
     func definitionValuesBody(_ values: [JSONValue], live: [JSONValue], definitionsPath: String) -> JSONValue {
         func definitionId(_ value: JSONValue) -> String? { value["definition"]?["id"]?.stringValue }
         let liveByDefinition = Dictionary(
-            live.compactMap { value in definitionId(value).map { ($0, value) } }, uniquingKeysWith: { first, _ in first })
+            live.compactMap { value in definitionId(value).map { ($0, value) } },
+            uniquingKeysWith: { first, _ in first })
         var added: [JSONValue] = []
         var updated: [JSONValue] = []
         var kept = Set<String>()
@@ -143,7 +160,8 @@ struct RestoreWrites: Sendable {
                 }, uniquingKeysWith: { first, _ in first })
             var presentations: [JSONValue] = []
             for presentation in value["presentationValues"]?.arrayValue ?? [] {
-                guard case .object(var object) = presentation, let presentationId = presentation["presentation"]?["id"]?.stringValue
+                guard case .object(var object) = presentation,
+                    let presentationId = presentation["presentation"]?["id"]?.stringValue
                 else { continue }
                 for key in ["id", "createdDateTime", "lastModifiedDateTime", "presentation"] { object[key] = nil }
                 object["presentation@odata.bind"] = .string("\(definitionBind)/presentations('\(presentationId)')")
@@ -163,7 +181,8 @@ struct RestoreWrites: Sendable {
             }
         }
         let deleted = live.compactMap { value -> JSONValue? in
-            guard let definition = definitionId(value), !kept.contains(definition), let id = value["id"]?.stringValue else { return nil }
+            guard let definition = definitionId(value), !kept.contains(definition), let id = value["id"]?.stringValue
+            else { return nil }
             return .string(id)
         }
         return .object(["added": .array(added), "updated": .array(updated), "deletedIds": .array(deleted)])
@@ -173,7 +192,9 @@ struct RestoreWrites: Sendable {
 
     /// The writes that make the target's assignments the backup's: one `assign` that replaces
     /// them all, or a POST per missing one and a DELETE per extra one.
-    func assignmentWrites(_ assignments: [JSONValue], live: [JSONValue], targetId: String, payload: JSONValue, name: String) -> [GraphWrite] {
+    func assignmentWrites(
+        _ assignments: [JSONValue], live: [JSONValue], targetId: String, payload: JSONValue, name: String
+    ) -> [GraphWrite] {
         guard let spec = recipe.assignments else { return [] }
         let base = policyPath(targetId, payload: payload)
         let what = "assignments of \(type.label) \"\(name)\""
@@ -181,12 +202,16 @@ struct RestoreWrites: Sendable {
         if let action = spec.action {
             return [
                 write(
-                    "POST", "\(base)/\(action)", body: .object([spec.bodyKey ?? "assignments": .array(prepared)]), what: "set \(what)",
+                    "POST", "\(base)/\(action)", body: .object([spec.bodyKey ?? "assignments": .array(prepared)]),
+                    what: "set \(what)",
                     idempotent: true)
             ]
         }
         guard let each = spec.each else { return [] }
-        let comparable = { (value: JSONValue) in PayloadComparison.canonicalForm(VolatileFields.stripped(Self.stripping(spec.strip, from: value), fields: [])) }
+        let comparable = { (value: JSONValue) in
+            PayloadComparison.canonicalForm(
+                VolatileFields.stripped(Self.stripping(spec.strip, from: value), fields: []))
+        }
         var wanted = prepared.map { ($0, comparable($0)) }
         var writes: [GraphWrite] = []
         for existing in live {
@@ -194,11 +219,15 @@ struct RestoreWrites: Sendable {
             if let index = wanted.firstIndex(where: { $0.1 == form }) {
                 wanted.remove(at: index)
             } else if let id = existing["id"]?.stringValue {
-                writes.append(write("DELETE", "\(base)/\(each)/\(URLSessionGraphClient.pathSegment(id))", what: "remove one of the \(what)", idempotent: true))
+                writes.append(
+                    write(
+                        "DELETE", "\(base)/\(each)/\(URLSessionGraphClient.pathSegment(id))",
+                        what: "remove one of the \(what)", idempotent: true))
             }
         }
         for (assignment, _) in wanted {
-            writes.append(write("POST", "\(base)/\(each)", body: assignment, what: "add one of the \(what)", idempotent: false))
+            writes.append(
+                write("POST", "\(base)/\(each)", body: assignment, what: "add one of the \(what)", idempotent: false))
         }
         return writes
     }

@@ -43,9 +43,11 @@ public struct BackupRun: Sendable, Equatable {
     public var finishedAt: Instant?
 
     public init(
-        id: Int64? = nil, scheduleId: Int64?, tenantId: Int64, scheduledFor: Instant, trigger: Trigger, retryOf: Int64? = nil,
+        id: Int64? = nil, scheduleId: Int64?, tenantId: Int64, scheduledFor: Instant, trigger: Trigger,
+        retryOf: Int64? = nil,
         status: Status, errorCode: ErrorCode? = nil, errorMessage: String? = nil, backupSetId: Int64? = nil,
-        actor: String? = nil, process: String? = nil, policiesCount: Int = 0, itemsCount: Int = 0, failedItemsCount: Int = 0,
+        actor: String? = nil, process: String? = nil, policiesCount: Int = 0, itemsCount: Int = 0,
+        failedItemsCount: Int = 0,
         skippedTypes: [String] = [], restoreCounts: RestoreCounts? = nil, host: String? = nil, createdAt: Instant,
         startedAt: Instant? = nil, finishedAt: Instant? = nil
     ) {
@@ -76,7 +78,8 @@ public struct BackupRun: Sendable, Equatable {
 
     /// What the run captured, as `counts` shows it.
     public var counts: RunCounts {
-        var counts = RunCounts(policies: policiesCount, items: itemsCount, failedItems: failedItemsCount, skippedTypes: skippedTypes)
+        var counts = RunCounts(
+            policies: policiesCount, items: itemsCount, failedItems: failedItemsCount, skippedTypes: skippedTypes)
         if let restoreCounts {
             counts.created = restoreCounts.created
             counts.updated = restoreCounts.updated

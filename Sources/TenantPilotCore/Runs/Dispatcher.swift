@@ -77,12 +77,15 @@ public struct Dispatcher: Sendable {
                     "the process that was running it (\(run.process ?? "unknown")) ended before the run finished"
                 try tx.runs.abandon(run.rowID, message: message, at: stamp)
                 try BackupSetDeletion.delete(tx, setIds: try tx.backupSets.building(ofRuns: [run.rowID]))
-                if let scheduleId = run.scheduleId { try tx.schedules.recordLastRun(scheduleId, status: .failed, at: stamp) }
+                if let scheduleId = run.scheduleId {
+                    try tx.schedules.recordLastRun(scheduleId, status: .failed, at: stamp)
+                }
                 try tx.audit.record(
                     at: now, actor: actor, tenantId: run.tenantId, action: .runCompleted, resource: .run,
                     resourceId: String(run.rowID), status: BackupRun.Status.failed.rawValue,
                     metadata: [
-                        "schedule_id": run.scheduleId.map(JSONValue.int) ?? .null, "scheduled_for": .string(run.scheduledFor.text),
+                        "schedule_id": run.scheduleId.map(JSONValue.int) ?? .null,
+                        "scheduled_for": .string(run.scheduledFor.text),
                         "trigger": .string(run.trigger.rawValue), "status": .string(BackupRun.Status.failed.rawValue),
                         "error_code": .string(ErrorCode.abandoned.rawValue),
                     ])

@@ -34,14 +34,16 @@ public struct ManualRuns: Sendable {
             }
             guard let scheduleId = original.scheduleId, original.trigger != .restore else {
                 throw TenantPilotError.invalid(
-                    "run \(runId) is a \(original.trigger.rawValue) run without a schedule; only a schedule's runs can be retried")
+                    "run \(runId) is a \(original.trigger.rawValue) run without a schedule; only a schedule's runs can be retried"
+                )
             }
             guard [.failed, .partial, .skipped].contains(original.status) else {
                 throw TenantPilotError.invalid(
                     "run \(runId) is \(original.status.rawValue); only a failed, partial or skipped run can be retried")
             }
             let (schedule, tenant) = try ScheduleService.resolveActive(.id(scheduleId), tx)
-            let run = try Self.claimCurrentMinute(tx, schedule: schedule, tenant: tenant, trigger: .retry, retryOf: runId, actor: actor, at: now)
+            let run = try Self.claimCurrentMinute(
+                tx, schedule: schedule, tenant: tenant, trigger: .retry, retryOf: runId, actor: actor, at: now)
             return (run, schedule, tenant)
         }
         return try await executor.execute(run, schedule: schedule, tenant: tenant, progress: progress)

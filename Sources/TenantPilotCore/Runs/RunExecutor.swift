@@ -62,7 +62,9 @@ public struct RunExecutor: Sendable {
                 claimed,
                 result: RunResult(
                     status: .skipped, code: .concurrentRun,
-                    message: "a restore was writing into tenant \(tenant.name); this run of \(tenant.name)/\(schedule.name) was skipped"))
+                    message:
+                        "a restore was writing into tenant \(tenant.name); this run of \(tenant.name)/\(schedule.name) was skipped"
+                ))
         }
         defer { tenantLock.release() }
 

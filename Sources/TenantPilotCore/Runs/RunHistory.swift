@@ -30,7 +30,9 @@ public struct RunHistory: Sendable {
         let tenants = try tx.tenants.find(ids: Set(runs.map(\.tenantId)))
         let tenantNames = Dictionary(uniqueKeysWithValues: tenants.map { ($0.rowID, $0.name) })
         return runs.map {
-            RunDocument($0, tenantName: tenantNames[$0.tenantId] ?? "?", scheduleName: $0.scheduleId.map { scheduleNames[$0] ?? "?" })
+            RunDocument(
+                $0, tenantName: tenantNames[$0.tenantId] ?? "?",
+                scheduleName: $0.scheduleId.map { scheduleNames[$0] ?? "?" })
         }
     }
 }

@@ -96,7 +96,8 @@ enum RunText {
 
     static func restoreCounts(_ run: RunDocument) -> String {
         let counts = run.counts
-        return "\(counts.created ?? 0) created, \(counts.updated ?? 0) updated, \(counts.deleted ?? 0) deleted, \(counts.failed ?? 0) failed"
+        return
+            "\(counts.created ?? 0) created, \(counts.updated ?? 0) updated, \(counts.deleted ?? 0) deleted, \(counts.failed ?? 0) failed"
     }
 
     static func detail(_ run: RunDocument) -> String {

@@ -23,10 +23,13 @@ extension TenantPilot {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A tenant name, or a schedule as TENANT/NAME.") var subject: String?
         @Flag(help: "Check every enabled schedule.") var all = false
-        @Option(help: ArgumentHelp("Compare with this backup set instead of the latest.", valueName: "set-id")) var against: Int64?
+        @Option(help: ArgumentHelp("Compare with this backup set instead of the latest.", valueName: "set-id"))
+        var against: Int64?
 
         func validate() throws {
-            if all && subject != nil { throw ValidationError("give a tenant, a TENANT/NAME schedule or --all, not both") }
+            if all && subject != nil {
+                throw ValidationError("give a tenant, a TENANT/NAME schedule or --all, not both")
+            }
             if !all && subject == nil { throw ValidationError("name a tenant, a TENANT/NAME schedule, or give --all") }
         }
 
@@ -42,7 +45,8 @@ extension TenantPilot {
             let store = try await context.openExistingStore()
             // INTEGRATION POINT (issue 12, hooks): pass an observer that fires the `drift` hook
             // event for each check that found drift; there are no hooks yet.
-            let service = DriftService(store: store, registry: try context.registry(), dependencies: context.dependencies, observer: nil)
+            let service = DriftService(
+                store: store, registry: try context.registry(), dependencies: context.dependencies, observer: nil)
             let report = try await service.check(what, against: against)
             context.emit(report) { DriftText.report(report) }
             for check in report.checks where check.error != nil || check.drifted {
@@ -70,11 +74,18 @@ enum DriftText {
                 continue
             }
             lines.append(
-                "\(name(check)): drift since \(against): \(check.added.count) added, \(check.removed.count) removed, \(check.changed.count) changed")
-            lines += check.added.map { ChangeText.cut("+ \($0.type)  \($0.displayName)  (\($0.graphId))", to: ChangeText.width) }
-            lines += check.removed.map { ChangeText.cut("- \($0.type)  \($0.displayName)  (\($0.graphId))", to: ChangeText.width) }
+                "\(name(check)): drift since \(against): \(check.added.count) added, \(check.removed.count) removed, \(check.changed.count) changed"
+            )
+            lines += check.added.map {
+                ChangeText.cut("+ \($0.type)  \($0.displayName)  (\($0.graphId))", to: ChangeText.width)
+            }
+            lines += check.removed.map {
+                ChangeText.cut("- \($0.type)  \($0.displayName)  (\($0.graphId))", to: ChangeText.width)
+            }
             for changed in check.changed {
-                lines.append(ChangeText.cut("~ \(changed.type)  \(changed.displayName)  (\(changed.graphId))", to: ChangeText.width))
+                lines.append(
+                    ChangeText.cut(
+                        "~ \(changed.type)  \(changed.displayName)  (\(changed.graphId))", to: ChangeText.width))
                 lines += changed.changes.map { "    " + ChangeText.line($0) }
             }
         }
@@ -86,7 +97,8 @@ enum DriftText {
         if let error = check.error {
             return "drift \(name(check))  failed  \(error.code)  " + ChangeText.cut(error.message, to: 200)
         }
-        return "drift \(name(check))  drift  against set \(check.against.map(String.init) ?? "-"): \(check.added.count) added, "
+        return
+            "drift \(name(check))  drift  against set \(check.against.map(String.init) ?? "-"): \(check.added.count) added, "
             + "\(check.removed.count) removed, \(check.changed.count) changed"
     }
 }

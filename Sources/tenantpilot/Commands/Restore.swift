@@ -23,18 +23,23 @@ extension TenantPilot {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Backup set id.") var setId: Int64
-        @Option(help: ArgumentHelp("Tenant to restore into (default: the set's own).", valueName: "tenant")) var to: String?
-        @Option(help: ArgumentHelp("Only these policy-type keys, comma-separated, or all.", valueName: "k1,k2")) var types: String?
+        @Option(help: ArgumentHelp("Tenant to restore into (default: the set's own).", valueName: "tenant")) var to:
+            String?
+        @Option(help: ArgumentHelp("Only these policy-type keys, comma-separated, or all.", valueName: "k1,k2"))
+        var types: String?
         @Option(
             name: .customLong("policy"), parsing: .upToNextOption,
             help: ArgumentHelp("Only the set's policies with these Graph ids.", valueName: "graph-id"))
         var policies: [String] = []
         @Flag(name: .customLong("no-assignments"), help: "Leave assignments out (the target's stay as they are).")
         var noAssignments = false
-        @Flag(help: "Also delete the target's policies of the restored types that the set does not hold.") var prune = false
+        @Flag(help: "Also delete the target's policies of the restored types that the set does not hold.") var prune =
+            false
         @Flag(help: "Only show what would be done (the default).") var plan = false
         @Flag(help: "Carry the plan out.") var apply = false
-        @Flag(name: .customLong("exit-code"), help: "With a plan: exit 5 when it would create, update or delete anything.")
+        @Flag(
+            name: .customLong("exit-code"), help: "With a plan: exit 5 when it would create, update or delete anything."
+        )
         var exitCode = false
 
         func validate() throws {
@@ -45,10 +50,13 @@ extension TenantPilot {
         func run(in context: CommandContext) async throws {
             let request = RestoreRequest(
                 setId: setId, to: to,
-                types: types.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+                types: types.map {
+                    $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                },
                 policies: policies, includeAssignments: !noAssignments, prune: prune)
             let store = try await context.openExistingStore()
-            let service = RestoreService(store: store, registry: try context.registry(), dependencies: context.dependencies)
+            let service = RestoreService(
+                store: store, registry: try context.registry(), dependencies: context.dependencies)
             let scope = try await service.scope(request)
             if !apply {
                 let planned = try await service.plan(scope)
@@ -60,7 +68,8 @@ extension TenantPilot {
             let run = try await RunHistory(store: store).find(outcome.run.rowID)
             if let planned {
                 context.emit(RestorePlanDocument(planned, outcomes: outcome.results, run: run)) {
-                    RestoreText.plan(planned, applied: outcome.results) + "\n" + ChangeText.cut(RunText.line(run), to: ChangeText.width)
+                    RestoreText.plan(planned, applied: outcome.results) + "\n"
+                        + ChangeText.cut(RunText.line(run), to: ChangeText.width)
                 }
             } else {
                 context.emit(["run": run]) { RunText.line(run) }
@@ -97,11 +106,17 @@ enum RestoreText {
                 notes.append("target id \(target)")
             }
             notes += action.changes.map { ChangeText.line($0) }
-            notes += (action.warnings + (result?.warnings ?? [])).map { ChangeText.cut("! " + $0, to: ChangeText.width - 4) }
-            if let error = result?.error { notes.append(ChangeText.cut("✗ " + error.message, to: ChangeText.width - 4)) }
+            notes += (action.warnings + (result?.warnings ?? [])).map {
+                ChangeText.cut("! " + $0, to: ChangeText.width - 4)
+            }
+            if let error = result?.error {
+                notes.append(ChangeText.cut("✗ " + error.message, to: ChangeText.width - 4))
+            }
             if !notes.isEmpty { details[index] = notes }
         }
-        let table = TextTable(header: header, rows: rows).render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let table = TextTable(header: header, rows: rows).render().split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).map(String.init)
         lines.append(table[0])
         for (index, line) in table.dropFirst().enumerated() {
             lines.append(line)
@@ -117,7 +132,9 @@ extension RunText {
     static func problem(_ run: RunDocument) {
         var text = "run \(run.id)  \(name(run))  \(run.trigger.rawValue)  \(run.status.rawValue)"
         if let code = run.errorCode { text += "  \(code)" }
-        if let message = run.errorMessage { text += "  " + ChangeText.cut(message.replacingOccurrences(of: "\n", with: " "), to: 200) }
+        if let message = run.errorMessage {
+            text += "  " + ChangeText.cut(message.replacingOccurrences(of: "\n", with: " "), to: 200)
+        }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

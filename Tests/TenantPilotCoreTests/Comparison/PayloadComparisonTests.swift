@@ -1,12 +1,16 @@
 import Foundation
 import Testing
+
 @testable import TenantPilotCore
 
 /// The property-level comparison shared by restore, drift and `backups diff`.
 @Suite struct PayloadComparisonTests {
     let type = PolicyType(
         key: "t", label: "T", graphVersion: "beta", collectionPath: "c",
-        subresources: [Subresource(property: "assignments", path: "assignments"), Subresource(property: "settings", path: "settings")],
+        subresources: [
+            Subresource(property: "assignments", path: "assignments"),
+            Subresource(property: "settings", path: "settings"),
+        ],
         volatileFields: ["lastModifiedDateTime"])
 
     func assignment(_ group: String, id: String) -> JSONValue {

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// `drift` against the simulator: what changed since a set, property by property, and what is
@@ -14,17 +15,22 @@ import Testing
     }
 
     func service(_ harness: RestoreHarness, observer: (any DriftObserving)? = nil) -> DriftService {
-        DriftService(store: harness.store, registry: harness.registry, observer: observer) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
+        DriftService(store: harness.store, registry: harness.registry, observer: observer) {
+            (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
             try harness.client(tenant)
         }
     }
 
     @Test func changesAdditionsAndDeletionsAreNamedWithTheirPropertiesAndNothingIsStored() async throws {
-        try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 3, "settingsCatalogPolicy": 2]))) { simulator in
+        try await withSimulator(
+            RestoreHarness.configuration(.counts(["deviceConfiguration": 3, "settingsCatalogPolicy": 2]))
+        ) { simulator in
             let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let ids = simulator.policyIDs(tenant: simulatedTenant, type: "deviceConfiguration")
-            try simulator.updatePolicy(tenant: simulatedTenant, type: "deviceConfiguration", id: ids[0], fields: ["passwordMinimumLength": .int(42)])
+            try simulator.updatePolicy(
+                tenant: simulatedTenant, type: "deviceConfiguration", id: ids[0],
+                fields: ["passwordMinimumLength": .int(42)])
             try simulator.deletePolicy(tenant: simulatedTenant, type: "deviceConfiguration", id: ids[1])
             let added = try simulator.addPolicy(tenant: simulatedTenant, type: "settingsCatalogPolicy")
             let sets = try await BackupSetStore(store: harness.store).listSets().count
@@ -49,7 +55,11 @@ import Testing
     }
 
     @Test func assignmentsInAnotherOrderAreNoDrift() async throws {
-        try await withSimulator(RestoreHarness.configuration(SimulatedTenantSpec(counts: ["deviceConfiguration": 2, "settingsCatalogPolicy": 1], assignmentsPerPolicy: 5))) { simulator in
+        try await withSimulator(
+            RestoreHarness.configuration(
+                SimulatedTenantSpec(
+                    counts: ["deviceConfiguration": 2, "settingsCatalogPolicy": 1], assignmentsPerPolicy: 5))
+        ) { simulator in
             let harness = try await RestoreHarness(simulator)
             _ = try await harness.backup(harness.source)
             for key in ["deviceConfiguration", "settingsCatalogPolicy"] {
@@ -70,7 +80,9 @@ import Testing
             }
             let after = try await service(harness).check(.tenant("contoso"))
             let changes = after.checks.flatMap(\.changed).flatMap(\.changes)
-            #expect(changes.count == 1 && changes.first?.path == "assignments[]" && changes.first?.new == .null, "\(changes)")
+            #expect(
+                changes.count == 1 && changes.first?.path == "assignments[]" && changes.first?.new == .null,
+                "\(changes)")
         }
     }
 
@@ -80,7 +92,9 @@ import Testing
             let report = try await service(harness).check(.tenant("fabrikam"))
             #expect(report.exitCode == 1)
             #expect(report.checks.first?.error?.code == "NO_BACKUP_SET")
-            for subject in [DriftService.Subject.tenant("nobody"), .schedule(.name(tenant: "contoso", schedule: "nope"))] {
+            for subject in [
+                DriftService.Subject.tenant("nobody"), .schedule(.name(tenant: "contoso", schedule: "nope")),
+            ] {
                 let error = await caught { try await service(harness).check(subject) }
                 #expect(error?.kind == .invalidInput)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// Restore's writes through the real client against the simulator: what is retried and what
@@ -8,7 +9,8 @@ import Testing
 @Suite struct GraphWritesTests {
     static func create(_ body: JSONValue, idempotent: Bool = false) -> GraphWrite {
         GraphWrite(
-            method: "POST", version: "beta", path: "deviceManagement/deviceConfigurations", body: body, what: "create a profile",
+            method: "POST", version: "beta", path: "deviceManagement/deviceConfigurations", body: body,
+            what: "create a profile",
             idempotent: idempotent, permission: "DeviceManagementConfiguration.ReadWrite.All")
     }
 
@@ -25,7 +27,9 @@ import Testing
             #expect(listed.contains { $0["id"]?.stringValue == id && $0["displayName"] == .string("Written") })
 
             let refused = await caught {
-                try await client.send(Self.create(.object(["displayName": .string("x"), "createdDateTime": .string("2026-01-01T00:00:00Z")])))
+                try await client.send(
+                    Self.create(
+                        .object(["displayName": .string("x"), "createdDateTime": .string("2026-01-01T00:00:00Z")])))
             }
             #expect(refused?.code == GraphErrorCode.badResponse)
             #expect(refused?.message.contains("createdDateTime") == true)
@@ -76,8 +80,11 @@ import Testing
             _ = try await client.send(
                 GraphWrite(
                     method: "PUT", version: "beta", path: "deviceManagement/deviceConfigurations/\(id)",
-                    body: .object(["description": .string("put")]), what: "update", idempotent: true, fallbackMethod: "PATCH"))
-            #expect(simulator.policy(tenant: simulatedTenant, type: "deviceConfiguration", id: id)?.fields["description"] == .string("put"))
+                    body: .object(["description": .string("put")]), what: "update", idempotent: true,
+                    fallbackMethod: "PATCH"))
+            #expect(
+                simulator.policy(tenant: simulatedTenant, type: "deviceConfiguration", id: id)?.fields["description"]
+                    == .string("put"))
             #expect(simulator.requestCounts.writes == 2)
         }
     }
@@ -87,7 +94,8 @@ import Testing
         configuration.throttling = SimulatedThrottling(writes: 2, window: .seconds(30))
         try await withSimulator(configuration) { simulator in
             let sleeps = RecordedSleeps()
-            let client = makeClient(simulator, sleeps: sleeps, options: GraphClientOptions(retry: RetryPolicy(maxAttempts: 2)))
+            let client = makeClient(
+                simulator, sleeps: sleeps, options: GraphClientOptions(retry: RetryPolicy(maxAttempts: 2)))
             _ = try await client.send(Self.create(Self.profile))
             _ = try await client.send(Self.create(Self.profile))
             let third = await caught { try await client.send(Self.create(Self.profile)) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TenantPilotCore
 
 /// The bundled registry's restore recipes: every type has one, and says how each thing it
@@ -8,7 +9,8 @@ import Testing
     @Test func everyTypeIsRestorableOrSaysWhyAndDocsRestoreExplainsIt() throws {
         let registry = try PolicyTypeRegistry.load(environment: [:])
         let docs = try String(
-            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../docs/restore.md"),
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../../docs/restore.md"),
             encoding: .utf8)
         for key in PolicyTypeRegistryTests.specKeys {
             let type = try #require(registry.type(forKey: key))
@@ -21,7 +23,9 @@ import Testing
             #expect(type.permissions?.write.contains("ReadWrite") == true, "\(key) names no write permission")
             for subresource in type.sources.flatMap(\.subresources) where subresource.property != "assignments" {
                 let write = recipe.subresources[subresource.property]
-                #expect(write != nil, "\(key) captures \(subresource.property) but its recipe does not say how it is written")
+                #expect(
+                    write != nil,
+                    "\(key) captures \(subresource.property) but its recipe does not say how it is written")
                 if let write, write.never == nil {
                     #expect(write.create != nil && write.update != nil, "\(key).\(subresource.property)")
                 }
@@ -44,7 +48,9 @@ import Testing
             "createdDateTime": .string("2026-01-01T00:00:00Z"), "@odata.context": .string("x"),
         ])
         let created = try writes.create(payload, name: "Require MFA")
-        #expect(created.method == "POST" && created.path == "identity/conditionalAccess/policies" && created.version == "v1.0")
+        #expect(
+            created.method == "POST" && created.path == "identity/conditionalAccess/policies"
+                && created.version == "v1.0")
         #expect(created.body == .object(["displayName": .string("Require MFA"), "state": .string("disabled")]))
         #expect(!created.idempotent)
         let updated = writes.update(payload, targetId: "t1", name: "Require MFA")
@@ -55,30 +61,41 @@ import Testing
     @Test func groupPolicyValuesAreBoundToTheirDefinitionsAndMatchedToTheTargets() throws {
         let registry = try PolicyTypeRegistry.load(environment: [:])
         let type = try #require(registry.type(forKey: "groupPolicyConfiguration"))
-        let writes = RestoreWrites(type: type, recipe: try #require(type.restore), graphURL: "https://graph.microsoft.com")
+        let writes = RestoreWrites(
+            type: type, recipe: try #require(type.restore), graphURL: "https://graph.microsoft.com")
         let value: JSONValue = .object([
             "id": .string("old"), "enabled": .bool(true), "definition": .object(["id": .string("d1")]),
             "presentationValues": .array([
                 .object([
-                    "@odata.type": .string("#microsoft.graph.groupPolicyPresentationValueText"), "id": .string("pv-old"),
+                    "@odata.type": .string("#microsoft.graph.groupPolicyPresentationValueText"),
+                    "id": .string("pv-old"),
                     "value": .string("x"), "presentation": .object(["id": .string("p1")]),
                 ])
             ]),
         ])
         let live: JSONValue = .object([
             "id": .string("t-d1"), "definition": .object(["id": .string("d1")]),
-            "presentationValues": .array([.object(["id": .string("t-pv"), "presentation": .object(["id": .string("p1")])])]),
+            "presentationValues": .array([
+                .object(["id": .string("t-pv"), "presentation": .object(["id": .string("p1")])])
+            ]),
         ])
         let stale: JSONValue = .object(["id": .string("t-d9"), "definition": .object(["id": .string("d9")])])
-        let body = writes.definitionValuesBody([value], live: [live, stale], definitionsPath: "deviceManagement/groupPolicyDefinitions")
+        let body = writes.definitionValuesBody(
+            [value], live: [live, stale], definitionsPath: "deviceManagement/groupPolicyDefinitions")
         let updated = try #require(body["updated"]?.arrayValue?.first)
         #expect(body["added"]?.arrayValue?.isEmpty == true)
         #expect(body["deletedIds"] == .array([.string("t-d9")]))
         #expect(updated["id"] == .string("t-d1"))
-        #expect(updated["definition@odata.bind"] == .string("https://graph.microsoft.com/beta/deviceManagement/groupPolicyDefinitions('d1')"))
+        #expect(
+            updated["definition@odata.bind"]
+                == .string("https://graph.microsoft.com/beta/deviceManagement/groupPolicyDefinitions('d1')"))
         let presentation = try #require(updated["presentationValues"]?.arrayValue?.first)
         #expect(presentation["id"] == .string("t-pv"))
-        #expect(presentation["presentation@odata.bind"] == .string("https://graph.microsoft.com/beta/deviceManagement/groupPolicyDefinitions('d1')/presentations('p1')"))
+        #expect(
+            presentation["presentation@odata.bind"]
+                == .string(
+                    "https://graph.microsoft.com/beta/deviceManagement/groupPolicyDefinitions('d1')/presentations('p1')"
+                ))
         #expect(presentation["value"] == .string("x") && presentation["presentation"] == nil)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import GraphSimulator
 import GRDB
+import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// Restores through real HTTP against the simulator: plans, applies, and what the tenant holds
@@ -39,7 +40,9 @@ import Testing
 
             simulator.resetRequestCounts()
             let again = try await harness.plan(RestoreRequest(setId: setId))
-            #expect(again.actions.allSatisfy { $0.kind == .unchanged || $0.kind == .skip }, "\(again.actions.filter(\.writes).map { ($0.type.key, $0.changes) })")
+            #expect(
+                again.actions.allSatisfy { $0.kind == .unchanged || $0.kind == .skip },
+                "\(again.actions.filter(\.writes).map { ($0.type.key, $0.changes) })")
             let second = try await harness.apply(RestoreRequest(setId: setId))
             #expect(second.run.status == .success)
             #expect(second.counts.attempted == 0)
@@ -48,25 +51,38 @@ import Testing
     }
 
     @Test func aCrossTenantRestoreIntoAnEmptyTenantMapsGroupsByName() async throws {
-        try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 3, "deviceCompliancePolicy": 2, "assignmentFilter": 1, "roleScopeTag": 1, "notificationMessageTemplate": 1, "conditionalAccessPolicy": 1]))) { simulator in
+        try await withSimulator(
+            RestoreHarness.configuration(
+                .counts([
+                    "deviceConfiguration": 3, "deviceCompliancePolicy": 2, "assignmentFilter": 1, "roleScopeTag": 1,
+                    "notificationMessageTemplate": 1, "conditionalAccessPolicy": 1,
+                ]))
+        ) { simulator in
             let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let plan = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
             #expect(plan.crossTenant)
             #expect(plan.actions.allSatisfy { $0.kind == .create || $0.kind == .skip })
-            #expect(plan.actions.contains { $0.type.key == "conditionalAccessPolicy" && $0.warnings.contains { $0.contains("disabled") } })
+            #expect(
+                plan.actions.contains {
+                    $0.type.key == "conditionalAccessPolicy" && $0.warnings.contains { $0.contains("disabled") }
+                })
 
             let applied = try await harness.applied(RestoreRequest(setId: setId, to: "fabrikam"))
             #expect(applied.outcome.run.status == .success, "\(RestoreHarness.failures(applied))")
 
             let restored = try await harness.payloads(try await harness.backup(harness.target))
             let original = try await harness.payloads(setId)
-            let sourceGroups = Dictionary(uniqueKeysWithValues: simulator.groups(tenant: simulatedTenant).map { ($0.id, $0.name) })
-            let targetGroups = Dictionary(uniqueKeysWithValues: simulator.groups(tenant: simulatedTargetTenant).map { ($0.id, $0.name) })
+            let sourceGroups = Dictionary(
+                uniqueKeysWithValues: simulator.groups(tenant: simulatedTenant).map { ($0.id, $0.name) })
+            let targetGroups = Dictionary(
+                uniqueKeysWithValues: simulator.groups(tenant: simulatedTargetTenant).map { ($0.id, $0.name) })
             var checked = 0
             for (key, payload) in original where key.hasPrefix("deviceConfiguration/") {
                 let copy = try #require(restored[key])
-                let before = (payload["assignments"]?.arrayValue ?? []).compactMap { $0["target"]?["groupId"]?.stringValue }
+                let before = (payload["assignments"]?.arrayValue ?? []).compactMap {
+                    $0["target"]?["groupId"]?.stringValue
+                }
                 let after = (copy["assignments"]?.arrayValue ?? []).compactMap { $0["target"]?["groupId"]?.stringValue }
                 #expect(Set(before.compactMap { sourceGroups[$0] }) == Set(after.compactMap { targetGroups[$0] }))
                 #expect(after.allSatisfy { targetGroups[$0] != nil }, "every group id is the target's own")
@@ -77,7 +93,9 @@ import Testing
             #expect(policy["state"] == .string("disabled"))
 
             let again = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
-            #expect(again.actions.allSatisfy { !$0.writes }, "\(again.actions.filter(\.writes).map { ($0.type.key, $0.kind, $0.changes) })")
+            #expect(
+                again.actions.allSatisfy { !$0.writes },
+                "\(again.actions.filter(\.writes).map { ($0.type.key, $0.kind, $0.changes) })")
         }
     }
 
@@ -86,8 +104,10 @@ import Testing
             let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let name = "Device configuration profile 1"
-            try simulator.addPolicy(tenant: simulatedTargetTenant, type: "deviceConfiguration", fields: ["displayName": .string(name)])
-            try simulator.addPolicy(tenant: simulatedTargetTenant, type: "deviceConfiguration", fields: ["displayName": .string(name)])
+            try simulator.addPolicy(
+                tenant: simulatedTargetTenant, type: "deviceConfiguration", fields: ["displayName": .string(name)])
+            try simulator.addPolicy(
+                tenant: simulatedTargetTenant, type: "deviceConfiguration", fields: ["displayName": .string(name)])
             let plan = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
             let action = try #require(plan.actions.first { $0.displayName == name })
             #expect(action.kind == .skip)
@@ -97,7 +117,9 @@ import Testing
     }
 
     @Test func pruneDeletesWhatTheSetDoesNotHoldOfItsTypesOnly() async throws {
-        try await withSimulator(RestoreHarness.configuration(.counts(["deviceConfiguration": 2, "assignmentFilter": 1]))) { simulator in
+        try await withSimulator(
+            RestoreHarness.configuration(.counts(["deviceConfiguration": 2, "assignmentFilter": 1]))
+        ) { simulator in
             let harness = try await RestoreHarness(simulator)
             let setId = try await harness.backup(harness.source)
             let extra = try simulator.addPolicy(tenant: simulatedTenant, type: "deviceConfiguration")
@@ -133,13 +155,16 @@ import Testing
             let restores = harness.restores
             for request in [
                 RestoreRequest(setId: 999), RestoreRequest(setId: setId, to: "nobody"),
-                RestoreRequest(setId: setId, types: ["deviceConfigurations"]), RestoreRequest(setId: setId, policies: ["nope"]),
+                RestoreRequest(setId: setId, types: ["deviceConfigurations"]),
+                RestoreRequest(setId: setId, policies: ["nope"]),
                 RestoreRequest(setId: setId, policies: ["x"], prune: true),
             ] {
                 let error = await caught { try await restores.scope(request) }
                 #expect(error?.kind == .invalidInput, "\(request)")
             }
-            let error = await caught { try await restores.scope(RestoreRequest(setId: setId, types: ["deviceConfigurations"])) }
+            let error = await caught {
+                try await restores.scope(RestoreRequest(setId: setId, types: ["deviceConfigurations"]))
+            }
             #expect(error?.message.contains("deviceConfigurations") == true)
         }
     }
@@ -153,19 +178,25 @@ import Testing
             let setId = try await harness.backup(harness.source)
             let outcome = try await harness.apply(RestoreRequest(setId: setId, to: "fabrikam"))
             #expect(outcome.counts.created == 1)
-            let id = try #require(simulator.policyIDs(tenant: simulatedTargetTenant, type: "settingsCatalogPolicy").first)
-            #expect(simulator.policy(tenant: simulatedTargetTenant, type: "settingsCatalogPolicy", id: id)?.subresources["settings"]?.count == 60)
+            let id = try #require(
+                simulator.policyIDs(tenant: simulatedTargetTenant, type: "settingsCatalogPolicy").first)
+            #expect(
+                simulator.policy(tenant: simulatedTargetTenant, type: "settingsCatalogPolicy", id: id)?.subresources[
+                    "settings"]?.count == 60)
             let again = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
             #expect(again.actions.allSatisfy { $0.kind == .unchanged })
         }
     }
 
     @Test func writesArePacedUnderTheWriteLimitAndProvokeNo429() async throws {
-        let spec = SimulatedTenantSpec(counts: ["deviceConfiguration": 8, "deviceCompliancePolicy": 4, "assignmentFilter": 2], assignmentsPerPolicy: 2)
+        let spec = SimulatedTenantSpec(
+            counts: ["deviceConfiguration": 8, "deviceCompliancePolicy": 4, "assignmentFilter": 2],
+            assignmentsPerPolicy: 2)
         // Graph's shape, shrunk so the test is short: 10 writes per 2 s, and a client paced to it.
         let throttling = SimulatedThrottling(requests: 1_000, writes: 10, window: .seconds(2))
         try await withSimulator(RestoreHarness.configuration(spec, throttling: throttling)) { simulator in
-            let harness = try await RestoreHarness(simulator, limits: GraphRequestLimits(requests: 1_000, writes: 10, window: .seconds(2)))
+            let harness = try await RestoreHarness(
+                simulator, limits: GraphRequestLimits(requests: 1_000, writes: 10, window: .seconds(2)))
             let setId = try await harness.backup(harness.source)
             simulator.resetRequestCounts()
             let clock = ContinuousClock()

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSimulator
 import Testing
+
 @testable import TenantPilotCore
 
 /// A target tenant for cross-tenant restores: simulated with no policies, and groups of the
@@ -31,7 +32,8 @@ struct RestoreHarness {
         let tenants = TenantService(store: store)
         source = try await tenants.add(
             try NewTenant(
-                name: "contoso", tenantId: simulatedTenant, clientId: "client-app", secretEnv: "TP_TEST_SECRET", secretFile: nil,
+                name: "contoso", tenantId: simulatedTenant, clientId: "client-app", secretEnv: "TP_TEST_SECRET",
+                secretFile: nil,
                 graphURL: url, authorityURL: url), actor: "admin", at: Date())
         target = try await tenants.add(
             try NewTenant(
@@ -39,31 +41,43 @@ struct RestoreHarness {
                 secretFile: nil, graphURL: url, authorityURL: url), actor: "admin", at: Date())
     }
 
-    static func configuration(_ spec: SimulatedTenantSpec, throttling: SimulatedThrottling? = nil) -> GraphSimulator.Configuration {
+    static func configuration(_ spec: SimulatedTenantSpec, throttling: SimulatedThrottling? = nil)
+        -> GraphSimulator.Configuration
+    {
         GraphSimulator.Configuration(
-            seed: 11, tenants: [simulatedTenant: spec, simulatedTargetTenant: .counts([:])], pageSize: 100, clientSecret: simulatorSecret,
+            seed: 11, tenants: [simulatedTenant: spec, simulatedTargetTenant: .counts([:])], pageSize: 100,
+            clientSecret: simulatorSecret,
             throttling: throttling)
     }
 
     /// The production client of a registered tenant, with sleeps that return at once.
-    func client(_ tenant: Tenant, sleeps: RecordedSleeps = RecordedSleeps()) throws(TenantPilotError) -> URLSessionGraphClient {
+    func client(_ tenant: Tenant, sleeps: RecordedSleeps = RecordedSleeps()) throws(TenantPilotError)
+        -> URLSessionGraphClient
+    {
         let dependencies = Dependencies(sleep: sleeps.sleep, environment: ["TP_TEST_SECRET": simulatorSecret])
         return URLSessionGraphClient(
-            connection: try GraphConnection(tenant: tenant), dependencies: dependencies, pacer: pacers[tenant.tenantGuid])
+            connection: try GraphConnection(tenant: tenant), dependencies: dependencies,
+            pacer: pacers[tenant.tenantGuid])
     }
 
     var restores: RestoreService {
-        RestoreService(store: store, registry: registry, clock: .system) { (tenant: Tenant) throws(TenantPilotError) -> any GraphWriting in
+        RestoreService(store: store, registry: registry, clock: .system) {
+            (tenant: Tenant) throws(TenantPilotError) -> any GraphWriting in
             try client(tenant)
         }
     }
 
     /// A backup of every registry type of `tenant`; its set id.
     func backup(_ tenant: Tenant) async throws -> Int64 {
-        let service = BackupService(store: store) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in try client(tenant) }
+        let service = BackupService(store: store) { (tenant: Tenant) throws(TenantPilotError) -> any GraphClient in
+            try client(tenant)
+        }
         let outcome = await service.backup(
-            tenant: tenant, types: registry.types, scheduleId: nil, runId: nil, actor: "admin", at: Date(), progress: nil)
-        #expect(outcome.fatal == nil && outcome.failedTypes.isEmpty, "\(String(describing: outcome.fatal)) \(outcome.failedTypes)")
+            tenant: tenant, types: registry.types, scheduleId: nil, runId: nil, actor: "admin", at: Date(),
+            progress: nil)
+        #expect(
+            outcome.fatal == nil && outcome.failedTypes.isEmpty,
+            "\(String(describing: outcome.fatal)) \(outcome.failedTypes)")
         return try #require(outcome.backupSetId)
     }
 
@@ -93,7 +107,9 @@ struct RestoreHarness {
         let sets = BackupSetStore(store: store)
         let detail = try #require(try await sets.set(id: setId))
         var result: [String: JSONValue] = [:]
-        for item in detail.items { result[item.typeKey + "/" + item.displayName] = try await sets.payload(sha256: item.sha256) }
+        for item in detail.items {
+            result[item.typeKey + "/" + item.displayName] = try await sets.payload(sha256: item.sha256)
+        }
         return result
     }
 
@@ -112,7 +128,8 @@ struct RestoreHarness {
                 found[key] = [PropertyChange(path: "(policy)", old: .string("present"), new: .null)]
                 continue
             }
-            let comparison = RestorePlanner.comparison(for: type, recipe: recipe, backup: payload, includeAssignments: true)
+            let comparison = RestorePlanner.comparison(
+                for: type, recipe: recipe, backup: payload, includeAssignments: true)
             var changes = comparison.changes(from: restored, to: payload)
             // Created, not copied: what the restore sets on purpose.
             changes.removeAll { recipe.createWith[$0.property] != nil }

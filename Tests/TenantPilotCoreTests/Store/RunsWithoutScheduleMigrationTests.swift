@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TenantPilotCore
 
 /// `v4_runs_without_schedule` rebuilds `backup_schedule_runs`: every run of a v3 store keeps its
@@ -36,9 +37,15 @@ import Testing
         let store = try await Store.open(path: path)
         let (rows, indexes, unique, foreignKeyFaults, next) = try store.writer.read { db in
             (
-                try Row.fetchAll(db, sql: "SELECT id, backup_schedule_id, retry_of, backup_set_id, trigger, restore_counts, host FROM backup_schedule_runs ORDER BY id"),
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT id, backup_schedule_id, retry_of, backup_set_id, trigger, restore_counts, host FROM backup_schedule_runs ORDER BY id"
+                ),
                 Set(try db.indexes(on: "backup_schedule_runs").map(\.name)),
-                try db.indexes(on: "backup_schedule_runs").contains { $0.isUnique && $0.columns == ["backup_schedule_id", "scheduled_for"] },
+                try db.indexes(on: "backup_schedule_runs").contains {
+                    $0.isUnique && $0.columns == ["backup_schedule_id", "scheduled_for"]
+                },
                 try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count,
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'backup_schedule_runs'")
             )
@@ -47,11 +54,15 @@ import Testing
         #expect(rows[1]["retry_of"] as Int64? == 1)
         #expect(rows[0]["backup_set_id"] as Int64? == 1)
         #expect(rows.allSatisfy { ($0["restore_counts"] as String?) == nil && ($0["host"] as String?) == nil })
-        #expect(indexes.isSuperset(of: ["backup_schedule_runs_unfinished", "backup_schedule_runs_by_schedule", "backup_schedule_runs_by_set"]))
+        #expect(
+            indexes.isSuperset(of: [
+                "backup_schedule_runs_unfinished", "backup_schedule_runs_by_schedule", "backup_schedule_runs_by_set",
+            ]))
         #expect(unique)
         #expect(foreignKeyFaults == 0)
         #expect(next == 5, "new runs keep counting after the old ones")
-        let notification = try store.writer.read { db in try Int64.fetchOne(db, sql: "SELECT run_id FROM notifications") }
+        let notification = try store.writer.read { db in try Int64.fetchOne(db, sql: "SELECT run_id FROM notifications")
+        }
         #expect(notification == 5)
     }
 

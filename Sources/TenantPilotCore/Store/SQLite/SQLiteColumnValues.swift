@@ -47,10 +47,11 @@ enum JSONColumn {
 
     /// A restore's counts as stored: `{"created":…,"deleted":…,"failed":…,"updated":…}`.
     static func text(_ counts: RestoreCounts) -> String {
-        text(.object([
-            "created": .int(Int64(counts.created)), "updated": .int(Int64(counts.updated)),
-            "deleted": .int(Int64(counts.deleted)), "failed": .int(Int64(counts.failed)),
-        ]))
+        text(
+            .object([
+                "created": .int(Int64(counts.created)), "updated": .int(Int64(counts.updated)),
+                "deleted": .int(Int64(counts.deleted)), "failed": .int(Int64(counts.failed)),
+            ]))
     }
 
     /// Stored restore counts; nil for a run that is not a restore (or an unreadable text).

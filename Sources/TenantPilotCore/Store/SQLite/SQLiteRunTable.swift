@@ -77,14 +77,17 @@ struct SQLiteRunTable: RunTable {
                 """,
             arguments: [
                 run.status, run.errorCode, run.errorMessage, run.backupSetId, run.policiesCount, run.itemsCount,
-                run.failedItemsCount, JSONColumn.text(run.skippedTypes), run.restoreCounts.map(JSONColumn.text), run.startedAt,
+                run.failedItemsCount, JSONColumn.text(run.skippedTypes), run.restoreCounts.map(JSONColumn.text),
+                run.startedAt,
                 run.finishedAt, run.id,
             ])
         guard db.changesCount > 0 else { throw TenantPilotError.failed("run \(run.rowID) vanished") }
     }
 
     func insertUnscheduled(_ run: BackupRun) throws -> BackupRun {
-        guard run.scheduleId == nil else { throw TenantPilotError.failed("a run of schedule \(run.scheduleId ?? 0) has a slot to claim") }
+        guard run.scheduleId == nil else {
+            throw TenantPilotError.failed("a run of schedule \(run.scheduleId ?? 0) has a slot to claim")
+        }
         var inserted = run
         try inserted.insert(db)
         return inserted
@@ -161,7 +164,8 @@ extension BackupRun: FetchableRecord, MutablePersistableRecord {
             skippedTypes: JSONColumn.strings(try row.decode(forColumn: Columns.skippedTypes)),
             restoreCounts: JSONColumn.restoreCounts(try row.decode(forColumn: Columns.restoreCounts)),
             host: try row.decode(forColumn: Columns.host),
-            createdAt: try row.decode(forColumn: Columns.createdAt), startedAt: try row.decode(forColumn: Columns.startedAt),
+            createdAt: try row.decode(forColumn: Columns.createdAt),
+            startedAt: try row.decode(forColumn: Columns.startedAt),
             finishedAt: try row.decode(forColumn: Columns.finishedAt))
     }
 
