@@ -187,7 +187,7 @@ public struct DriftService: Sendable {
             return failed(
                 .failed(
                     "some \(partial.label.lowercased()) policies could not be read whole",
-                    code: GraphErrorCode.badResponse))
+                    code: .graphBadResponse))
         }
 
         var added: [DriftReport.Policy] = []

@@ -85,7 +85,7 @@ struct RestoreApplier: Sendable {
     ) async -> RestoreOutcome.ActionResult {
         guard let recipe = action.type.restore else {
             return RestoreOutcome.ActionResult(
-                targetId: action.targetId, error: .failed("no restore recipe", code: "INTERNAL_ERROR"))
+                targetId: action.targetId, error: .failed("no restore recipe", code: .internalError))
         }
         let writes = RestoreWrites(type: action.type, recipe: recipe, graphURL: plan.target.graphURL)
         if action.kind == .delete {
@@ -112,7 +112,7 @@ struct RestoreApplier: Sendable {
                 guard let id = response["id"]?.stringValue, !id.isEmpty else {
                     throw TenantPilotError.failed(
                         "Graph created \(action.type.label) \"\(action.displayName)\" without telling its id; look for it in the target",
-                        code: GraphErrorCode.badResponse)
+                        code: .graphBadResponse)
                 }
                 targetId = id
                 created[action.type.key, default: [:]][action.graphId] = id

@@ -397,7 +397,7 @@ public struct RestorePlanner: Sendable {
                 }
             case .failure(let error):
                 map.groups[id] = .missing(
-                    error.code == GraphErrorCode.notFound
+                    error.code == .graphNotFound
                         ? "the group no longer exists in the source tenant"
                         : "its name could not be read: \(error.message)")
             }
