@@ -210,4 +210,59 @@ import Testing
             #expect(elapsed >= .seconds(2 * ((writes - 1) / 10)), "the writes took at least the windows they need")
         }
     }
+
+    @Test func filtersAndScopeTagsCreatedByTheRestoreAreNamedByTheirNewIdsAndAGroupWithoutNamesakeIsLeftOut()
+        async throws
+    {
+        let spec = SimulatedTenantSpec(
+            counts: ["deviceConfiguration": 1, "assignmentFilter": 1, "roleScopeTag": 1], assignmentsPerPolicy: 1)
+        try await withSimulator(RestoreHarness.configuration(spec)) { simulator in
+            let harness = try await RestoreHarness(simulator)
+            let filter = try #require(simulator.policyIDs(tenant: simulatedTenant, type: "assignmentFilter").first)
+            let tag = try #require(simulator.policyIDs(tenant: simulatedTenant, type: "roleScopeTag").first)
+            let policy = try #require(simulator.policyIDs(tenant: simulatedTenant, type: "deviceConfiguration").first)
+            let group = try #require(simulator.groups(tenant: simulatedTenant).first)
+            let stranger = "0badc0de-0000-4000-8000-000000000000"
+            func target(_ groupId: String) -> JSONValue {
+                .object([
+                    "target": .object([
+                        "@odata.type": .string("#microsoft.graph.groupAssignmentTarget"), "groupId": .string(groupId),
+                        "deviceAndAppManagementAssignmentFilterId": .string(filter),
+                        "deviceAndAppManagementAssignmentFilterType": .string("include"),
+                    ])
+                ])
+            }
+            try simulator.updatePolicy(tenant: simulatedTenant, type: "deviceConfiguration", id: policy) { policy in
+                policy.fields["roleScopeTagIds"] = .array([.string("0"), .string(tag)])
+                policy.subresources["assignments"] = [
+                    SimulatedElement(
+                        fields: (target(group.id).objectValue ?? [:]).merging(["id": .string("a1")]) { $1 }),
+                    SimulatedElement(
+                        fields: (target(stranger).objectValue ?? [:]).merging(["id": .string("a2")]) { $1 }),
+                ]
+            }
+            let setId = try await harness.backup(harness.source)
+
+            let plan = try await harness.plan(RestoreRequest(setId: setId, to: "fabrikam"))
+            let action = try #require(plan.actions.first { $0.type.key == "deviceConfiguration" })
+            #expect(action.warnings.contains { $0.contains(stranger) && $0.contains("left out") }, "\(action.warnings)")
+            let outcome = try await harness.apply(RestoreRequest(setId: setId, to: "fabrikam"))
+            #expect(outcome.run.status == .success)
+
+            let newFilter = try #require(
+                simulator.policyIDs(tenant: simulatedTargetTenant, type: "assignmentFilter").first)
+            let newTag = try #require(simulator.policyIDs(tenant: simulatedTargetTenant, type: "roleScopeTag").first)
+            let newPolicy = try #require(
+                simulator.policyIDs(tenant: simulatedTargetTenant, type: "deviceConfiguration").first)
+            let restored = try #require(
+                simulator.policy(tenant: simulatedTargetTenant, type: "deviceConfiguration", id: newPolicy))
+            #expect(restored.fields["roleScopeTagIds"] == .array([.string("0"), .string(newTag)]))
+            let assignments = restored.subresources["assignments"] ?? []
+            #expect(assignments.count == 1, "the assignment to a group the target lacks is left out")
+            let written = try #require(assignments.first?.fields["target"])
+            #expect(written["deviceAndAppManagementAssignmentFilterId"] == .string(newFilter))
+            let targetGroup = simulator.groups(tenant: simulatedTargetTenant).first { $0.name == group.name }
+            #expect(written["groupId"] == targetGroup.map { .string($0.id) })
+        }
+    }
 }
