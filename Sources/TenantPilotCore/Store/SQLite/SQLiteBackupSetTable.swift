@@ -85,9 +85,9 @@ struct SQLiteBackupSetTable: BackupSetTable {
     }
 
     private static let summarySelect = """
-        SELECT s.id, s.tenant_id, t.name AS tenant_name, s.backup_schedule_id, sc.name AS schedule_name,
-               sc.removed_at IS NOT NULL AS schedule_removed, s.run_id, s.status, s.item_count,
-               s.created_at, s.completed_at
+        SELECT s.id, s.tenant_id, t.name AS tenant_name, t.removed_at IS NOT NULL AS tenant_removed,
+               s.backup_schedule_id, sc.name AS schedule_name, sc.removed_at IS NOT NULL AS schedule_removed,
+               s.run_id, s.status, s.item_count, s.created_at, s.completed_at, s.pinned_at, s.pin_note
         FROM backup_sets s
         JOIN tenants t ON t.id = s.tenant_id
         LEFT JOIN backup_schedules sc ON sc.id = s.backup_schedule_id
@@ -112,7 +112,9 @@ struct SQLiteBackupSetTable: BackupSetTable {
             scheduleRemoved: try row.decode(Bool?.self, forColumn: "schedule_removed") ?? false,
             runId: try row.decode(forColumn: "run_id"), status: status,
             itemCount: try row.decode(forColumn: "item_count"),
-            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)))
+            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)),
+            pinnedAt: try row.decode(forColumn: "pinned_at"), pinNote: try row.decode(forColumn: "pin_note"),
+            tenantRemoved: try row.decode(Bool?.self, forColumn: "tenant_removed") ?? false)
     }
 
     private static func set(_ row: Row) throws -> BackupSet {
@@ -129,7 +131,8 @@ struct SQLiteBackupSetTable: BackupSetTable {
             scheduleId: try row.decode(forColumn: "backup_schedule_id"),
             runId: try row.decode(forColumn: "run_id"), status: status,
             itemCount: try row.decode(forColumn: "item_count"),
-            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)))
+            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)),
+            pinnedAt: try row.decode(forColumn: "pinned_at"), pinNote: try row.decode(forColumn: "pin_note"))
     }
 }
 

@@ -25,6 +25,8 @@ enum StoreSchema {
         }
         // Rebuilds `tenants` (see StoreSchema+CertificateCredentials.swift).
         migrator.registerMigration(certificateCredentialsMigration, migrate: migrateToCertificateCredentials)
+        // Pins, calendar rules, removed tenants (StoreSchema+Lifecycle.swift).
+        migrator.registerMigration(lifecycleMigration, migrate: migrateToLifecycle)
         return migrator
     }
 
