@@ -10,13 +10,11 @@ public struct AuditQuery: Sendable {
         -> [AuditEntryDocument]
     {
         try await store.read { tx in
-            let tenants = try tx.tenants.all()
+            // Removed tenants too: the audit log keeps their entries, named.
+            let tenants = try tx.tenants.all(includingRemoved: true)
             var tenantId: Int64?
             if let tenantName {
-                guard let tenant = tenants.first(where: { $0.name == tenantName }) else {
-                    throw TenantPilotError.tenantNotFound(tenantName)
-                }
-                tenantId = tenant.id
+                tenantId = try tx.tenants.requireWithHistory(named: InputValidation.normalized(tenantName)).id
             }
             let names = Dictionary(uniqueKeysWithValues: tenants.map { ($0.rowID, $0.name) })
             return try tx.audit.list(

@@ -36,24 +36,41 @@ public struct RunExecutor: Sendable {
         _ claimed: BackupRun, schedule: BackupSchedule, tenant: Tenant,
         progress: (@Sendable (BackupProgress) -> Void)? = nil
     ) async throws(TenantPilotError) -> BackupRun {
+        try await execute(claimed, schedule: schedule, tenant: tenant, keys: schedule.policyTypes, progress: progress)
+    }
+
+    /// Executes a claimed run of a schedule (`schedule`), or of a tenant alone (nil: `backups
+    /// create`, which needs no schedule lock, has no retention and no schedule to update), backing
+    /// up the policy types `keys`.
+    func execute(
+        _ claimed: BackupRun, schedule: BackupSchedule?, tenant: Tenant, keys: [String],
+        progress: (@Sendable (BackupProgress) -> Void)?
+    ) async throws(TenantPilotError) -> BackupRun {
         let runId = claimed.rowID
         let actor = claimed.actor ?? ActorName.system
+        let label = schedule.map { "\(tenant.name)/\($0.name)" } ?? tenant.name
         var logger = self.logger
         logger[metadataKey: "run"] = "\(runId)"
-        logger[metadataKey: "schedule"] = "\(tenant.name)/\(schedule.name)"
+        logger[metadataKey: "schedule"] = "\(label)"
         let ending = RunEnding(executor: self, schedule: schedule, tenant: tenant, actor: actor, logger: logger)
 
         // 1. Lock: one execution per schedule at a time.
         try store.ensureLockDirectory()
-        guard let lock = try FileLock.tryAcquire(path: lockPath(scheduleId: schedule.rowID)) else {
-            logger.info("the schedule's lock is held: skipping")
-            return try await ending.finish(
-                claimed,
-                result: RunResult(
-                    status: .skipped, code: .concurrentRun,
-                    message: "schedule \(tenant.name)/\(schedule.name) was already running; this run was skipped"))
+        let lock: FileLock?
+        if let schedule {
+            guard let held = try FileLock.tryAcquire(path: lockPath(scheduleId: schedule.rowID)) else {
+                logger.info("the schedule's lock is held: skipping")
+                return try await ending.finish(
+                    claimed,
+                    result: RunResult(
+                        status: .skipped, code: .concurrentRun,
+                        message: "schedule \(label) was already running; this run was skipped"))
+            }
+            lock = held
+        } else {
+            lock = nil
         }
-        defer { lock.release() }
+        defer { lock?.release() }
         // A restore writing into the tenant holds its tenant lock exclusive: never capture a
         // half-restored tenant.
         guard let tenantLock = try TenantWriteLock.shared(store: store, tenantId: tenant.rowID) else {
@@ -62,9 +79,7 @@ public struct RunExecutor: Sendable {
                 claimed,
                 result: RunResult(
                     status: .skipped, code: .concurrentRun,
-                    message:
-                        "a restore was writing into tenant \(tenant.name); this run of \(tenant.name)/\(schedule.name) was skipped"
-                ))
+                    message: "a restore was writing into tenant \(tenant.name); this run of \(label) was skipped"))
         }
         defer { tenantLock.release() }
 
@@ -76,7 +91,8 @@ public struct RunExecutor: Sendable {
                 at: startedAt, actor: actor, tenantId: tenant.id, action: .runStarted, resource: .run,
                 resourceId: String(runId),
                 metadata: [
-                    "schedule_id": .int(schedule.rowID), "scheduled_for": .string(started.scheduledFor.text),
+                    "schedule_id": schedule.map { .int($0.rowID) } ?? .null,
+                    "scheduled_for": .string(started.scheduledFor.text),
                     "trigger": .string(started.trigger.rawValue),
                 ])
             return started
@@ -84,7 +100,6 @@ public struct RunExecutor: Sendable {
         logger.debug("run started")
 
         // 3. Types: keys the registry no longer knows are skipped.
-        let keys = schedule.policyTypes
         let known = keys.compactMap { registry.type(forKey: $0) }
         let unknown = keys.filter { registry.type(forKey: $0) == nil }
         if known.isEmpty {
@@ -97,7 +112,7 @@ public struct RunExecutor: Sendable {
         }
 
         // 4. Sync, then capture into a set left `building` — within the run's deadline.
-        let (backup, instant, scheduleId) = (self.backup, clock.now(), schedule.rowID)
+        let (backup, instant, scheduleId) = (self.backup, clock.now(), schedule?.id)
         let capture = await deadline.run {
             await backup.capture(
                 tenant: tenant, types: known, scheduleId: scheduleId, runId: runId, actor: actor, at: instant,

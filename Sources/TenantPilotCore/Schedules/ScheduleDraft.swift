@@ -28,7 +28,7 @@ public enum ScheduleInput {
         }
     }
 
-    /// `--types k1,k2`: known registry keys, at least one, duplicates dropped, order kept.
+    /// `--types k1,k2` (or `all`): known registry keys, at least one, duplicates dropped, order kept.
     /// An unknown key is refused with the nearest valid keys.
     public static func policyTypes(_ values: [String], registry: PolicyTypeRegistry) throws(TenantPilotError)
         -> [String]
@@ -41,6 +41,8 @@ public enum ScheduleInput {
         guard !nonEmpty.isEmpty else {
             throw .invalid("--types must name at least one policy type; see `tenantpilot policy-types list`")
         }
+        // `all`: every key of the registry.
+        if nonEmpty == ["all"] { return registry.keys }
         var result: [String] = []
         for key in nonEmpty where !result.contains(key) {
             guard registry.type(forKey: key) != nil else {

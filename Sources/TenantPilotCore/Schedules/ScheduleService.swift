@@ -148,17 +148,27 @@ public struct ScheduleService: Sendable {
         -> Entry
     {
         try await store.write { tx in
-            var (schedule, tenant) = try Self.resolveActive(reference, tx)
-            schedule.enabled = false
-            schedule.nextRunAt = nil
-            schedule.removedAt = Instant(now)
-            schedule.updatedAt = Instant(now)
-            try tx.schedules.update(schedule)
-            try tx.audit.record(
-                at: now, actor: actor, tenantId: tenant.id, action: .scheduleRemoved, resource: .schedule,
-                resourceId: schedule.id.map(String.init), metadata: ["name": .string(schedule.name)])
-            return Entry(schedule: schedule, tenant: tenant)
+            let (schedule, tenant) = try Self.resolveActive(reference, tx)
+            return Entry(
+                schedule: try Self.markRemoved(tx, schedule, tenant: tenant, actor: actor, at: now), tenant: tenant)
         }
+    }
+
+    /// Removes a schedule inside the caller's transaction (`tenants remove --with-schedules`
+    /// removes a tenant's schedules with it), with its `backup_schedule.removed` entry.
+    static func markRemoved(
+        _ tx: any StoreTransaction, _ schedule: BackupSchedule, tenant: Tenant, actor: String, at now: Date
+    ) throws -> BackupSchedule {
+        var schedule = schedule
+        schedule.enabled = false
+        schedule.nextRunAt = nil
+        schedule.removedAt = Instant(now)
+        schedule.updatedAt = Instant(now)
+        try tx.schedules.update(schedule)
+        try tx.audit.record(
+            at: now, actor: actor, tenantId: tenant.id, action: .scheduleRemoved, resource: .schedule,
+            resourceId: schedule.id.map(String.init), metadata: ["name": .string(schedule.name)])
+        return schedule
     }
 
     /// Schedules not removed, optionally of one tenant, by tenant then name.

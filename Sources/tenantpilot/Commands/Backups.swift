@@ -27,7 +27,7 @@ extension TenantPilot.Backups {
         func run(in context: CommandContext) async throws {
             let store = try await context.openStore()
             var tenantId: Int64?
-            if let tenant { tenantId = try await TenantService(store: store).find(named: tenant).rowID }
+            if let tenant { tenantId = try await TenantService(store: store).findWithHistory(named: tenant).rowID }
             var scheduleId: Int64?
             if let schedule { scheduleId = try await ScheduleService(store: store).find(schedule).schedule.rowID }
             let sets = try await BackupSetStore(store: store).listSets(tenantId: tenantId, scheduleId: scheduleId)

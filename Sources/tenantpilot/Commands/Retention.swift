@@ -50,7 +50,7 @@ extension TenantPilot.Retention {
 
         func run(in context: CommandContext) async throws {
             if !dryRun { context.announceClock() }
-            let store = try await context.openExistingStore()
+            let store = try await context.openStore()
             var scheduleId: Int64?
             switch schedule {
             case .id(let id)?:

@@ -188,7 +188,7 @@ extension TenantPilot.Schedules {
                 name: name, timezone: timezone, at: timetable.at, days: timetable.days, cron: timetable.cron,
                 types: types, keepLast: nil, rules: retention.rules, registry: try context.registry())
             context.announceClock()
-            let update = try await ScheduleService(store: try await context.openExistingStore())
+            let update = try await ScheduleService(store: try await context.openStore())
                 .updateReporting(schedule, changes: changes, actor: context.actor, at: context.now)
             let entry = update.entry
             context.emit(entry.document) { ScheduleText.detail(entry.document) }

@@ -24,6 +24,10 @@ struct SQLiteAuditTable: AuditTable {
         }
         return try request.fetchAll(db)
     }
+
+    func count(tenantId: Int64) throws -> Int {
+        try AuditEntry.filter(Columns.tenantId == tenantId).fetchCount(db)
+    }
 }
 
 extension AuditEntry: FetchableRecord, MutablePersistableRecord {

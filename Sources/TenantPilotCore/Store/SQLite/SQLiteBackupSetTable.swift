@@ -84,6 +84,26 @@ struct SQLiteBackupSetTable: BackupSetTable {
         ).map(Self.set)
     }
 
+    func find(id: Int64) throws -> BackupSet? {
+        try Row.fetchOne(db, sql: "SELECT * FROM backup_sets WHERE id = ?", arguments: [id]).map(Self.set)
+    }
+
+    func all(ofTenant tenantId: Int64) throws -> [BackupSet] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM backup_sets WHERE tenant_id = ? ORDER BY id", arguments: [tenantId]
+        ).map(Self.set)
+    }
+
+    func pin(_ id: Int64, note: String?, at instant: Instant) throws {
+        try db.execute(
+            sql: "UPDATE backup_sets SET pinned_at = coalesce(pinned_at, ?), pin_note = ? WHERE id = ?",
+            arguments: [instant, note, id])
+    }
+
+    func unpin(_ id: Int64) throws {
+        try db.execute(sql: "UPDATE backup_sets SET pinned_at = NULL, pin_note = NULL WHERE id = ?", arguments: [id])
+    }
+
     private static let summarySelect = """
         SELECT s.id, s.tenant_id, t.name AS tenant_name, t.removed_at IS NOT NULL AS tenant_removed,
                s.backup_schedule_id, sc.name AS schedule_name, sc.removed_at IS NOT NULL AS schedule_removed,

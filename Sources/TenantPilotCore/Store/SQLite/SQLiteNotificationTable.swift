@@ -16,6 +16,14 @@ struct SQLiteNotificationTable: NotificationTable {
         if unreadOnly { request = request.filter(Columns.readAt == nil) }
         return try request.fetchAll(db)
     }
+
+    func delete(forRuns runIds: [Int64]) throws -> Int {
+        if runIds.isEmpty { return 0 }
+        try db.execute(
+            sql: "DELETE FROM notifications WHERE run_id IN (SELECT value FROM json_each(?))",
+            arguments: [SQLiteIds.json(runIds)])
+        return db.changesCount
+    }
 }
 
 extension UserNotification: FetchableRecord, MutablePersistableRecord {

@@ -25,4 +25,8 @@ public protocol RunTable {
     func find(id: Int64) throws -> BackupRun?
     /// Newest first.
     func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun]
+    /// Ids of every run of a tenant (any trigger, with or without a schedule), ascending.
+    func ids(ofTenant tenantId: Int64) throws -> [Int64]
+    /// Deletes these runs (`tenants remove --purge`); their notifications must be gone first.
+    func delete(_ ids: [Int64]) throws
 }
