@@ -113,11 +113,29 @@ public enum SafeFiles {
 
         deinit { close(fd) }
 
-        /// The sub-folder `name`, created with `mode` (less the umask) if missing; a link in its
-        /// place is refused, never followed.
-        public func subdirectory(_ name: String, mode: mode_t = 0o777) throws(Failure) -> Directory {
+        /// The names in this folder (`.` and `..` left out).
+        public func entries() throws(Failure) -> [String] {
+            let copy = dup(fd)
+            guard copy >= 0, let stream = fdopendir(copy) else { throw failure(path) }
+            defer { closedir(stream) }
+            var names: [String] = []
+            while let entry = readdir(stream) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            return names
+        }
+
+        /// The sub-folder `name`, created with `mode` (less the umask, or exactly with `exact`) if
+        /// missing; a link in its place is refused, never followed.
+        public func subdirectory(_ name: String, mode: mode_t = 0o777, exact: Bool = false) throws(Failure)
+            -> Directory
+        {
             let child = path + "/" + name
-            if mkdirat(fd, name, mode) != 0, errno != EEXIST { throw failure(child) }
+            let created = mkdirat(fd, name, mode) == 0
+            if !created, errno != EEXIST { throw failure(child) }
             let opened = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard opened >= 0 else {
                 let code = errno
@@ -127,17 +145,28 @@ public enum SafeFiles {
                 }
                 throw failure(child, code)
             }
+            if created, exact, fchmod(opened, mode) != 0 {
+                let code = errno
+                close(opened)
+                throw failure(child, code)
+            }
             return Directory(path: child, fd: opened)
         }
 
         /// Writes `data` as the file `name`: into a new temporary file beside it, then renamed over
         /// it, so that a link at `name` is replaced, never written through, and a reader never
-        /// sees half a file.
-        public func write(_ data: Data, to name: String, mode: mode_t = 0o666) throws(Failure) {
+        /// sees half a file. The file gets `mode` less the umask, or exactly `mode` with `exact`.
+        public func write(_ data: Data, to name: String, mode: mode_t = 0o666, exact: Bool = false) throws(Failure) {
             let target = path + "/" + name
             let temporary = ".\(name.prefix(200)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
             let out = openat(fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             guard out >= 0 else { throw failure(target) }
+            if exact, fchmod(out, mode) != 0 {
+                let code = errno
+                close(out)
+                unlinkat(fd, temporary, 0)
+                throw failure(target, code)
+            }
             let written = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
                 guard var pointer = raw.baseAddress else { return true }
                 var remaining = raw.count
