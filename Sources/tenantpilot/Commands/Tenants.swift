@@ -108,9 +108,10 @@ extension TenantPilot.Tenants {
                 Every row is checked before any is written: a bad row is named by its line and field
                 (exit 2) and nothing is registered. --dry-run only checks.
 
-                Example tenants.csv:
+                Example tenants.csv (one line per tenant, GUIDs shortened here):
                   name,tenant_id,client_id,client_secret_file
-                  contoso,11111111-2222-3333-4444-555555555555,66666666-7777-8888-9999-000000000000,secrets/contoso
+                  contoso,1111…5555,6666…0000,secrets/contoso
+                  "Fabrikam, EU",2222…6666,7777…1111,secrets/fabrikam
 
                 Examples:
                   tenantpilot tenants import tenants.csv --dry-run
