@@ -45,20 +45,23 @@ public struct RetentionService: Sendable {
         var reports: [RetentionScheduleReport] = []
         // In a dry run, sets that an earlier schedule would delete still exist; they are
         // excluded when counting orphan payloads, so the counts match what a real run does.
-        var plannedDeletions: [Int64] = []
+        // Only the same tenant's count: a policy's rows (its Graph id) belong to one tenant, and
+        // carrying every earlier deletion of the whole store would make a dry run quadratic.
+        var plannedDeletions: [Int64: [Int64]] = [:]
         for id in scheduleIds {
             let report: RetentionScheduleReport
             if dryRun {
-                let alreadyDeleted = plannedDeletions
+                let planned = plannedDeletions
                 report = try await store.read("plan retention of schedule \(id)") { tx in
-                    try Self.evaluate(tx, scheduleId: id, alreadyDeleted: alreadyDeleted).report
+                    let tenantId = try tx.schedules.retentionSubject(id: id)?.tenantId ?? 0
+                    return try Self.evaluate(tx, scheduleId: id, alreadyDeleted: planned[tenantId] ?? []).report
                 }
             } else {
                 report = try await store.write("apply retention to schedule \(id)") { tx in
                     try Self.applyOne(tx, scheduleId: id, actor: actor, at: instant)
                 }
             }
-            plannedDeletions += report.sets.filter { $0.action == .delete }.map(\.setId)
+            plannedDeletions[report.tenantId, default: []] += report.sets.filter { $0.action == .delete }.map(\.setId)
             reports.append(report)
         }
         var pages = 0
