@@ -76,7 +76,7 @@ struct SQLiteBackupSetTable: BackupSetTable {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT * FROM backup_sets
+                SELECT \(Self.setColumns) FROM backup_sets
                 WHERE backup_schedule_id = ? AND status IN ('complete', 'partial')
                 ORDER BY id DESC
                 """,
@@ -85,12 +85,13 @@ struct SQLiteBackupSetTable: BackupSetTable {
     }
 
     func find(id: Int64) throws -> BackupSet? {
-        try Row.fetchOne(db, sql: "SELECT * FROM backup_sets WHERE id = ?", arguments: [id]).map(Self.set)
+        try Row.fetchOne(db, sql: "SELECT \(Self.setColumns) FROM backup_sets WHERE id = ?", arguments: [id]).map(
+            Self.set)
     }
 
     func all(ofTenant tenantId: Int64) throws -> [BackupSet] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM backup_sets WHERE tenant_id = ? ORDER BY id", arguments: [tenantId]
+            db, sql: "SELECT \(Self.setColumns) FROM backup_sets WHERE tenant_id = ? ORDER BY id", arguments: [tenantId]
         ).map(Self.set)
     }
 
@@ -137,22 +138,26 @@ struct SQLiteBackupSetTable: BackupSetTable {
             tenantRemoved: try row.decode(Bool?.self, forColumn: "tenant_removed") ?? false)
     }
 
+    /// The columns `set` reads, in its order. Read by position: retention reads every set of
+    /// every schedule, and a lookup by name costs more than the value.
+    private static let setColumns =
+        "id, tenant_id, backup_schedule_id, run_id, status, item_count, created_at, completed_at, pinned_at, pin_note"
+
     private static func set(_ row: Row) throws -> BackupSet {
-        let id: Int64 = try row.decode(forColumn: "id")
-        let statusText: String = try row.decode(forColumn: "status")
-        let createdText: String = try row.decode(forColumn: "created_at")
+        let id: Int64 = try row.decode(atIndex: 0)
+        let statusText: String = try row.decode(atIndex: 4)
+        let createdText: String = try row.decode(atIndex: 6)
         guard let status = BackupSetStatus(rawValue: statusText), let createdAt = Instant(text: createdText) else {
             throw TenantPilotError.failed(
                 "backup set \(id) has status \(statusText) and created_at \(createdText)", code: .storeCorrupt)
         }
-        let completedText: String? = try row.decode(forColumn: "completed_at")
+        let completedText: String? = try row.decode(atIndex: 7)
+        let pinnedAt: Instant? = try row.decode(atIndex: 8)
         return BackupSet(
-            id: id, tenantId: try row.decode(forColumn: "tenant_id"),
-            scheduleId: try row.decode(forColumn: "backup_schedule_id"),
-            runId: try row.decode(forColumn: "run_id"), status: status,
-            itemCount: try row.decode(forColumn: "item_count"),
+            id: id, tenantId: try row.decode(atIndex: 1), scheduleId: try row.decode(atIndex: 2),
+            runId: try row.decode(atIndex: 3), status: status, itemCount: try row.decode(atIndex: 5),
             createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)),
-            pinnedAt: try row.decode(forColumn: "pinned_at"), pinNote: try row.decode(forColumn: "pin_note"))
+            pinnedAt: pinnedAt, pinNote: try row.decode(atIndex: 9))
     }
 }
 
