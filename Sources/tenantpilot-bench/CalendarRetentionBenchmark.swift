@@ -17,6 +17,8 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
     )
 
     @Option(help: "Schedules.") var schedules = 1_000
+    @Option(help: "Tenants the schedules belong to, in turn (one schedule each by default, as an MSP has them).")
+    var tenants = 1_000
     @Option(help: "Sets per schedule, one a day.") var sets = 400
     @Option(help: "Items per set (an unchanged tenant: every set shares its versions).") var items = 2
     @Option(help: "keep-daily.") var daily = 7
@@ -55,10 +57,12 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
         }
         try await addDay(path: path, day: sets, start: start)
         let (steady, steadyReport) = try await timed(clock) {
-            try await retention.apply(scheduleId: nil, dryRun: false, actor: "bench", at: now.addingTimeInterval(86_400))
+            try await retention.apply(
+                scheduleId: nil, dryRun: false, actor: "bench", at: now.addingTimeInterval(86_400))
         }
         let (settled, settledReport) = try await timed(clock) {
-            try await retention.apply(scheduleId: nil, dryRun: false, actor: "bench", at: now.addingTimeInterval(86_400))
+            try await retention.apply(
+                scheduleId: nil, dryRun: false, actor: "bench", at: now.addingTimeInterval(86_400))
         }
         try await store.close()
 
@@ -67,7 +71,7 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
             """
             ### calendar-retention
 
-            `retention apply` over \(schedules) schedules (zone Europe/Berlin) with \(sets) daily sets each \
+            `retention apply` over \(schedules) schedules of \(tenants) tenants (zone Europe/Berlin) with \(sets) daily sets each \
             (\(schedules * sets) sets, \(items) items per set sharing their payloads), under keep-daily \(daily), \
             keep-weekly \(weekly), keep-monthly \(monthly), keep-yearly \(yearly): each schedule keeps \(kept) \
             sets. `RetentionService.apply` for every schedule, as `tenantpilot retention apply` calls it, \
@@ -86,30 +90,39 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
 
     // MARK: - Store
 
-    /// One tenant, `schedules` schedules and `sets` daily sets each (inserted day by day, as
-    /// dispatch writes them), each set holding `items` items of versions every set shares.
+    /// `tenants` tenants, `schedules` schedules (schedule n belongs to tenant n modulo `tenants`)
+    /// and `sets` daily sets each (inserted day by day, as dispatch writes them), each set holding
+    /// `items` items of versions every set of its schedule shares.
     func seed(path: String) async throws -> Date {
         let start = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01T00:00:00Z
         try await BenchStore.seed(path: path) { db in
-            try db.execute(
+            let tenant = try db.makeStatement(
                 sql: """
                     INSERT INTO tenants (name, tenant_guid, client_id, secret_env, graph_url, authority_url, created_at)
-                    VALUES ('bench', '00000000-0000-0000-0000-0000000000c1', 'client', 'BENCH_SECRET',
-                            'https://graph.microsoft.com', 'https://login.microsoftonline.com', '2025-01-01T00:00:00Z')
+                    VALUES (?, ?, 'client', 'BENCH_SECRET', 'https://graph.microsoft.com',
+                            'https://login.microsoftonline.com', '2025-01-01T00:00:00Z')
                     """)
+            for number in 1...tenants {
+                try tenant.execute(arguments: [
+                    "bench-\(number)", String(format: "%08x-0000-4000-8000-0000000000c1", number),
+                ])
+            }
             let schedule = try db.makeStatement(
                 sql: """
                     INSERT INTO backup_schedules (tenant_id, name, timezone, timetable, policy_types, keep_daily,
                         keep_weekly, keep_monthly, keep_yearly, created_at, updated_at)
-                    VALUES (1, ?, 'Europe/Berlin', '{"at":["02:00"]}', '["deviceConfiguration"]', ?, ?, ?, ?,
+                    VALUES (?, ?, 'Europe/Berlin', '{"at":["02:00"]}', '["deviceConfiguration"]', ?, ?, ?, ?,
                             '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')
                     """)
-            let payload = try db.makeStatement(sql: "INSERT INTO backup_payloads (sha256, size, content) VALUES (?, ?, ?)")
+            let payload = try db.makeStatement(
+                sql: "INSERT INTO backup_payloads (sha256, size, content) VALUES (?, ?, ?)")
             let key = try db.makeStatement(sql: "INSERT INTO backup_item_keys (policy_type, graph_id) VALUES (?, ?)")
             let version = try db.makeStatement(
                 sql: "INSERT INTO backup_item_versions (key_id, payload_id, display_name) VALUES (?, ?, ?)")
             for number in 1...schedules {
-                try schedule.execute(arguments: ["s\(number)", daily, weekly, monthly, yearly])
+                try schedule.execute(arguments: [
+                    Self.tenant(ofSchedule: number, tenants: tenants), "s\(number)", daily, weekly, monthly, yearly,
+                ])
                 for item in 0..<items {
                     let content = Data("{\"id\":\"s\(number)-p\(item)\",\"settings\":[1,2,3]}".utf8)
                     try payload.execute(arguments: [
@@ -129,18 +142,20 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
     func addDay(path: String, day: Int, start: Date) async throws {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
-        try await queue.write { [schedules, items] db in
+        try await queue.write { [schedules, items, tenants] db in
             let set = try db.makeStatement(
                 sql: """
                     INSERT INTO backup_sets (tenant_id, backup_schedule_id, status, item_count, created_at, completed_at)
-                    VALUES (1, ?, 'complete', ?, ?, ?)
+                    VALUES (?, ?, 'complete', ?, ?, ?)
                     """)
             let item = try db.makeStatement(
                 sql: "INSERT INTO backup_items (backup_set_id, key_id, version_id) VALUES (?, ?, ?)")
             for number in 1...schedules {
                 let at = start.addingTimeInterval(Double(day) * 86_400 + 3_600 + Double(number))
                 let text = ISO8601.string(at)
-                try set.execute(arguments: [number, items, text, text])
+                try set.execute(arguments: [
+                    Self.tenant(ofSchedule: number, tenants: tenants), number, items, text, text,
+                ])
                 let setId = db.lastInsertedRowID
                 for offset in 0..<items {
                     let id = Int64((number - 1) * items + offset + 1)
@@ -149,6 +164,9 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
             }
         }
     }
+
+    /// The tenant of schedule `number` (both counted from 1).
+    static func tenant(ofSchedule number: Int, tenants: Int) -> Int { (number - 1) % tenants + 1 }
 
     /// Keep-last `keepLast` only (the baseline), or with nil the calendar rules.
     func setRules(path: String, keepLast: Int?) async throws {
