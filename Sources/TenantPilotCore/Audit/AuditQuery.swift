@@ -14,7 +14,7 @@ public struct AuditQuery: Sendable {
             var tenantId: Int64?
             if let tenantName {
                 guard let tenant = tenants.first(where: { $0.name == tenantName }) else {
-                    throw TenantPilotError.tenantNotFound(tenantName)
+                    throw TenantPilotError.tenantNotFound(tenantName, among: tenants.map(\.name))
                 }
                 tenantId = tenant.id
             }

@@ -78,7 +78,8 @@ extension TenantPilot.Tenants {
                 name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
                 secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
                 certificateFile: certificateFile, privateKeyFile: privateKeyFile, now: context.now)
-            let tenant = try await TenantService(store: try await context.openStore()).add(
+            // `tenants add` is one of the two commands that create a missing store.
+            let tenant = try await TenantService(store: try await context.openOrCreateStore()).add(
                 request, actor: context.actor, at: context.now)
             for warning in request.certificate?.warnings ?? [] {
                 CommandOutput.writeError("warning: " + CommandOutput.visible(warning) + "\n")

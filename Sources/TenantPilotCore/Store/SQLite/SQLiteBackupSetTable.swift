@@ -84,6 +84,33 @@ struct SQLiteBackupSetTable: BackupSetTable {
         ).map(Self.set)
     }
 
+    func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet] {
+        let sets = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT b.* FROM backup_schedules sc
+                JOIN backup_sets b ON b.id = (
+                    SELECT id FROM backup_sets
+                    WHERE backup_schedule_id = sc.id AND status IN ('complete', 'partial')
+                    ORDER BY id DESC LIMIT 1)
+                WHERE sc.enabled = 1 AND sc.removed_at IS NULL
+                """
+        ).map(Self.set)
+        return Dictionary(sets.compactMap { set in set.scheduleId.map { ($0, set) } }) { first, _ in first }
+    }
+
+    func latestFinishedOfEachTenant() throws -> [Int64: BackupSet] {
+        let sets = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT b.* FROM backup_sets b
+                JOIN (SELECT MAX(id) AS id FROM backup_sets WHERE status IN ('complete', 'partial')
+                      GROUP BY tenant_id) latest ON latest.id = b.id
+                """
+        ).map(Self.set)
+        return Dictionary(sets.map { ($0.tenantId, $0) }) { first, _ in first }
+    }
+
     private static let summarySelect = """
         SELECT s.id, s.tenant_id, t.name AS tenant_name, s.backup_schedule_id, sc.name AS schedule_name,
                sc.removed_at IS NOT NULL AS schedule_removed, s.run_id, s.status, s.item_count,

@@ -19,6 +19,10 @@ public protocol BackupSetTable {
     func finished(id: Int64) throws -> BackupSetSummary?
     /// The finished sets of one schedule, newest first, as retention weighs them.
     func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet]
+    /// Of each enabled schedule, its newest finished set (by schedule id), in one statement.
+    func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet]
+    /// Of each tenant, its newest finished set of any schedule or none (by tenant id).
+    func latestFinishedOfEachTenant() throws -> [Int64: BackupSet]
 }
 
 extension BackupSetTable {

@@ -25,4 +25,13 @@ public protocol RunTable {
     func find(id: Int64) throws -> BackupRun?
     /// Newest first.
     func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun]
+
+    // MARK: - Monitoring (one statement each, whatever the number of schedules)
+
+    /// Of each enabled schedule, the run of its latest slot that has ended (by schedule id).
+    func latestEndedOfEnabledSchedules() throws -> [Int64: BackupRun]
+    /// Of each enabled schedule, its latest `success` run (by schedule id).
+    func latestSuccessOfEnabledSchedules() throws -> [Int64: BackupRun]
+    /// Of each enabled schedule, how many of its kept runs ended in each final status.
+    func endedCountsOfEnabledSchedules() throws -> [Int64: [BackupRun.Status: Int]]
 }
