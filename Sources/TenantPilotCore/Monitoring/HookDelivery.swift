@@ -85,7 +85,8 @@ public struct HookDelivery: Sendable {
             }
             request.httpMethod = "POST"
             request.setValue("tenantpilot", forHTTPHeaderField: "User-Agent")
-            request.timeoutInterval = GraphTransport.seconds(timeout)
+            // The transport's deadline ends the attempt; URLSession's idle timeout only backs it up.
+            request.timeoutInterval = GraphTransport.seconds(timeout) + 5
             return await send(request, timeout: timeout)
         }
     }
@@ -120,6 +121,8 @@ public struct HookDelivery: Sendable {
                 AttemptFailure(message: "no answer within \(Self.describe(timeout))", retry: true))
         case .failure(.cancelled):
             return .failure(AttemptFailure(message: "given up: tenantpilot was exiting", retry: false))
+        case .failure(.network(let error as URLError)) where error.code == .timedOut:
+            return .failure(AttemptFailure(message: "no answer within \(Self.describe(timeout))", retry: true))
         case .failure(.network(let error)):
             let text = (error as? URLError).map { "\($0.code)" } ?? "\(error)"
             return .failure(AttemptFailure(message: "could not connect (\(PlainText.escaped(text)))", retry: true))
