@@ -50,6 +50,9 @@ public final class Store: Sendable {
         return try await open(path: location.path, logger: logger)
     }
 
+    /// The version of the SQLite library this binary uses (`3.46.1`).
+    public static var sqliteVersion: String? { SQLiteBackend.libraryVersion() }
+
     /// Whether a store is there (a file, or a link to one).
     public static func exists(at location: StoreLocation) -> Bool {
         switch SafeFiles.entry(at: location.path) {

@@ -36,15 +36,24 @@ public struct TextTable: Sendable {
     }
 
     /// Takes a column at a time from the widest, down to its header's width (at least 6), until
-    /// the table fits or nothing more can be taken.
+    /// the table fits or nothing more can be taken. Columns of names and messages go first;
+    /// columns of ids, counts and instants, which mean nothing cut, only when nothing else is left.
     private func narrow(_ widths: inout [Int]) {
         let separators = 2 * max(0, widths.count - 1)
         let floors = header.map { max(6, $0.count) }
-        while widths.reduce(0, +) + separators > width {
-            guard
-                let widest = widths.indices.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] })
-            else { return }
-            widths[widest] -= 1
+        let rigid = widths.indices.map { column in
+            rows.allSatisfy { row in
+                column >= row.count || row[column].allSatisfy { $0.isNumber || "-:TZ.+".contains($0) }
+            }
+        }
+        for narrowingRigid in [false, true] {
+            while widths.reduce(0, +) + separators > width {
+                guard
+                    let widest = widths.indices.filter({ widths[$0] > floors[$0] && rigid[$0] == narrowingRigid })
+                        .max(by: { widths[$0] < widths[$1] })
+                else { break }
+                widths[widest] -= 1
+            }
         }
     }
 }

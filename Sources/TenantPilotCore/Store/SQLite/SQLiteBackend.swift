@@ -188,6 +188,11 @@ final class SQLiteBackend: StoreBackend {
         Self.describe(error)
     }
 
+    /// `SELECT sqlite_version()` of an in-memory database: the library actually loaded.
+    static func libraryVersion() -> String? {
+        try? DatabaseQueue().read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") }
+    }
+
     static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError {
             return error.message ?? "\(error.resultCode)"

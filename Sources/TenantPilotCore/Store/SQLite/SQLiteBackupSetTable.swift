@@ -50,7 +50,7 @@ struct SQLiteBackupSetTable: BackupSetTable {
             arguments: [SQLiteIds.json(ids)])
     }
 
-    func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary] {
+    func finished(tenantId: Int64?, scheduleId: Int64?, limit: Int?) throws -> [BackupSetSummary] {
         var conditions = ["s.status IN ('complete', 'partial')"]
         var arguments = StatementArguments()
         if let tenantId {
@@ -61,7 +61,11 @@ struct SQLiteBackupSetTable: BackupSetTable {
             conditions.append("s.backup_schedule_id = ?")
             arguments += [scheduleId]
         }
-        let sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC"
+        var sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments += [limit]
+        }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.summary)
     }
 

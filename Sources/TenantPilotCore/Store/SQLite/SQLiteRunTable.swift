@@ -112,10 +112,14 @@ struct SQLiteRunTable: RunTable {
         try BackupRun.fetchOne(db, key: id)
     }
 
-    func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun] {
+    func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
+        -> [BackupRun]
+    {
         var request = BackupRun.order(Columns.id.desc).limit(limit)
         if let scheduleId { request = request.filter(Columns.scheduleId == scheduleId) }
+        if let tenantId { request = request.filter(Columns.tenantId == tenantId) }
         if let status { request = request.filter(Columns.status == status) }
+        if let since { request = request.filter(Columns.scheduledFor >= since) }
         return try request.fetchAll(db)
     }
 }
