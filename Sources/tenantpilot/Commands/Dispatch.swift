@@ -27,7 +27,7 @@ extension TenantPilot {
                 "How late a cron tick may be and still run its slot (90s, 10m, 1h).", valueName: "duration"))
         var grace = DurationArgument.fiveMinutes
 
-        @Option(help: "How many schedules may run at once (1–256).")
+        @Option(parsing: .unconditional, help: "How many schedules may run at once (1–256).")
         var concurrency = 4
 
         @OptionGroup var timeout: RunTimeoutOption

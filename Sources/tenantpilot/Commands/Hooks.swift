@@ -31,13 +31,17 @@ extension TenantPilot.Hooks {
                   tenantpilot hooks add --on start,success,failure,partial,skipped \\
                     --schedule contoso/nightly --ping-env CONTOSO_NIGHTLY_PING
                   tenantpilot hooks add --on failure,partial,abandoned --webhook-env TEAMS_URL
-                  tenantpilot hooks add --on failure --command 'logger -t tenantpilot "$TENANTPILOT_TEXT"'
+                  tenantpilot hooks add --on failure \\
+                    --command 'logger -t tenantpilot "$TENANTPILOT_TEXT"'
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Events, comma-separated, or all.", valueName: "events")) var on: String
-        @Option(help: "Only runs of this schedule (id or TENANT/NAME).") var schedule: ScheduleReference?
-        @Option(help: "Only runs of this tenant.") var tenant: String?
+        @Option(
+            help: ArgumentHelp("Events, comma-separated, or all.", valueName: "events"), completion: Completions.events)
+        var on: String
+        @Option(help: "Only runs of this schedule (id or TENANT/NAME).", completion: Completions.schedules)
+        var schedule: ScheduleReference?
+        @Option(help: "Only runs of this tenant.", completion: Completions.tenants) var tenant: String?
         @Option(help: ArgumentHelp("POST the event as JSON to this URL.", valueName: "url")) var webhook: String?
         @Option(
             name: .customLong("webhook-env"),

@@ -23,7 +23,8 @@ extension TenantPilot {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: QuietOption
         @OptionGroup var timeout: RunTimeoutOption
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
+        @Argument(help: "Schedule id or TENANT/NAME.", completion: Completions.schedules) var schedule:
+            ScheduleReference
 
         func validate() throws {
             if output.quiet && global.json { throw ValidationError("--quiet and --json cannot be given together") }

@@ -21,7 +21,7 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only this tenant's rows.") var tenant: String?
+        @Option(help: "Only this tenant's rows.", completion: Completions.tenants) var tenant: String?
         @Option(
             help: ArgumentHelp(
                 "How late a slot may be before it counts as overdue (dispatch's --grace).", valueName: "duration"))

@@ -24,7 +24,7 @@ extension TenantPilot.Tenants {
                 --private-key-file when the key is in a file of its own; keep it chmod 600).
 
                 Examples:
-                  export CONTOSO_SECRET=…   # or keep it in a file readable only by you (chmod 600)
+                  export CONTOSO_SECRET=…   # or keep it in a file only you can read
                   tenantpilot tenants add --name contoso \\
                     --tenant-id 11111111-2222-3333-4444-555555555555 \\
                     --client-id 66666666-7777-8888-9999-000000000000 \\
