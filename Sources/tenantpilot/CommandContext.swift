@@ -7,12 +7,16 @@ import TenantPilotCore
 struct CommandContext {
     let json: Bool
     let actor: String
-    let databasePath: String
+    /// The store this command was pointed at, and which rule chose it.
+    let location: StoreLocation
+    var databasePath: String { location.path }
     let dependencies: Dependencies
     /// Where the clock was set from when it is not the system clock (`--now`, `TENANTPILOT_NOW`).
     let clockSource: String?
     /// The stores this command opened, closed when it ends.
     private let opened = OpenedStores()
+    /// The hooks this command fires, waited for before it ends.
+    private let notifiers = OpenedNotifiers()
 
     init(options: GlobalOptions) throws(TenantPilotError) {
         let environment = ProcessInfo.processInfo.environment
@@ -36,7 +40,7 @@ struct CommandContext {
         }
         self.json = options.json
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
-        self.databasePath = StateLocation.databasePath(explicit: options.db, environment: environment)
+        self.location = StateLocation.resolve(explicit: options.db, environment: environment)
         self.dependencies = Dependencies(
             clock: clock, environment: environment, logger: Diagnostics.logger(level: options.diagnosticLevel))
     }
@@ -53,9 +57,21 @@ struct CommandContext {
     /// The invocation's clock, read now.
     var now: Date { dependencies.clock.now() }
 
-    /// Opens (and migrates) the store; it is closed when the command ends.
+    /// Opens (and migrates) the store, which must exist: only the commands that create things
+    /// create one (`openOrCreateStore`); every other command pointed at a path with no store
+    /// fails with `STORE_NOT_FOUND` instead of starting an empty one. It is closed when the
+    /// command ends.
     func openStore() async throws(TenantPilotError) -> Store {
-        let store = try await Store.open(path: databasePath, logger: dependencies.logger)
+        try await open(ifMissing: .refuse)
+    }
+
+    /// Opens the store, creating it where there is none (`tenants add`, `tenants import`).
+    func openOrCreateStore() async throws(TenantPilotError) -> Store {
+        try await open(ifMissing: .create)
+    }
+
+    private func open(ifMissing missing: Store.Missing) async throws(TenantPilotError) -> Store {
+        let store = try await Store.open(location, ifMissing: missing, logger: dependencies.logger)
         opened.add(store)
         return store
     }
@@ -92,12 +108,50 @@ struct CommandContext {
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 
-    /// The run pipeline for this invocation, backed by the real Graph client.
+    /// The run pipeline for this invocation, backed by the real Graph client; its runs fire the
+    /// store's hooks.
     func runExecutor(store: Store, deadline: RunDeadline = .standard) throws(TenantPilotError) -> RunExecutor {
         RunExecutor(
             store: store, registry: try registry(), clock: dependencies.clock,
             backup: BackupService(store: store, dependencies: dependencies), deadline: deadline,
-            logger: dependencies.logger)
+            logger: dependencies.logger, observer: hooks(store: store))
+    }
+
+    /// The hooks of `store` for this command: deliveries run in the background, and the command
+    /// waits for them (`finishHooks`) before it ends; a failed one is one line on stderr.
+    func hooks(store: Store) -> HookNotifier {
+        notifiers.notifier(for: store) {
+            HookNotifier(store: store, dependencies: dependencies, actor: actor) { line in
+                CommandOutput.writeError(line + "\n")
+            }
+        }
+    }
+
+    /// Waits for the deliveries still going (each bounded by its timeouts).
+    func finishHooks() async {
+        for notifier in notifiers.removeAll() { await notifier.finish() }
+    }
+}
+
+/// The hook notifiers a command made, one per store.
+final class OpenedNotifiers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var notifiers: [ObjectIdentifier: HookNotifier] = [:]
+
+    func notifier(for store: Store, make: () -> HookNotifier) -> HookNotifier {
+        lock.withLock {
+            if let existing = notifiers[ObjectIdentifier(store)] { return existing }
+            let made = make()
+            notifiers[ObjectIdentifier(store)] = made
+            return made
+        }
+    }
+
+    func removeAll() -> [HookNotifier] {
+        lock.withLock {
+            defer { notifiers.removeAll() }
+            return Array(notifiers.values)
+        }
     }
 }
 

@@ -34,6 +34,15 @@ public struct AuditAction: StringConstant {
     public static let backupUnpinned = AuditAction(rawValue: "backup.unpinned")
     /// `backups export`: a set's payloads written as files.
     public static let backupExported = AuditAction(rawValue: "backup.exported")
+
+    /// Every action this binary writes, for `audit list --action` (an action outside it, and not
+    /// in the store either, is a typo). A new action is added here with its static member.
+    public static let known: [AuditAction] = [
+        .tenantCreated, .scheduleCreated, .scheduleUpdated, .scheduleEnabled, .scheduleDisabled, .scheduleRemoved,
+        .dispatched, .runStarted, .runCompleted, .retentionApplied, .backupCreated, .restoreStarted,
+        .policyRestored, .restoreCompleted, .hookCreated, .hookRemoved, .hookFailed, .tenantUpdated,
+        .tenantRemoved, .tenantPurged, .backupDeleted, .backupPinned, .backupUnpinned, .backupExported,
+    ]
 }
 
 /// What kind of thing an audit entry is about (`resource_type`).

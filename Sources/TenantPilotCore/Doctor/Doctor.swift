@@ -9,6 +9,8 @@ import Foundation
 /// nothing else is written. No secret's value ever appears in a check.
 public struct Doctor: Sendable {
     public let databasePath: String
+    /// Which rule chose the store's path (named when there is no store there).
+    public let location: StoreLocation
     public let dependencies: Dependencies
     /// The Graph behind `--online` (`GraphProbe` in the CLI); `nil` reports those checks
     /// `skipped`.
@@ -20,7 +22,17 @@ public struct Doctor: Sendable {
         databasePath: String, dependencies: Dependencies, graph: (any GraphProbing)? = nil,
         dispatchGrace: TimeInterval = 5 * 60
     ) {
-        self.databasePath = databasePath
+        self.init(
+            location: StoreLocation(path: databasePath, source: .option), dependencies: dependencies, graph: graph,
+            dispatchGrace: dispatchGrace)
+    }
+
+    public init(
+        location: StoreLocation, dependencies: Dependencies, graph: (any GraphProbing)? = nil,
+        dispatchGrace: TimeInterval = 5 * 60
+    ) {
+        self.databasePath = location.path
+        self.location = location
         self.dependencies = dependencies
         self.graph = graph
         self.dispatchGrace = dispatchGrace

@@ -13,10 +13,12 @@ public struct RunExecutor: Sendable {
     public let logger: Logger
     /// How long the Graph part of one run may take (`--run-timeout`).
     public let deadline: RunDeadline
+    /// Told when each run starts and ends (the hooks); nil: nobody.
+    public let observer: (any RunObserving)?
 
     public init(
         store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming,
-        deadline: RunDeadline = .standard, logger: Logger = .disabled
+        deadline: RunDeadline = .standard, logger: Logger = .disabled, observer: (any RunObserving)? = nil
     ) {
         self.store = store
         self.registry = registry
@@ -24,6 +26,7 @@ public struct RunExecutor: Sendable {
         self.backup = backup
         self.deadline = deadline
         self.logger = logger
+        self.observer = observer
     }
 
     /// Path of the per-schedule lock file.
@@ -31,7 +34,8 @@ public struct RunExecutor: Sendable {
         store.lockDirectory + "/schedule-\(scheduleId).lock"
     }
 
-    /// Executes a claimed (`pending`) run to its end and returns it as finished.
+    /// Executes a claimed (`pending`) run to its end and returns it as finished. The observer
+    /// hears of its end once its row is final and its locks are released.
     public func execute(
         _ claimed: BackupRun, schedule: BackupSchedule, tenant: Tenant,
         progress: (@Sendable (BackupProgress) -> Void)? = nil
@@ -41,8 +45,20 @@ public struct RunExecutor: Sendable {
 
     /// Executes a claimed run of a schedule (`schedule`), or of a tenant alone (nil: `backups
     /// create`, which needs no schedule lock, has no retention and no schedule to update), backing
-    /// up the policy types `keys`.
+    /// up the policy types `keys`. The observer hears of its end once its row is final and its
+    /// locks are released.
     func execute(
+        _ claimed: BackupRun, schedule: BackupSchedule?, tenant: Tenant, keys: [String],
+        progress: (@Sendable (BackupProgress) -> Void)?
+    ) async throws(TenantPilotError) -> BackupRun {
+        let finished = try await executeLocked(
+            claimed, schedule: schedule, tenant: tenant, keys: keys, progress: progress)
+        await observer?.runEnded(
+            RunDocument(finished, tenantName: tenant.name, scheduleName: schedule?.name), tenantId: tenant.rowID)
+        return finished
+    }
+
+    private func executeLocked(
         _ claimed: BackupRun, schedule: BackupSchedule?, tenant: Tenant, keys: [String],
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async throws(TenantPilotError) -> BackupRun {
@@ -98,6 +114,8 @@ public struct RunExecutor: Sendable {
             return started
         }
         logger.debug("run started")
+        await observer?.runStarted(
+            RunDocument(started, tenantName: tenant.name, scheduleName: schedule?.name), tenantId: tenant.rowID)
 
         // 3. Types: keys the registry no longer knows are skipped.
         let known = keys.compactMap { registry.type(forKey: $0) }

@@ -32,6 +32,35 @@ public final class Store: Sendable {
         return Store(path: backend.path, backend: backend, logger: logger)
     }
 
+    /// What opening does where there is no store yet.
+    public enum Missing: Sendable {
+        /// Create it (`tenants add`, `tenants import`: the commands that create things).
+        case create
+        /// Fail with `STORE_NOT_FOUND`, naming the path and the rule that chose it (every other
+        /// command: a cron job pointed at the wrong place must fail loudly, not back up nothing).
+        case refuse
+    }
+
+    /// Opens and migrates the store at `location`; where there is none, creates it or refuses,
+    /// as `missing` says. This is the one place that decides whether a store comes into being.
+    public static func open(
+        _ location: StoreLocation, ifMissing missing: Missing, logger: Logger = .disabled
+    ) async throws(TenantPilotError) -> Store {
+        if missing == .refuse, !exists(at: location) { throw .storeNotFound(location) }
+        return try await open(path: location.path, logger: logger)
+    }
+
+    /// The version of the SQLite library this binary uses (`3.46.1`).
+    public static var sqliteVersion: String? { SQLiteBackend.libraryVersion() }
+
+    /// Whether a store is there (a file, or a link to one).
+    public static func exists(at location: StoreLocation) -> Bool {
+        switch SafeFiles.entry(at: location.path) {
+        case .file, .link, .directory, .other: true
+        case .missing, .danglingLink: false
+        }
+    }
+
     /// Folder holding this store's lock files (one per schedule, and one for migrations).
     public var lockDirectory: String { path + ".locks" }
 
@@ -73,6 +102,11 @@ public final class Store: Sendable {
         try boundary(await backend.close(), action: "close the store", verb: "write")
     }
 
+    /// How many bytes the store takes on disk.
+    public func sizeInBytes() async throws(TenantPilotError) -> Int64 {
+        try boundary(await backend.sizeInBytes(), action: "measure the store", verb: "read")
+    }
+
     /// What `doctor` reports about the store itself.
     public func health() async throws(TenantPilotError) -> StoreHealth {
         try boundary(await backend.health(), action: "check the store", verb: "read")
@@ -103,5 +137,15 @@ public final class Store: Sendable {
             logger.debug("store \(verb) failed", metadata: ["error": "\(backend.describe(error))"])
             throw .failed(message, code: .storeUnavailable)
         }
+    }
+}
+
+extension TenantPilotError {
+    /// `STORE_NOT_FOUND` (exit 1): the path, where it came from, and what to do.
+    public static func storeNotFound(_ location: StoreLocation) -> TenantPilotError {
+        .failed(
+            "no store at \(location.path) (\(location.origin)); check the path and the environment cron or "
+                + "systemd gives tenantpilot, or create the store with `tenantpilot tenants add`",
+            code: .storeNotFound)
     }
 }

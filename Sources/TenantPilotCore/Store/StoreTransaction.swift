@@ -21,6 +21,7 @@ public protocol StoreTransaction {
     var audit: any AuditTable { get }
     var notifications: any NotificationTable { get }
     var meta: any StoreMetaTable { get }
+    var hooks: any HookTable { get }
 
     /// Runs `body` inside the transaction so that, when it throws, only its own writes are
     /// undone (a savepoint) and the transaction goes on.

@@ -91,7 +91,9 @@ public struct TenantImport: Sendable {
 
     private static func contents(of path: String, shown: String) throws(TenantPilotError) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .invalid("cannot read \(shown): no such file, or not readable")
+            // errno says which: "No such file or directory", "Permission denied", …
+            let reason = access(path, R_OK) == 0 ? "cannot be opened" : String(cString: strerror(errno))
+            throw .invalid("cannot read \(shown): \(reason)")
         }
         defer { try? handle.close() }
         let data: Data

@@ -15,7 +15,8 @@ extension TenantPilot.Backups {
 
                 Examples:
                   tenantpilot backups create --tenant contoso
-                  tenantpilot backups create --tenant contoso --types settingsCatalogPolicy,deviceCompliancePolicy
+                  tenantpilot backups create --tenant contoso \\
+                    --types settingsCatalogPolicy,deviceCompliancePolicy
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -30,7 +31,7 @@ extension TenantPilot.Backups {
         func run(in context: CommandContext) async throws {
             let keys = try ScheduleInput.policyTypes(types.isEmpty ? ["all"] : types, registry: try context.registry())
             context.announceClock()
-            let store = try await context.openExistingStore()
+            let store = try await context.openStore()
             let runs = ManualRuns(executor: try context.runExecutor(store: store, deadline: timeout.deadline))
             let finished = try await runs.backUp(
                 tenant: tenant, types: keys, actor: context.actor, at: context.now,
@@ -62,7 +63,7 @@ extension TenantPilot.Backups {
         var note: String?
 
         func run(in context: CommandContext) async throws {
-            let summary = try await BackupSetStore(store: try await context.openExistingStore())
+            let summary = try await BackupSetStore(store: try await context.openStore())
                 .pin(setId, note: note, actor: context.actor, at: context.now)
             context.emit(BackupSetDocument(summary)) {
                 "backup set \(setId) of \(summary.tenantName) pinned: every retention rule keeps it"
@@ -81,7 +82,7 @@ extension TenantPilot.Backups {
         @Argument(help: "Backup set id.") var setId: Int64
 
         func run(in context: CommandContext) async throws {
-            let (summary, changed) = try await BackupSetStore(store: try await context.openExistingStore())
+            let (summary, changed) = try await BackupSetStore(store: try await context.openStore())
                 .unpin(setId, actor: context.actor, at: context.now)
             context.emit(BackupSetDocument(summary)) {
                 changed
@@ -113,7 +114,7 @@ extension TenantPilot.Backups {
         }
 
         func run(in context: CommandContext) async throws {
-            let deletion = try await BackupSetStore(store: try await context.openExistingStore())
+            let deletion = try await BackupSetStore(store: try await context.openStore())
                 .deleteSets(setIds, force: force, actor: context.actor, at: context.now)
             context.emit(
                 DeletionDocument(

@@ -76,21 +76,30 @@ extension TenantPilot.Retention {
                 let heading =
                     "Schedule \(schedule.scheduleId) (\(schedule.tenantName)/\(schedule.scheduleName)), keep "
                     + schedule.policy.summary + zone + (schedule.scheduleRemoved ? ", removed" : "")
+                // The table fits 80 columns, so a kept set's cell names its rules by key; every
+                // rule's full reason follows the table, one kept set a line.
                 let rows = schedule.sets.map { decision in
                     [
                         String(decision.setId), decision.createdAt.text, decision.status.rawValue,
-                        decision.action == .keep ? "keep" : deleteWord, decision.reason,
+                        decision.action == .keep ? "keep" : deleteWord,
+                        decision.action == .keep && !decision.rules.isEmpty
+                            ? decision.rules.joined(separator: ", ") : decision.reason,
                     ]
                 }
                 let table =
                     rows.isEmpty
                     ? "  (no finished backup sets)"
-                    : TextTable(header: ["SET", "CREATED", "STATUS", "ACTION", "REASON"], rows: rows).render()
+                    : TextTable(header: ["SET", "CREATED", "STATUS", "ACTION", "RULES"], rows: rows).render()
+                let kept = schedule.sets.filter { $0.action == .keep }
+                let reasons =
+                    kept.isEmpty
+                    ? []
+                    : ["Kept because:"] + kept.map { "  set \($0.setId): \($0.reasons.joined(separator: "; "))" }
                 let would = report.dryRun ? "would be " : ""
                 let summary =
                     "\(schedule.setsDeleted) set(s) \(would)deleted, \(schedule.payloadsRemoved) payload(s) \(would)removed, "
                     + "\(bytes(schedule.bytesFreed)) \(would)freed"
-                blocks.append([heading, table, summary].joined(separator: "\n"))
+                blocks.append(([heading, table] + reasons + [summary]).joined(separator: "\n"))
             }
             if report.dryRun {
                 blocks.append("Dry run: nothing was changed and no audit entry was written.")

@@ -24,7 +24,7 @@ extension TenantPilot.Tenants {
                 --private-key-file when the key is in a file of its own; keep it chmod 600).
 
                 Examples:
-                  export CONTOSO_SECRET=…   # or keep it in a file readable only by you (chmod 600)
+                  export CONTOSO_SECRET=…   # or keep it in a file only you can read
                   tenantpilot tenants add --name contoso \\
                     --tenant-id 11111111-2222-3333-4444-555555555555 \\
                     --client-id 66666666-7777-8888-9999-000000000000 \\
@@ -79,7 +79,8 @@ extension TenantPilot.Tenants {
                 secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
                 certificateFile: certificateFile, privateKeyFile: privateKeyFile, now: context.now,
                 environment: context.dependencies.environment)
-            let tenant = try await TenantService(store: try await context.openStore()).add(
+            // `tenants add` and `tenants import` are the commands that create a missing store.
+            let tenant = try await TenantService(store: try await context.openOrCreateStore()).add(
                 request, actor: context.actor, at: context.now)
             TenantText.warn(request.warnings)
             context.emit(TenantDocument(tenant)) {
@@ -129,7 +130,7 @@ extension TenantPilot.Tenants {
                 // No store yet: nothing to collide with, and a dry run creates none.
                 tenants = batch.rows.map { $0.request.tenant(at: context.now) }
             } else {
-                let store = try await (dryRun ? context.openExistingStore() : context.openStore())
+                let store = try await (dryRun ? context.openStore() : context.openOrCreateStore())
                 tenants = try await TenantService(store: store).importTenants(
                     batch, dryRun: dryRun, actor: context.actor, at: context.now)
             }
@@ -191,7 +192,7 @@ extension TenantPilot.Tenants {
         @Argument(help: "Tenant name or id (a removed tenant too).") var tenant: String
 
         func run(in context: CommandContext) async throws {
-            let overview = try await TenantService(store: try await context.openExistingStore()).show(tenant)
+            let overview = try await TenantService(store: try await context.openStore()).show(tenant)
             let document = TenantOverviewDocument(overview)
             context.emit(document) { TenantText.detail(document) }
         }
@@ -207,7 +208,8 @@ extension TenantPilot.Tenants {
                 a warning, not an error (the crontab's environment may differ).
 
                 Examples:
-                  tenantpilot tenants update contoso --client-secret-file /etc/tenantpilot/contoso.secret
+                  tenantpilot tenants update contoso \\
+                    --client-secret-file /etc/tenantpilot/contoso.secret
                   tenantpilot tenants update contoso --name contoso-eu --client-id 7777…
                 """)
 
@@ -239,7 +241,7 @@ extension TenantPilot.Tenants {
                 name: name, clientId: clientId, secretEnv: clientSecretEnv, secretFile: clientSecretFile,
                 certificateFile: certificateFile, privateKeyFile: privateKeyFile, graphURL: graphURL,
                 authorityURL: authorityURL, now: context.now, environment: context.dependencies.environment)
-            let (updated, changed) = try await TenantService(store: try await context.openExistingStore())
+            let (updated, changed) = try await TenantService(store: try await context.openStore())
                 .update(tenant, changes: changes, actor: context.actor, at: context.now)
             TenantText.warn(changes.warnings)
             context.emit(TenantDocument(updated)) {
@@ -280,7 +282,7 @@ extension TenantPilot.Tenants {
 
         func run(in context: CommandContext) async throws {
             context.announceClock()
-            let removal = try await TenantService(store: try await context.openExistingStore())
+            let removal = try await TenantService(store: try await context.openStore())
                 .remove(tenant, withSchedules: withSchedules, purge: purge, actor: context.actor, at: context.now)
             let document = TenantRemovalDocument(removal)
             context.emit(document) { TenantText.removal(removal) }

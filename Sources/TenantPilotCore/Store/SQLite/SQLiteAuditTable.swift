@@ -28,6 +28,10 @@ struct SQLiteAuditTable: AuditTable {
     func count(tenantId: Int64) throws -> Int {
         try AuditEntry.filter(Columns.tenantId == tenantId).fetchCount(db)
     }
+
+    func actions() throws -> [AuditAction] {
+        try AuditAction.fetchAll(db, sql: "SELECT DISTINCT action FROM audit_logs ORDER BY action")
+    }
 }
 
 extension AuditEntry: FetchableRecord, MutablePersistableRecord {

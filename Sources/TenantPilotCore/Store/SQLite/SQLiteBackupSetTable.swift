@@ -50,7 +50,7 @@ struct SQLiteBackupSetTable: BackupSetTable {
             arguments: [SQLiteIds.json(ids)])
     }
 
-    func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary] {
+    func finished(tenantId: Int64?, scheduleId: Int64?, limit: Int?) throws -> [BackupSetSummary] {
         var conditions = ["s.status IN ('complete', 'partial')"]
         var arguments = StatementArguments()
         if let tenantId {
@@ -61,7 +61,11 @@ struct SQLiteBackupSetTable: BackupSetTable {
             conditions.append("s.backup_schedule_id = ?")
             arguments += [scheduleId]
         }
-        let sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC"
+        var sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments += [limit]
+        }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.summary)
     }
 
@@ -105,6 +109,33 @@ struct SQLiteBackupSetTable: BackupSetTable {
         try db.execute(sql: "UPDATE backup_sets SET pinned_at = NULL, pin_note = NULL WHERE id = ?", arguments: [id])
     }
 
+    func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet] {
+        let sets = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Self.setColumns(of: "b")) FROM backup_schedules sc
+                JOIN backup_sets b ON b.id = (
+                    SELECT id FROM backup_sets
+                    WHERE backup_schedule_id = sc.id AND status IN ('complete', 'partial')
+                    ORDER BY id DESC LIMIT 1)
+                WHERE sc.enabled = 1 AND sc.removed_at IS NULL
+                """
+        ).map(Self.set)
+        return Dictionary(sets.compactMap { set in set.scheduleId.map { ($0, set) } }) { first, _ in first }
+    }
+
+    func latestFinishedOfEachTenant() throws -> [Int64: BackupSet] {
+        let sets = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Self.setColumns(of: "b")) FROM backup_sets b
+                JOIN (SELECT MAX(id) AS id FROM backup_sets WHERE status IN ('complete', 'partial')
+                      GROUP BY tenant_id) latest ON latest.id = b.id
+                """
+        ).map(Self.set)
+        return Dictionary(sets.map { ($0.tenantId, $0) }) { first, _ in first }
+    }
+
     private static let summarySelect = """
         SELECT s.id, s.tenant_id, t.name AS tenant_name, t.removed_at IS NOT NULL AS tenant_removed,
                s.backup_schedule_id, sc.name AS schedule_name, sc.removed_at IS NOT NULL AS schedule_removed,
@@ -140,8 +171,15 @@ struct SQLiteBackupSetTable: BackupSetTable {
 
     /// The columns `set` reads, in its order. Read by position: retention reads every set of
     /// every schedule, and a lookup by name costs more than the value.
-    private static let setColumns =
-        "id, tenant_id, backup_schedule_id, run_id, status, item_count, created_at, completed_at, pinned_at, pin_note"
+    private static let setColumns = setColumns(of: nil)
+
+    /// `setColumns`, each qualified by the table's alias in a join.
+    private static func setColumns(of alias: String?) -> String {
+        [
+            "id", "tenant_id", "backup_schedule_id", "run_id", "status", "item_count", "created_at", "completed_at",
+            "pinned_at", "pin_note",
+        ].map { column in alias.map { "\($0).\(column)" } ?? column }.joined(separator: ", ")
+    }
 
     private static func set(_ row: Row) throws -> BackupSet {
         let id: Int64 = try row.decode(atIndex: 0)

@@ -14,6 +14,7 @@ struct SQLiteTransaction: StoreTransaction {
     var audit: any AuditTable { SQLiteAuditTable(db: db) }
     var notifications: any NotificationTable { SQLiteNotificationTable(db: db) }
     var meta: any StoreMetaTable { SQLiteStoreMetaTable(db: db) }
+    var hooks: any HookTable { SQLiteHookTable(db: db) }
 
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         var outcome: Result<T, any Error>?

@@ -23,10 +23,27 @@ public protocol RunTable {
     /// Runs still `pending` or `running` (through the partial index of unfinished runs).
     func unfinished() throws -> [BackupRun]
     func find(id: Int64) throws -> BackupRun?
-    /// Newest first.
-    func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun]
+    /// Newest first; each filter only when given (`since`: slots at or after it).
+    func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
+        -> [BackupRun]
     /// Ids of every run of a tenant (any trigger, with or without a schedule), ascending.
     func ids(ofTenant tenantId: Int64) throws -> [Int64]
     /// Deletes these runs (`tenants remove --purge`); their notifications must be gone first.
     func delete(_ ids: [Int64]) throws
+
+    // MARK: - Monitoring (one statement each, whatever the number of schedules)
+
+    /// Of each enabled schedule, the run of its latest slot that has ended (by schedule id).
+    func latestEndedOfEnabledSchedules() throws -> [Int64: BackupRun]
+    /// Of each enabled schedule, its latest `success` run (by schedule id).
+    func latestSuccessOfEnabledSchedules() throws -> [Int64: BackupRun]
+    /// Of each enabled schedule, how many of its kept runs ended in each final status.
+    func endedCountsOfEnabledSchedules() throws -> [Int64: [BackupRun.Status: Int]]
+}
+
+extension RunTable {
+    /// Newest first.
+    public func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun] {
+        try list(scheduleId: scheduleId, tenantId: nil, status: status, since: nil, limit: limit)
+    }
 }

@@ -34,7 +34,7 @@ extension TenantTable {
                 throw TenantPilotError.notFound(
                     "tenant \"\(name)\" was removed on \(removedAt); see `tenantpilot tenants show \(name)`")
             }
-            throw TenantPilotError.tenantNotFound(name)
+            throw TenantPilotError.tenantNotFound(name, among: try all().map(\.name))
         }
         return tenant
     }
@@ -43,13 +43,20 @@ extension TenantTable {
     /// recently added removed one.
     public func requireWithHistory(named name: String) throws -> Tenant {
         if let tenant = try named(name) ?? removed(named: name) { return tenant }
-        throw TenantPilotError.tenantNotFound(name)
+        throw TenantPilotError.tenantNotFound(name, among: try all(includingRemoved: true).map(\.name))
     }
 }
 
 extension TenantPilotError {
     /// No tenant has this name (exit 2).
     public static func tenantNotFound(_ name: String) -> TenantPilotError {
-        .notFound("no tenant named \"\(name)\"; see `tenantpilot tenants list`")
+        .notFound("no tenant named \"\(PlainText.escaped(name))\"; see `tenantpilot tenants list`")
+    }
+
+    /// No tenant has this name; the nearest of `names` is suggested when it looks like a typo.
+    public static func tenantNotFound(_ name: String, among names: [String]) -> TenantPilotError {
+        .notFound(
+            "no tenant named \"\(PlainText.escaped(name))\"\(Suggestion.clause(for: name, among: names)); "
+                + "see `tenantpilot tenants list`")
     }
 }
