@@ -47,25 +47,7 @@ extension TenantPilot.Tenants {
         @Option(name: .customLong("client-id"), help: "The app registration's application (client) id.")
         var clientId: String
 
-        @Option(
-            name: .customLong("client-secret-env"),
-            help: ArgumentHelp("Environment variable that holds the client secret at run time.", valueName: "var"))
-        var clientSecretEnv: String?
-
-        @Option(
-            name: .customLong("client-secret-file"),
-            help: ArgumentHelp("File that holds the client secret (mode 600).", valueName: "path"))
-        var clientSecretFile: String?
-
-        @Option(
-            name: .customLong("certificate-file"),
-            help: ArgumentHelp("PEM certificate of the app registration (may hold the key too).", valueName: "pem"))
-        var certificateFile: String?
-
-        @Option(
-            name: .customLong("private-key-file"),
-            help: ArgumentHelp("PEM RSA private key of the certificate (mode 600).", valueName: "pem"))
-        var privateKeyFile: String?
+        @OptionGroup var credential: CredentialOptions
 
         @Option(name: .customLong("graph-url"), help: "Microsoft Graph base URL (national clouds, simulators).")
         var graphURL: String?
@@ -75,9 +57,10 @@ extension TenantPilot.Tenants {
 
         func run(in context: CommandContext) async throws {
             let request = try NewTenant(
-                name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
-                secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
-                certificateFile: certificateFile, privateKeyFile: privateKeyFile, now: context.now,
+                name: name, tenantId: tenantId, clientId: clientId, secretEnv: credential.clientSecretEnv,
+                secretFile: credential.clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
+                certificateFile: credential.certificateFile, privateKeyFile: credential.privateKeyFile,
+                now: context.now,
                 environment: context.dependencies.environment)
             // `tenants add` and `tenants import` are the commands that create a missing store.
             let tenant = try await TenantService(store: try await context.openOrCreateStore()).add(
@@ -217,29 +200,16 @@ extension TenantPilot.Tenants {
         @Argument(help: "Tenant name or id.") var tenant: String
         @Option(help: "New short name.") var name: String?
         @Option(name: .customLong("client-id"), help: "New application (client) id.") var clientId: String?
-        @Option(
-            name: .customLong("client-secret-env"),
-            help: ArgumentHelp("Environment variable that holds the client secret at run time.", valueName: "var"))
-        var clientSecretEnv: String?
-        @Option(
-            name: .customLong("client-secret-file"),
-            help: ArgumentHelp("File that holds the client secret (mode 600).", valueName: "path"))
-        var clientSecretFile: String?
-        @Option(
-            name: .customLong("certificate-file"),
-            help: ArgumentHelp("PEM certificate of the app registration (may hold the key too).", valueName: "pem"))
-        var certificateFile: String?
-        @Option(
-            name: .customLong("private-key-file"),
-            help: ArgumentHelp("PEM RSA private key of the certificate (mode 600).", valueName: "pem"))
-        var privateKeyFile: String?
+        @OptionGroup var credential: CredentialOptions
         @Option(name: .customLong("graph-url"), help: "New Microsoft Graph base URL.") var graphURL: String?
         @Option(name: .customLong("authority-url"), help: "New login authority base URL.") var authorityURL: String?
 
         func run(in context: CommandContext) async throws {
             let changes = try TenantChanges(
-                name: name, clientId: clientId, secretEnv: clientSecretEnv, secretFile: clientSecretFile,
-                certificateFile: certificateFile, privateKeyFile: privateKeyFile, graphURL: graphURL,
+                name: name, clientId: clientId, secretEnv: credential.clientSecretEnv,
+                secretFile: credential.clientSecretFile,
+                certificateFile: credential.certificateFile, privateKeyFile: credential.privateKeyFile,
+                graphURL: graphURL,
                 authorityURL: authorityURL, now: context.now, environment: context.dependencies.environment)
             let (updated, changed) = try await TenantService(store: try await context.openStore())
                 .update(tenant, changes: changes, actor: context.actor, at: context.now)
@@ -363,4 +333,28 @@ enum TenantText {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// Where a tenant's credential is read from at run time: `tenants add` (one is required) and
+/// `tenants update` (one replaces the old).
+struct CredentialOptions: ParsableArguments {
+    @Option(
+        name: .customLong("client-secret-env"),
+        help: ArgumentHelp("Environment variable that holds the client secret at run time.", valueName: "var"))
+    var clientSecretEnv: String?
+
+    @Option(
+        name: .customLong("client-secret-file"),
+        help: ArgumentHelp("File that holds the client secret (mode 600).", valueName: "path"))
+    var clientSecretFile: String?
+
+    @Option(
+        name: .customLong("certificate-file"),
+        help: ArgumentHelp("PEM certificate of the app registration (may hold the key too).", valueName: "pem"))
+    var certificateFile: String?
+
+    @Option(
+        name: .customLong("private-key-file"),
+        help: ArgumentHelp("PEM RSA private key of the certificate (mode 600).", valueName: "pem"))
+    var privateKeyFile: String?
 }
