@@ -8,9 +8,13 @@ import Foundation
 /// - **Explainable**: every finished set of the schedule is reported as kept or deleted with
 ///   the rule that decided it (`RetentionRules`).
 /// - **Safe**: the schedule's newest `complete` set is never deleted; "newest" is counted in
-///   sets (highest id), never in days or by a clock. Each schedule is applied in one write
-///   transaction (items, sets, orphan payloads and the audit entry together), so a process
-///   killed mid-way leaves the old state or the new one. A dry run only reads.
+///   sets (highest id), never in days or by a clock. Each schedule is applied whole inside one
+///   write transaction (items, sets, orphan payloads and the audit entry together), so a process
+///   killed mid-way leaves each schedule in its old state or its new one. A dry run only reads.
+///
+/// Consecutive schedules share a write transaction until it has deleted `setsPerTransaction`
+/// sets: a schedule's sets lie on pages with the sets other schedules took the same day, and a
+/// transaction per schedule would write each such page once per schedule on it.
 ///
 /// Space is given back afterwards by `PRAGMA incremental_vacuum` in small steps, each its own
 /// short write, so a dispatch never waits behind one long exclusive lock.
@@ -21,13 +25,17 @@ public struct RetentionService: Sendable {
     public let store: Store
     /// Pages freed per incremental-vacuum step (4 KiB each by default: 128 pages = 512 KiB).
     public let vacuumStepPages: Int
+    /// Sets deleted after which a write transaction takes no further schedule (a schedule is
+    /// never split: one that deletes more has a transaction of its own).
+    public let setsPerTransaction: Int
 
     /// The audit action written once per schedule applied.
     public static let auditAction = AuditAction.retentionApplied
 
-    public init(store: Store, vacuumStepPages: Int = 128) {
+    public init(store: Store, vacuumStepPages: Int = 128, setsPerTransaction: Int = 50_000) {
         self.store = store
         self.vacuumStepPages = max(1, vacuumStepPages)
+        self.setsPerTransaction = max(1, setsPerTransaction)
     }
 
     /// Applies retention to one schedule, or with `scheduleId` nil to every schedule that is not
@@ -43,26 +51,15 @@ public struct RetentionService: Sendable {
     {
         let scheduleIds = try await scheduleIdsToApply(scheduleId)
         var reports: [RetentionScheduleReport] = []
-        // In a dry run, sets that an earlier schedule would delete still exist; they are
-        // excluded when counting orphan payloads, so the counts match what a real run does.
-        // Only the same tenant's count: a policy's rows (its Graph id) belong to one tenant, and
-        // carrying every earlier deletion of the whole store would make a dry run quadratic.
-        var plannedDeletions: [Int64: [Int64]] = [:]
-        for id in scheduleIds {
-            let report: RetentionScheduleReport
-            if dryRun {
-                let planned = plannedDeletions
-                report = try await store.read("plan retention of schedule \(id)") { tx in
-                    let tenantId = try tx.schedules.retentionSubject(id: id)?.tenantId ?? 0
-                    return try Self.evaluate(tx, scheduleId: id, alreadyDeleted: planned[tenantId] ?? []).report
-                }
-            } else {
-                report = try await store.write("apply retention to schedule \(id)") { tx in
-                    try Self.applyOne(tx, scheduleId: id, actor: actor, at: instant)
-                }
+        if dryRun {
+            reports = try await planAll(scheduleIds)
+        } else {
+            while reports.count < scheduleIds.count {
+                let batch = try await applyBatch(
+                    Array(scheduleIds[reports.count...]), actor: actor, at: instant)
+                reports += batch.reports
+                if let failure = batch.failure { throw failure }
             }
-            plannedDeletions[report.tenantId, default: []] += report.sets.filter { $0.action == .delete }.map(\.setId)
-            reports.append(report)
         }
         var pages = 0
         if !dryRun, reports.contains(where: { $0.setsDeleted > 0 }) {
@@ -77,6 +74,75 @@ public struct RetentionService: Sendable {
     @discardableResult
     public func reclaimSpace(maxSteps: Int = 1_000_000) async throws(TenantPilotError) -> Int {
         try await store.releaseFreePages(stepPages: vacuumStepPages, maxSteps: maxSteps)
+    }
+
+    // MARK: - Schedules in one transaction
+
+    /// What a real application to `scheduleIds` would do, from one snapshot of the store.
+    private func planAll(_ scheduleIds: [Int64]) async throws(TenantPilotError) -> [RetentionScheduleReport] {
+        let store = store
+        return try await store.read("plan retention") { tx in
+            // Sets that an earlier schedule would delete still exist; they are excluded when
+            // counting orphan payloads, so the counts match what a real run does. Only the same
+            // tenant's count: a policy's rows (its Graph id) belong to one tenant, and carrying
+            // every earlier deletion of the whole store would make a dry run quadratic.
+            var plannedDeletions: [Int64: [Int64]] = [:]
+            var reports: [RetentionScheduleReport] = []
+            for id in scheduleIds {
+                let report: RetentionScheduleReport
+                do {
+                    let tenantId = try tx.schedules.retentionSubject(id: id)?.tenantId ?? 0
+                    report = try Self.evaluate(tx, scheduleId: id, alreadyDeleted: plannedDeletions[tenantId] ?? [])
+                        .report
+                } catch let error as TenantPilotError {
+                    throw error
+                } catch {
+                    throw TenantPilotError.failed(
+                        "cannot plan retention of schedule \(id): \(store.describe(error))", code: .storeUnavailable)
+                }
+                plannedDeletions[report.tenantId, default: []] +=
+                    report.sets.filter { $0.action == .delete }.map(\.setId)
+                reports.append(report)
+            }
+            return reports
+        }
+    }
+
+    private struct Batch: Sendable {
+        var reports: [RetentionScheduleReport]
+        /// Why the schedule after the last one reported was not applied.
+        var failure: TenantPilotError?
+    }
+
+    /// Applies the first of `scheduleIds` and the ones after it, in one write transaction, until
+    /// `setsPerTransaction` sets are deleted. A schedule that fails is undone alone (its
+    /// savepoint): the ones before it are committed, as if each had had its own transaction, and
+    /// its error ends the application.
+    private func applyBatch(_ scheduleIds: [Int64], actor: String, at instant: Date) async throws(TenantPilotError)
+        -> Batch
+    {
+        let limit = setsPerTransaction
+        let store = store
+        let first = scheduleIds.first ?? 0
+        return try await store.write("apply retention to schedule \(first)") { tx in
+            var batch = Batch(reports: [], failure: nil)
+            var deleted = 0
+            for id in scheduleIds where deleted < limit {
+                do {
+                    let report = try tx.savepoint { try Self.applyOne(tx, scheduleId: id, actor: actor, at: instant) }
+                    deleted += report.setsDeleted
+                    batch.reports.append(report)
+                } catch let error as TenantPilotError {
+                    batch.failure = error
+                    break
+                } catch {
+                    batch.failure = .failed(
+                        "cannot apply retention to schedule \(id): \(store.describe(error))", code: .storeUnavailable)
+                    break
+                }
+            }
+            return batch
+        }
     }
 
     // MARK: - One schedule
