@@ -70,6 +70,10 @@ final class SQLiteBackend: StoreBackend {
         configuration.label = "tenantpilot"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Up to 64 MiB of pages per connection (SQLite's default is 2 MiB), taken only as
+            // pages are read: retention reads and deletes most of the sets of a large store in a
+            // transaction, and with a small cache it spills pages to the WAL and reads them back.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         let pool: DatabasePool
         do {
