@@ -103,13 +103,15 @@ public enum RetentionRules {
             }
         }
         let newestComplete = newestFirst.first { $0.status == .complete }?.id
+        let deleted = Verdict(action: .delete, keepers: [], reasons: [deleteReason(policy)])
         var result: [Int64: Verdict] = [:]
+        result.reserveCapacity(newestFirst.count)
         for set in newestFirst {
             var kept = keepers[set.id] ?? []
             if set.pinned { kept.append(.pinned) }
             if set.id == newestComplete { kept.append(.newestComplete) }
             if kept.isEmpty {
-                result[set.id] = Verdict(action: .delete, keepers: [], reasons: [deleteReason(policy)])
+                result[set.id] = deleted
             } else {
                 result[set.id] = Verdict(action: .keep, keepers: kept, reasons: kept.map(\.reason))
             }

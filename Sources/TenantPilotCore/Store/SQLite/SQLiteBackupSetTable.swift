@@ -77,15 +77,18 @@ struct SQLiteBackupSetTable: BackupSetTable {
     }
 
     func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet] {
-        try Row.fetchAll(
-            db,
+        // Retention reads every schedule's sets in turn: one prepared statement, and rows
+        // decoded straight from it (a cursor) rather than copied first.
+        let statement = try db.cachedStatement(
             sql: """
                 SELECT \(Self.setColumns) FROM backup_sets
                 WHERE backup_schedule_id = ? AND status IN ('complete', 'partial')
                 ORDER BY id DESC
-                """,
-            arguments: [scheduleId]
-        ).map(Self.set)
+                """)
+        var sets: [BackupSet] = []
+        let rows = try Row.fetchCursor(statement, arguments: [scheduleId])
+        while let row = try rows.next() { sets.append(try Self.set(row)) }
+        return sets
     }
 
     func find(id: Int64) throws -> BackupSet? {
@@ -190,7 +193,13 @@ struct SQLiteBackupSetTable: BackupSetTable {
                 "backup set \(id) has status \(statusText) and created_at \(createdText)", code: .storeCorrupt)
         }
         let completedText: String? = try row.decode(atIndex: 7)
-        let pinnedAt: Instant? = try row.decode(atIndex: 8)
+        // Read as text and parsed here: decoding an `Instant?` goes through generic lookups
+        // that cost more than the parse.
+        let pinnedText: String? = try row.decode(atIndex: 8)
+        let pinnedAt = pinnedText.flatMap(Instant.init(text:))
+        if let pinnedText, pinnedAt == nil {
+            throw TenantPilotError.failed("backup set \(id) has pinned_at \(pinnedText)", code: .storeCorrupt)
+        }
         return BackupSet(
             id: id, tenantId: try row.decode(atIndex: 1), scheduleId: try row.decode(atIndex: 2),
             runId: try row.decode(atIndex: 3), status: status, itemCount: try row.decode(atIndex: 5),
