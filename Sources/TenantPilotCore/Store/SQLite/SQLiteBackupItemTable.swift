@@ -56,20 +56,21 @@ struct SQLiteBackupItemTable: BackupItemTable {
 
     func garbage(deleting candidates: [Int64], excluding excluded: [Int64]) throws -> BackupGarbage {
         if candidates.isEmpty { return BackupGarbage() }
+        // Prepared once per connection: retention asks for every schedule in turn.
         // Versions whose every item is in an excluded set.
         let versions = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT v.id, v.key_id, v.payload_id FROM backup_item_versions v
-                WHERE v.id IN (
-                    SELECT DISTINCT version_id FROM backup_items
-                    WHERE backup_set_id IN (SELECT value FROM json_each(?1)))
-                AND NOT EXISTS (
-                    SELECT 1 FROM backup_items i
-                    WHERE i.version_id = v.id
-                    AND i.backup_set_id NOT IN (SELECT value FROM json_each(?2)))
-                ORDER BY v.id
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT v.id, v.key_id, v.payload_id FROM backup_item_versions v
+                    WHERE v.id IN (
+                        SELECT DISTINCT version_id FROM backup_items
+                        WHERE backup_set_id IN (SELECT value FROM json_each(?1)))
+                    AND NOT EXISTS (
+                        SELECT 1 FROM backup_items i
+                        WHERE i.version_id = v.id
+                        AND i.backup_set_id NOT IN (SELECT value FROM json_each(?2)))
+                    ORDER BY v.id
+                    """),
             arguments: [SQLiteIds.json(candidates), SQLiteIds.json(excluded)])
         if versions.isEmpty { return BackupGarbage() }
         let versionIds: [Int64] = try versions.map { try $0.decode(forColumn: "id") }
@@ -78,15 +79,15 @@ struct SQLiteBackupItemTable: BackupItemTable {
         let doomedVersions = SQLiteIds.json(versionIds)
         // Payloads and keys whose every version goes.
         let payloads = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT p.id, p.sha256, p.size FROM backup_payloads p
-                WHERE p.id IN (SELECT value FROM json_each(?1))
-                AND NOT EXISTS (
-                    SELECT 1 FROM backup_item_versions v
-                    WHERE v.payload_id = p.id AND v.id NOT IN (SELECT value FROM json_each(?2)))
-                ORDER BY p.sha256
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT p.id, p.sha256, p.size FROM backup_payloads p
+                    WHERE p.id IN (SELECT value FROM json_each(?1))
+                    AND NOT EXISTS (
+                        SELECT 1 FROM backup_item_versions v
+                        WHERE v.payload_id = p.id AND v.id NOT IN (SELECT value FROM json_each(?2)))
+                    ORDER BY p.sha256
+                    """),
             arguments: [SQLiteIds.json(Set(payloadIds).sorted()), doomedVersions]
         ).map { row in
             BackupGarbage.Payload(
@@ -94,15 +95,15 @@ struct SQLiteBackupItemTable: BackupItemTable {
                 size: try row.decode(forColumn: "size"))
         }
         let keys = try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT k.id FROM backup_item_keys k
-                WHERE k.id IN (SELECT value FROM json_each(?1))
-                AND NOT EXISTS (
-                    SELECT 1 FROM backup_item_versions v
-                    WHERE v.key_id = k.id AND v.id NOT IN (SELECT value FROM json_each(?2)))
-                ORDER BY k.id
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT k.id FROM backup_item_keys k
+                    WHERE k.id IN (SELECT value FROM json_each(?1))
+                    AND NOT EXISTS (
+                        SELECT 1 FROM backup_item_versions v
+                        WHERE v.key_id = k.id AND v.id NOT IN (SELECT value FROM json_each(?2)))
+                    ORDER BY k.id
+                    """),
             arguments: [SQLiteIds.json(Set(keyIds).sorted()), doomedVersions])
         return BackupGarbage(versionIds: versionIds, keyIds: keys, payloads: payloads)
     }

@@ -83,14 +83,16 @@ struct SQLiteScheduleTable: ScheduleTable {
     }
 
     func retentionSubject(id: Int64) throws -> RetentionSubject? {
+        // Prepared once per connection: retention asks for every schedule in turn.
         try Row.fetchOne(
-            db,
-            sql: """
-                SELECT sc.id, sc.tenant_id, t.name AS tenant_name, sc.name, sc.timezone, sc.keep_last, sc.keep_daily,
-                       sc.keep_weekly, sc.keep_monthly, sc.keep_yearly, sc.removed_at IS NOT NULL AS removed
-                FROM backup_schedules sc JOIN tenants t ON t.id = sc.tenant_id
-                WHERE sc.id = ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT sc.id, sc.tenant_id, t.name AS tenant_name, sc.name, sc.timezone, sc.keep_last,
+                           sc.keep_daily, sc.keep_weekly, sc.keep_monthly, sc.keep_yearly,
+                           sc.removed_at IS NOT NULL AS removed
+                    FROM backup_schedules sc JOIN tenants t ON t.id = sc.tenant_id
+                    WHERE sc.id = ?
+                    """),
             arguments: [id]
         ).map { row in
             RetentionSubject(
