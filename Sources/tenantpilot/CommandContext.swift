@@ -7,12 +7,15 @@ import TenantPilotCore
 struct CommandContext {
     let json: Bool
     let actor: String
+    /// The store as messages name it (a path, or a URL without any password).
     let databasePath: String
+    /// The store this command works on (`--db`, `TENANTPILOT_DB`, the default file).
+    let storeLocation: StoreLocation
     let dependencies: Dependencies
     /// Where the clock was set from when it is not the system clock (`--now`, `TENANTPILOT_NOW`).
     let clockSource: String?
     /// The stores this command opened, closed when it ends.
-    private let opened = OpenedStores()
+    let opened = OpenedStores()
 
     init(options: GlobalOptions) throws(TenantPilotError) {
         let environment = ProcessInfo.processInfo.environment
@@ -34,11 +37,29 @@ struct CommandContext {
         if options.db?.isEmpty == true {
             throw .invalid("--db \"\" names no file; give the store's path, or leave --db out")
         }
+        if options.dbPasswordFile?.isEmpty == true {
+            throw .invalid("--db-password-file \"\" names no file; give the password file's path, or leave it out")
+        }
         self.json = options.json
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
-        self.databasePath = StateLocation.databasePath(explicit: options.db, environment: environment)
-        self.dependencies = Dependencies(
-            clock: clock, environment: environment, logger: Diagnostics.logger(level: options.diagnosticLevel))
+        let logger = Diagnostics.logger(level: options.diagnosticLevel)
+        let source = options.db != nil ? "--db" : "TENANTPILOT_DB"
+        var location = try StoreLocation.parse(
+            StateLocation.databasePath(explicit: options.db, environment: environment), source: source,
+            environment: environment)
+        switch location {
+        case .postgreSQL(let postgreSQL):
+            location = .postgreSQL(
+                try postgreSQL.resolvingPassword(
+                    passwordFile: options.dbPasswordFile, environment: environment, logger: logger))
+        case .sqlite:
+            if options.dbPasswordFile != nil {
+                throw .invalid("--db-password-file is for a PostgreSQL store; \(location.displayName) is a SQLite file")
+            }
+        }
+        self.storeLocation = location
+        self.databasePath = location.displayName
+        self.dependencies = Dependencies(clock: clock, environment: environment, logger: logger)
     }
 
     /// Says on stderr that this command writes with a clock that is not the system's, so that a
@@ -55,7 +76,7 @@ struct CommandContext {
 
     /// Opens (and migrates) the store; it is closed when the command ends.
     func openStore() async throws(TenantPilotError) -> Store {
-        let store = try await Store.open(path: databasePath, logger: dependencies.logger)
+        let store = try await Store.open(storeLocation, logger: dependencies.logger)
         opened.add(store)
         return store
     }

@@ -8,7 +8,10 @@ import Foundation
 /// It reports; it never repairs. Opening the store migrates it (as every command does), and
 /// nothing else is written. No secret's value ever appears in a check.
 public struct Doctor: Sendable {
-    public let databasePath: String
+    /// The store checked.
+    public let location: StoreLocation
+    /// The store as the checks name it.
+    public var databasePath: String { location.displayName }
     public let dependencies: Dependencies
     /// The Graph behind `--online` (`GraphProbe` in the CLI); `nil` reports those checks
     /// `skipped`.
@@ -20,7 +23,16 @@ public struct Doctor: Sendable {
         databasePath: String, dependencies: Dependencies, graph: (any GraphProbing)? = nil,
         dispatchGrace: TimeInterval = 5 * 60
     ) {
-        self.databasePath = databasePath
+        self.init(
+            location: .sqlite(path: databasePath), dependencies: dependencies, graph: graph,
+            dispatchGrace: dispatchGrace)
+    }
+
+    public init(
+        location: StoreLocation, dependencies: Dependencies, graph: (any GraphProbing)? = nil,
+        dispatchGrace: TimeInterval = 5 * 60
+    ) {
+        self.location = location
         self.dependencies = dependencies
         self.graph = graph
         self.dispatchGrace = dispatchGrace
@@ -29,9 +41,16 @@ public struct Doctor: Sendable {
     /// Runs every check, in order; never throws: a problem is a failed check.
     public func run(online: Bool) async -> DoctorReport {
         var checks: [DoctorCheck] = []
-        let opened = await checkStore()
-        checks += opened.checks
-        checks.append(checkLockFolder())
+        let opened: (checks: [DoctorCheck], store: Store?)
+        switch location {
+        case .sqlite:
+            opened = await checkStore()
+            checks += opened.checks
+            checks.append(checkLockFolder())
+        case .postgreSQL(let postgreSQL):
+            opened = await checkPostgreSQLStore(postgreSQL)
+            checks += opened.checks
+        }
         let registry = checkRegistry()
         checks.append(registry.check)
         guard let store = opened.store else {
@@ -49,6 +68,7 @@ public struct Doctor: Sendable {
                     of: tenant, secretUsable: secret.status != .fail, registry: registry.registry, store: store)
             }
         }
+        try? await store.close()
         return DoctorReport(checks: checks)
     }
 

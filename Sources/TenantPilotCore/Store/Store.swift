@@ -10,30 +10,66 @@ import Logging
 /// threads, never on the caller's: a write that waits for another process's lock (up to the
 /// busy timeout) does not hold a thread of Swift's cooperative pool.
 ///
-/// The backend today is SQLite (`SQLiteBackend`): one file in WAL mode, migrated on open.
+/// The backend is SQLite (`SQLiteBackend`: one file in WAL mode, one host) or PostgreSQL
+/// (`PostgreSQLBackend`: one database that several hosts share), chosen by the `StoreLocation`;
+/// both are migrated on open with the same named migrations.
 public final class Store: Sendable {
-    /// The store's file.
-    public let path: String
+    /// Where the store is.
+    public let location: StoreLocation
+    /// The store as messages name it: the SQLite file's path, or the PostgreSQL URL (never
+    /// with a password).
+    public var path: String { location.displayName }
     let backend: any StoreBackend
     let logger: Logger
 
-    /// How long a writer waits for another process's write transaction before failing.
+    /// How long a writer waits for another process's write transaction (or row lock) before failing.
     public static let busyTimeout: TimeInterval = 60
 
-    init(path: String, backend: any StoreBackend, logger: Logger) {
-        self.path = path
+    init(location: StoreLocation, backend: any StoreBackend, logger: Logger) {
+        self.location = location
         self.backend = backend
         self.logger = logger
     }
 
     /// Opens (creating if needed) and migrates the SQLite store at `path`.
     public static func open(path: String, logger: Logger = .disabled) async throws(TenantPilotError) -> Store {
-        let backend = try await SQLiteBackend.open(path: path, busyTimeout: busyTimeout, logger: logger)
-        return Store(path: backend.path, backend: backend, logger: logger)
+        try await open(.sqlite(path: path), logger: logger)
     }
 
-    /// Folder holding this store's lock files (one per schedule, and one for migrations).
-    public var lockDirectory: String { path + ".locks" }
+    /// Opens and migrates the store at `location`. With `mustExist`, a store that is not there
+    /// yet — no file, or a PostgreSQL database without tenantpilot's tables — is
+    /// `STORE_NOT_FOUND` and nothing is created; else it is created.
+    public static func open(_ location: StoreLocation, mustExist: Bool = false, logger: Logger = .disabled)
+        async throws(TenantPilotError) -> Store
+    {
+        switch location {
+        case .sqlite(let path):
+            if mustExist, !FileManager.default.fileExists(atPath: path) {
+                throw .failed(
+                    "no store at \(path) (from --db, $TENANTPILOT_DB, $TENANTPILOT_HOME or the default); "
+                        + "check the path, or create it with `tenantpilot tenants add`",
+                    code: .storeNotFound)
+            }
+            let backend = try await SQLiteBackend.open(path: path, busyTimeout: busyTimeout, logger: logger)
+            return Store(location: .sqlite(path: backend.path), backend: backend, logger: logger)
+        case .postgreSQL(let postgreSQL):
+            let backend = try await PostgreSQLBackend.open(postgreSQL, mustExist: mustExist, logger: logger)
+            return Store(location: location, backend: backend, logger: logger)
+        }
+    }
+
+    /// Whether processes on several hosts may share this store (PostgreSQL).
+    public var isShared: Bool { location.isShared }
+
+    // MARK: - Locks
+
+    /// Takes a lock without waiting; nil when another process (on any host) holds it. Released
+    /// by `StoreLock.release()`, and when the holder dies.
+    public func tryLock(_ name: StoreLockName, mode: StoreLockMode = .exclusive) async throws(TenantPilotError)
+        -> StoreLock?
+    {
+        try boundary(await backend.tryLock(name, mode: mode), action: "take the lock of \(name)", verb: "lock")
+    }
 
     // MARK: - Transactions
 
@@ -81,11 +117,6 @@ public final class Store: Sendable {
     /// A database failure as one line, for messages that add it to their own.
     public func describe(_ error: any Error) -> String {
         backend.describe(error)
-    }
-
-    /// Creates the lock folder if it is missing.
-    func ensureLockDirectory() throws(TenantPilotError) {
-        try SQLiteBackend.createLockDirectory(lockDirectory)
     }
 
     private func boundary<T>(_ result: Result<T, any Error>, action: String?, verb: String) throws(TenantPilotError)

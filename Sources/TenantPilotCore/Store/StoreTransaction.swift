@@ -22,6 +22,13 @@ public protocol StoreTransaction {
     var notifications: any NotificationTable { get }
     var meta: any StoreMetaTable { get }
 
+    /// Whether the process that owns this unfinished (`pending` or `running`) run is gone, so
+    /// that the run is abandoned. SQLite: the pid and start time it recorded name no live
+    /// process. PostgreSQL (any host may ask): a `running` run of a schedule is abandoned when
+    /// its schedule lock is free, any other when its owner's process lock is free; in a write
+    /// transaction the run's row is locked first, so a run that is just ending is never taken.
+    func isAbandoned(_ run: BackupRun) throws -> Bool
+
     /// Runs `body` inside the transaction so that, when it throws, only its own writes are
     /// undone (a savepoint) and the transaction goes on.
     func savepoint<T>(_ body: () throws -> T) throws -> T

@@ -23,7 +23,7 @@ extension TenantPilot {
 
         func run(in context: CommandContext) async throws {
             let doctor = TenantPilotCore.Doctor(
-                databasePath: context.databasePath, dependencies: context.dependencies, graph: context.graphProbe())
+                location: context.storeLocation, dependencies: context.dependencies, graph: context.graphProbe())
             let report = await doctor.run(online: online)
             context.emit(report) { report.text }
             try context.exit(with: report.ok ? ExitStatus.success : ExitStatus.failure)

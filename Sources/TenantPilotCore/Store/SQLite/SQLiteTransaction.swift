@@ -15,6 +15,12 @@ struct SQLiteTransaction: StoreTransaction {
     var notifications: any NotificationTable { SQLiteNotificationTable(db: db) }
     var meta: any StoreMetaTable { SQLiteStoreMetaTable(db: db) }
 
+    /// The run's process (pid and start time, from `/proc`) no longer runs: one host, so the
+    /// kernel knows.
+    func isAbandoned(_ run: BackupRun) throws -> Bool {
+        !(run.process.map(ProcessIdentity.isAlive) ?? false)
+    }
+
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         var outcome: Result<T, any Error>?
         try db.inSavepoint {

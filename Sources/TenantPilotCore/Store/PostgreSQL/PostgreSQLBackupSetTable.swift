@@ -1,0 +1,108 @@
+import PostgresNIO
+
+/// Every statement on `backup_sets`. Listings join `tenants` and `backup_schedules` only to
+/// read the names they show.
+struct PostgreSQLBackupSetTable: BackupSetTable {
+    let connection: PostgreSQLConnection
+
+    func begin(tenantId: Int64, scheduleId: Int64?, runId: Int64?, at instant: Instant) throws -> Int64 {
+        guard
+            let row = try connection.row(
+                """
+                INSERT INTO backup_sets (tenant_id, backup_schedule_id, run_id, status, item_count, created_at)
+                VALUES ($1, $2, $3, 'building', 0, $4)
+                RETURNING id
+                """, [tenantId, scheduleId, runId, instant])
+        else { throw TenantPilotError.failed("a new backup set got no id") }
+        return try row.int64("id")
+    }
+
+    func status(of id: Int64) throws -> BackupSetStatus? {
+        try connection.row("SELECT status FROM backup_sets WHERE id = $1", [id]).map { try $0.code("status") }
+    }
+
+    func complete(_ id: Int64, as outcome: BackupSetOutcome, at instant: Instant) throws {
+        try connection.execute(
+            """
+            UPDATE backup_sets
+            SET status = $1, completed_at = $2,
+                item_count = (SELECT count(*) FROM backup_items WHERE backup_set_id = $3)
+            WHERE id = $3
+            """, [outcome, instant, id])
+    }
+
+    func building(createdBefore instant: Instant) throws -> [Int64] {
+        try connection.rows(
+            "SELECT id FROM backup_sets WHERE status = 'building' AND created_at < $1 ORDER BY id", [instant]
+        ).map { try $0.int64("id") }
+    }
+
+    func building(ofRuns runIds: [Int64]) throws -> [Int64] {
+        if runIds.isEmpty { return [] }
+        return try connection.rows(
+            "SELECT id FROM backup_sets WHERE status = 'building' AND run_id = ANY($1) ORDER BY id", [runIds]
+        ).map { try $0.int64("id") }
+    }
+
+    func delete(_ ids: [Int64]) throws {
+        if ids.isEmpty { return }
+        try connection.execute("DELETE FROM backup_sets WHERE id = ANY($1)", [ids])
+    }
+
+    func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary] {
+        var conditions = ["s.status IN ('complete', 'partial')"]
+        var values: [any PostgreSQLValue] = []
+        if let tenantId {
+            values.append(tenantId)
+            conditions.append("s.tenant_id = $\(values.count)")
+        }
+        if let scheduleId {
+            values.append(scheduleId)
+            conditions.append("s.backup_schedule_id = $\(values.count)")
+        }
+        return try connection.rows(
+            Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC", values
+        ).map(Self.summary)
+    }
+
+    func finished(id: Int64) throws -> BackupSetSummary? {
+        try connection.row(Self.summarySelect + " WHERE s.id = $1 AND s.status IN ('complete', 'partial')", [id])
+            .map(Self.summary)
+    }
+
+    func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet] {
+        try connection.rows(
+            """
+            SELECT id, tenant_id, backup_schedule_id, run_id, status, item_count, created_at, completed_at
+            FROM backup_sets
+            WHERE backup_schedule_id = $1 AND status IN ('complete', 'partial')
+            ORDER BY id DESC
+            """, [scheduleId]
+        ).map { row in
+            BackupSet(
+                id: try row.int64("id"), tenantId: try row.int64("tenant_id"),
+                scheduleId: try row.optionalInt64("backup_schedule_id"), runId: try row.optionalInt64("run_id"),
+                status: try row.code("status"), itemCount: try row.int("item_count"),
+                createdAt: try row.instant("created_at"), completedAt: try row.optionalInstant("completed_at"))
+        }
+    }
+
+    private static let summarySelect = """
+        SELECT s.id, s.tenant_id, t.name AS tenant_name, s.backup_schedule_id, sc.name AS schedule_name,
+               coalesce(sc.removed_at IS NOT NULL, false) AS schedule_removed, s.run_id, s.status, s.item_count,
+               s.created_at, s.completed_at
+        FROM backup_sets s
+        JOIN tenants t ON t.id = s.tenant_id
+        LEFT JOIN backup_schedules sc ON sc.id = s.backup_schedule_id
+        """
+
+    private static func summary(_ row: PostgresRandomAccessRow) throws -> BackupSetSummary {
+        BackupSetSummary(
+            id: try row.int64("id"), tenantId: try row.int64("tenant_id"), tenantName: try row.string("tenant_name"),
+            scheduleId: try row.optionalInt64("backup_schedule_id"),
+            scheduleName: try row.optionalString("schedule_name"), scheduleRemoved: try row.bool("schedule_removed"),
+            runId: try row.optionalInt64("run_id"), status: try row.code("status"),
+            itemCount: try row.int("item_count"), createdAt: try row.instant("created_at"),
+            completedAt: try row.optionalInstant("completed_at"))
+    }
+}
