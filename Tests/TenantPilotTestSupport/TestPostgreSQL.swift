@@ -93,5 +93,10 @@ public final class TestDatabase: @unchecked Sendable {
 public struct TestPostgreSQLError: Error, CustomStringConvertible {
     public let message: String
     public let sql: String
+
+    public init(message: String, sql: String) {
+        self.message = message
+        self.sql = sql
+    }
     public var description: String { "psql failed on \(sql): \(message)" }
 }
