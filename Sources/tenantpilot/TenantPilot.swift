@@ -25,6 +25,7 @@ struct TenantPilot: AsyncParsableCommand {
             Audit.self,
             Notifications.self,
             Doctor.self,
+            StoreCommands.self,
         ]
     )
 }

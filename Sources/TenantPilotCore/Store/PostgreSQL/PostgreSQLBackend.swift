@@ -210,7 +210,7 @@ final class PostgreSQLBackend: StoreBackend {
     }
 
     /// Runs `work` on the store's queue with its connection.
-    private func onQueue<T: Sendable>(_ work: @escaping @Sendable (PostgreSQLConnection) throws -> T) async -> Result<
+    func onQueue<T: Sendable>(_ work: @escaping @Sendable (PostgreSQLConnection) throws -> T) async -> Result<
         T, any Error
     > {
         let main = self.main
