@@ -8,8 +8,9 @@ import Testing
 /// A `run` killed with SIGKILL at spread-out moments, the last ones close to its end, then
 /// recovered by the next `dispatch`. Whatever the moment, a set is listed only under a run
 /// that ended `success` or `partial` and names it, with its `backup.created`; a killed run
-/// ends ABANDONED with no set. (The kill delay only chooses when to crash; no outcome depends
-/// on it.)
+/// ends ABANDONED with no set. Each kill waits for the run's row first (under load a process
+/// can take longer to start than the whole run took unloaded), then its delay measures from
+/// there: the delay only chooses when to crash; no outcome depends on it.
 @Suite(.serialized) struct RunCrashTests {
     static let types = "deviceConfiguration,roleScopeTag,assignmentFilter,settingsCatalogPolicy"
 
@@ -18,18 +19,21 @@ import Testing
         let simulator = try SimulatorProcess(policiesPerType: 40, pageSize: 5)
         // A complete run first: how long the work takes.
         let full = try Self.prepare(simulator, backend: backend)
-        let started = ContinuousClock.now
         let completed = try Self.launch(full)
+        #expect(try Self.waitForTheRun(full))
+        let started = ContinuousClock.now
         completed.waitUntilExitWithoutSpinning()
         let duration = ContinuousClock.now - started
         #expect(completed.terminationStatus == 0)
         #expect(try Self.check(full) == .finished)
 
         var outcomes: [Outcome] = []
-        // Most attempts land in the last third of the run, where its set is completed.
-        for fraction in [0.3, 0.6, 0.75, 0.85, 0.9, 0.95, 0.98, 1.0] {
+        // The first the moment its row exists (so one is killed however fast the others run);
+        // most land in the last third of the run, where its set is completed.
+        for fraction in [0.0, 0.3, 0.6, 0.75, 0.85, 0.9, 0.95, 0.98, 1.0] {
             let cli = try Self.prepare(simulator, backend: backend)
             let victim = try Self.launch(cli)
+            #expect(try Self.waitForTheRun(cli), "the run at \(fraction) never got its row")
             let delay = duration * fraction
             usleep(
                 UInt32(max(1, delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000)))
@@ -56,6 +60,11 @@ import Testing
         ])
         #expect(schedule.status == 0, "\(schedule.stderr)")
         return cli
+    }
+
+    /// Waits until the launched run has its row (the moment its crash can be recovered from).
+    static func waitForTheRun(_ cli: CLI) throws -> Bool {
+        try EngineProcessTests.waitUntil(cli, "SELECT count(*) FROM backup_schedule_runs")
     }
 
     static func launch(_ cli: CLI) throws -> Process {

@@ -37,7 +37,7 @@ actor AccessTokenCache {
             cached = token
             return .success(token.value)
         case .failure(let error):
-            if error.code == GraphErrorCode.authFailed || error.code == GraphErrorCode.credentialsUnavailable {
+            if error.code == .graphAuthFailed || error.code == .credentialsUnavailable {
                 refused = error
             }
             return .failure(error)

@@ -49,10 +49,10 @@ public struct GraphConnection: Sendable, Hashable {
             credential = .certificate(
                 CertificateCredential(certificateFile: certificate, privateKeyFile: tenant.privateKeyFile))
         } else {
-            throw .failed("tenant \(tenant.name) has no credential source", code: GraphErrorCode.credentialsUnavailable)
+            throw .failed("tenant \(tenant.name) has no credential source", code: .credentialsUnavailable)
         }
         guard let graph = URL(string: tenant.graphURL), let authority = URL(string: tenant.authorityURL) else {
-            throw .failed("tenant \(tenant.name) has an invalid Graph or authority URL", code: "INTERNAL_ERROR")
+            throw .failed("tenant \(tenant.name) has an invalid Graph or authority URL", code: .internalError)
         }
         self.init(
             tenantGUID: tenant.tenantGuid, clientID: tenant.clientId, credential: credential, graphURL: graph,

@@ -9,12 +9,12 @@ extension GraphFailure {
             self = .redirect(status, to: location, what: what, host: host)
         case .tooLarge(let limit):
             self.init(
-                GraphErrorCode.badResponse,
+                .graphBadResponse,
                 "Graph sent an unusable response for \(what): the body is larger than the limit of \(Self.megabytes(limit)); it was not read",
                 retry: .never)
         case .deadline(let deadline):
             self.init(
-                GraphErrorCode.unavailable,
+                .graphUnavailable,
                 "\(host) did not finish answering \(what) within \(Self.seconds(deadline)) (the deadline of one request)",
                 retry: .limited)
         case .cancelled:
@@ -30,7 +30,7 @@ extension GraphFailure {
         let target =
             location?.host.map { PlainText.escaped($0) + (location?.port.map { ":\($0)" } ?? "") } ?? "no location"
         return GraphFailure(
-            GraphErrorCode.badResponse,
+            .graphBadResponse,
             "\(host) answered \(what) with a redirect (HTTP \(status)) to \(target); redirects are never followed, "
                 + "so nothing was sent there",
             retry: .never)
@@ -38,7 +38,7 @@ extension GraphFailure {
 
     /// A request given up because its run is ending.
     static func cancelled(_ what: String) -> GraphFailure {
-        GraphFailure(GraphErrorCode.cancelled, "\(what) was cancelled", retry: .never)
+        GraphFailure(.cancelled, "\(what) was cancelled", retry: .never)
     }
 
     static func megabytes(_ bytes: Int) -> String {

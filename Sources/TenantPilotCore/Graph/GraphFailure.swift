@@ -18,7 +18,7 @@ struct GraphFailure: Error, Sendable {
     /// The HTTP status Graph answered, when it answered (a 400 tells a refused `$expand`).
     var status: Int?
 
-    init(_ code: String, _ message: String, retry: Retry, retryAfter: Duration? = nil, status: Int? = nil) {
+    init(_ code: ErrorCode, _ message: String, retry: Retry, retryAfter: Duration? = nil, status: Int? = nil) {
         self.error = .failed(message, code: code)
         self.retry = retry
         self.retryAfter = retryAfter
@@ -63,31 +63,31 @@ struct GraphFailure: Error, Sendable {
             return nil
         case 401:
             return GraphFailure(
-                GraphErrorCode.authFailed, "Graph refused the access token for \(what) (HTTP 401)\(detail)",
+                .graphAuthFailed, "Graph refused the access token for \(what) (HTTP 401)\(detail)",
                 retry: .never)
         case 403:
             return GraphFailure(
-                GraphErrorCode.forbidden,
+                .graphForbidden,
                 "Graph denied access to \(what) (HTTP 403)\(detail); grant the app registration the permission it needs",
                 retry: .never)
         case 404:
-            return GraphFailure(GraphErrorCode.notFound, "Graph found no \(what) (HTTP 404)\(detail)", retry: .never)
+            return GraphFailure(.graphNotFound, "Graph found no \(what) (HTTP 404)\(detail)", retry: .never)
         case 429:
             return GraphFailure(
-                GraphErrorCode.throttled, "Graph throttled \(what) (HTTP 429)\(detail)", retry: .transient,
+                .graphThrottled, "Graph throttled \(what) (HTTP 429)\(detail)", retry: .transient,
                 retryAfter: retryAfter)
         case 502, 503, 504:
             return GraphFailure(
-                GraphErrorCode.unavailable, "Graph was unavailable for \(what) (HTTP \(status))\(detail)",
+                .graphUnavailable, "Graph was unavailable for \(what) (HTTP \(status))\(detail)",
                 retry: .transient,
                 retryAfter: retryAfter)
         case 500...599:
             return GraphFailure(
-                GraphErrorCode.unavailable, "Graph failed on \(what) (HTTP \(status))\(detail)", retry: .limited,
+                .graphUnavailable, "Graph failed on \(what) (HTTP \(status))\(detail)", retry: .limited,
                 retryAfter: retryAfter)
         default:
             return GraphFailure(
-                GraphErrorCode.badResponse, "Graph rejected the request for \(what) (HTTP \(status))\(detail)",
+                .graphBadResponse, "Graph rejected the request for \(what) (HTTP \(status))\(detail)",
                 retry: .never)
         }
     }
@@ -95,7 +95,7 @@ struct GraphFailure: Error, Sendable {
     /// A body that is not the JSON expected.
     static func badBody(_ what: String, _ problem: String) -> GraphFailure {
         GraphFailure(
-            GraphErrorCode.badResponse, "Graph sent an unusable response for \(what): \(problem)", retry: .limited)
+            .graphBadResponse, "Graph sent an unusable response for \(what): \(problem)", retry: .limited)
     }
 
     /// A transport failure (no HTTP response): timeouts and dropped connections are transient.
@@ -110,13 +110,13 @@ struct GraphFailure: Error, Sendable {
             case .notConnectedToInternet: reason = "there is no network"
             case .unsupportedURL, .badURL:
                 return GraphFailure(
-                    GraphErrorCode.badResponse,
+                    .graphBadResponse,
                     "could not send \(what) to \(host): the URL is not one that can be requested",
                     retry: .never)
             case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
                 return GraphFailure(
-                    GraphErrorCode.unavailable, "could not reach \(host) for \(what): the TLS connection failed",
+                    .graphUnavailable, "could not reach \(host) for \(what): the TLS connection failed",
                     retry: .never)
             default: reason = "network error \(urlError.code.rawValue)"
             }
@@ -124,7 +124,7 @@ struct GraphFailure: Error, Sendable {
             reason = "network error"
         }
         return GraphFailure(
-            GraphErrorCode.unavailable, "could not reach \(host) for \(what): \(reason)", retry: .transient)
+            .graphUnavailable, "could not reach \(host) for \(what): \(reason)", retry: .transient)
     }
 
     /// `code: message` from Graph's `{"error": {"code", "message"}}`, shortened.

@@ -66,6 +66,6 @@ public enum SecretSource: Sendable, Hashable {
     }
 
     private static func unavailable(_ message: String) -> TenantPilotError {
-        .failed(message, code: GraphErrorCode.credentialsUnavailable)
+        .failed(message, code: .credentialsUnavailable)
     }
 }

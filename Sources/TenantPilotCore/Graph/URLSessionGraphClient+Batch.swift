@@ -90,7 +90,7 @@ extension URLSessionGraphClient {
         return results.enumerated().map { index, result in
             result
                 ?? .failure(
-                    GraphFailure(final: .failed("no result for \(requests[index].what)", code: "INTERNAL_ERROR")))
+                    GraphFailure(final: .failed("no result for \(requests[index].what)", code: .internalError)))
         }
     }
 

@@ -17,7 +17,7 @@ extension URLSessionGraphClient {
             do {
                 loaded = try credential.load()
             } catch {
-                return .failure(.failed(error.message, code: GraphErrorCode.credentialsUnavailable))
+                return .failure(.failed(error.message, code: .credentialsUnavailable))
             }
             let summary = loaded.summary
             let now = dependencies.clock.now()
@@ -27,7 +27,7 @@ extension URLSessionGraphClient {
                         "the certificate \(credential.certificateFile) (thumbprint \(summary.thumbprint)) expired on "
                             + "\(ISO8601.string(summary.notValidAfter)); upload a new one to the app registration and "
                             + "point the tenant at it",
-                        code: GraphErrorCode.authFailed))
+                        code: .graphAuthFailed))
             }
             do {
                 // The assertion's times are the system clock's: the authority checks them against its own.
@@ -41,7 +41,7 @@ extension URLSessionGraphClient {
                 return .failure(
                     .failed(
                         "cannot sign a client assertion with the key in \(credential.keyFile)",
-                        code: GraphErrorCode.credentialsUnavailable))
+                        code: .credentialsUnavailable))
             }
         }
     }

@@ -79,7 +79,7 @@ extension URLSessionGraphClient {
 
     /// A 403 names the application permission the type needs, from the registry.
     static func naming(permissions type: PolicyType, in error: TenantPilotError) -> TenantPilotError {
-        guard error.code == GraphErrorCode.forbidden, let permission = type.permissions?.read else { return error }
+        guard error.code == .graphForbidden, let permission = type.permissions?.read else { return error }
         return .failed(
             "\(error.message) (reading \(type.key) needs the application permission \(permission))", code: error.code)
     }

@@ -104,7 +104,7 @@ extension URLSessionGraphClient {
         return results.enumerated().map { index, result in
             result
                 ?? .failure(
-                    GraphFailure(final: .failed("\(reads[index].get.what) was not read", code: "INTERNAL_ERROR")))
+                    GraphFailure(final: .failed("\(reads[index].get.what) was not read", code: .internalError)))
         }
     }
 
@@ -137,7 +137,7 @@ extension URLSessionGraphClient {
     func graphURL(version: String, path relative: String) throws(TenantPilotError) -> URL {
         let base = Self.trimmingSlashes(connection.graphURL.absoluteString)
         guard let url = URL(string: "\(base)/\(version)/\(relative)") else {
-            throw .failed("cannot form a Graph URL for \(relative)", code: GraphErrorCode.badResponse)
+            throw .failed("cannot form a Graph URL for \(relative)", code: .graphBadResponse)
         }
         return url
     }

@@ -179,13 +179,13 @@ public final class URLSessionGraphClient: GraphClient {
             {
                 message += " — \(PlainText.escaped(String(line.prefix(300))))"
             }
-            return .failure(GraphFailure(GraphErrorCode.authFailed, message, retry: .never))
+            return .failure(GraphFailure(.graphAuthFailed, message, retry: .never))
         }
         if let failure = GraphFailure.forStatus(
             reply.status, what: what, body: body, retryAfter: retryAfter(reply.retryAfter))
         {
-            if failure.error.code == GraphErrorCode.forbidden || failure.error.code == GraphErrorCode.notFound {
-                return .failure(GraphFailure(GraphErrorCode.authFailed, failure.error.message, retry: .never))
+            if failure.error.code == .graphForbidden || failure.error.code == .graphNotFound {
+                return .failure(GraphFailure(.graphAuthFailed, failure.error.message, retry: .never))
             }
             return .failure(failure)
         }

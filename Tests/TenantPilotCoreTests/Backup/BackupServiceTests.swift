@@ -199,7 +199,7 @@ import Testing
         func listPolicies(of type: PolicyType) async throws(TenantPilotError) -> [JSONValue] {
             if type.key == "roleScopeTag" {
                 throw TenantPilotError.failed(
-                    "Graph found no role scope tags (HTTP 404)", code: GraphErrorCode.notFound)
+                    "Graph found no role scope tags (HTTP 404)", code: ErrorCode.graphNotFound)
             }
             return ["a", "b", "c"].map { .object(["id": .string($0), "displayName": .string("Policy \($0)")]) }
         }
@@ -212,7 +212,7 @@ import Testing
                 guard let id = policy["id"]?.stringValue else { continue }
                 payloads[id] =
                     id == "b"
-                    ? .failure(.failed("Graph found no policy b (HTTP 404)", code: GraphErrorCode.notFound))
+                    ? .failure(.failed("Graph found no policy b (HTTP 404)", code: ErrorCode.graphNotFound))
                     : .success(policy)
             }
             return payloads
@@ -229,7 +229,7 @@ import Testing
         #expect(outcome.items == 2)
         #expect(outcome.failedItems == 0)
         #expect(outcome.failedTypes.map(\.key) == ["roleScopeTag"])
-        #expect(outcome.failedTypes.first?.error.code == "GRAPH_BAD_RESPONSE")
+        #expect(outcome.failedTypes.first?.error.code.rawValue == "GRAPH_BAD_RESPONSE")
         let setId = try #require(outcome.backupSetId)
         #expect(try await harness.payloads(setId).keys.sorted() == ["deviceConfiguration/a", "deviceConfiguration/c"])
     }

@@ -129,13 +129,13 @@ import Testing
             try await store.addItems(setId: id, items: [SamplePolicies.item(9)])
             Issue.record("adding to a completed set must fail")
         } catch {
-            #expect(error.code == "BACKUP_SET_CLOSED")
+            #expect(error.code.rawValue == "BACKUP_SET_CLOSED")
         }
         do {
             try await store.completeSet(setId: id, status: .partial, at: BackupTestStore.t0)
             Issue.record("completing twice must fail")
         } catch {
-            #expect(error.code == "BACKUP_SET_CLOSED")
+            #expect(error.code.rawValue == "BACKUP_SET_CLOSED")
         }
         #expect(try await store.set(id: id)?.summary.status == .complete)
     }
@@ -150,7 +150,7 @@ import Testing
                 setId: id, items: [SamplePolicies.item(1), SamplePolicies.item(2), SamplePolicies.item(1)])
             Issue.record("a duplicate item must fail")
         } catch {
-            #expect(error.code == "DUPLICATE_BACKUP_ITEM")
+            #expect(error.code.rawValue == "DUPLICATE_BACKUP_ITEM")
         }
         #expect(try fixture.count("SELECT count(*) FROM backup_items") == 0)
         #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 0)
@@ -167,7 +167,7 @@ import Testing
             try await fixture.backups.addItems(setId: id, items: [SamplePolicies.item(1), renamed])
             Issue.record("the same type and Graph id twice in a set must fail")
         } catch {
-            #expect(error.code == "DUPLICATE_BACKUP_ITEM")
+            #expect(error.code.rawValue == "DUPLICATE_BACKUP_ITEM")
         }
         // The same Graph id under another type is another policy.
         try await fixture.backups.addItems(

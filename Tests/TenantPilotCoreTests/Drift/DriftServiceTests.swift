@@ -91,7 +91,7 @@ import Testing
             let harness = try await RestoreHarness(simulator)
             let report = try await service(harness).check(.tenant("fabrikam"))
             #expect(report.exitCode == 1)
-            #expect(report.checks.first?.error?.code == "NO_BACKUP_SET")
+            #expect(report.checks.first?.error?.code.rawValue == "NO_BACKUP_SET")
             for subject in [
                 DriftService.Subject.tenant("nobody"), .schedule(.name(tenant: "contoso", schedule: "nope")),
             ] {

@@ -36,7 +36,7 @@ import Testing
             let started = ContinuousClock.now
             listing.cancel()
             let error = await listing.value
-            #expect(error?.code == GraphErrorCode.cancelled)
+            #expect(error?.code == ErrorCode.cancelled)
             #expect(ContinuousClock.now - started < .seconds(30), "it ended without waiting for the body")
         }
     }
@@ -57,7 +57,7 @@ import Testing
                 }
             }
             #expect(outcomes.count == 200)
-            #expect(outcomes.allSatisfy { $0.fatal?.code == GraphErrorCode.authFailed })
+            #expect(outcomes.allSatisfy { $0.fatal?.code == ErrorCode.graphAuthFailed })
             #expect(outcomes.allSatisfy { $0.backupSetId == nil })
         }
     }

@@ -96,7 +96,7 @@ import Testing
         try await withSimulator(configuration(certificates: [registered.certificatePEM])) { simulator in
             let client = certificateClient(simulator, CertificateCredential(certificateFile: folder.file("other.pem")))
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.authFailed)
+            #expect(error?.code == ErrorCode.graphAuthFailed)
             #expect(error?.message.contains("AADSTS700027") == true)
         }
     }
@@ -110,7 +110,7 @@ import Testing
         try await withSimulator(configuration(certificates: [expired.certificatePEM])) { simulator in
             let client = certificateClient(simulator, CertificateCredential(certificateFile: folder.file("old.pem")))
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.authFailed)
+            #expect(error?.code == ErrorCode.graphAuthFailed)
             #expect(error?.message.contains("expired on") == true)
             #expect(simulator.requestCounts.token == 0)
         }

@@ -194,7 +194,7 @@ import Testing
             #expect(captured.count == 3)
             #expect(captured.filter { (try? $0.value.get()) != nil }.count == 2)
             if case .failure(let error)? = captured[gone] {
-                #expect(error.code == GraphErrorCode.notFound)
+                #expect(error.code == ErrorCode.graphNotFound)
             } else {
                 Issue.record("the deleted policy should have failed")
             }

@@ -56,12 +56,12 @@ import Testing
             let client = makeClient(simulator, secret: "wrong-secret-value")
             let type = try policyType("deviceConfiguration")
             let first = await caught { try await client.listPolicies(of: type) }
-            #expect(first?.code == GraphErrorCode.authFailed)
+            #expect(first?.code == ErrorCode.graphAuthFailed)
             #expect(first?.message.contains("AADSTS7000215") == true)
             #expect(first?.message.contains("wrong-secret-value") == false)
             // The refusal is remembered: no second sign-in attempt within this client.
             let second = await caught { try await client.listPolicies(of: type) }
-            #expect(second?.code == GraphErrorCode.authFailed)
+            #expect(second?.code == ErrorCode.graphAuthFailed)
             #expect(simulator.requestCounts.token == 1)
             #expect(simulator.requestCounts.graph == 0)
         }
@@ -73,7 +73,7 @@ import Testing
             let sleeps = RecordedSleeps()
             let client = makeClient(simulator, sleeps: sleeps)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.authFailed)
+            #expect(error?.code == ErrorCode.graphAuthFailed)
             #expect(simulator.requestCounts.graph == 1)
             #expect(sleeps.durations.isEmpty)
         }
@@ -84,7 +84,7 @@ import Testing
             simulator.inject(.forbidden, on: .collection(typeKey: "deviceConfiguration"))
             let client = makeClient(simulator)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.forbidden)
+            #expect(error?.code == ErrorCode.graphForbidden)
             #expect(simulator.requestCounts.byPath[collectionPath] == 1, "403 is never retried")
             let other = try await client.listPolicies(of: try policyType("settingsCatalogPolicy"))
             #expect(other.count == 2)
@@ -98,7 +98,7 @@ import Testing
             let options = GraphClientOptions(retry: RetryPolicy(maxAttempts: 4))
             let client = makeClient(simulator, sleeps: sleeps, options: options)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.unavailable)
+            #expect(error?.code == ErrorCode.graphUnavailable)
             #expect(error?.message.contains("4 attempts") == true)
             #expect(simulator.requestCounts.byPath[collectionPath] == 4)
             #expect(sleeps.durations.count == 3)
@@ -117,7 +117,7 @@ import Testing
             let options = GraphClientOptions(retry: RetryPolicy(maxAttempts: 10, totalBudget: .seconds(5)))
             let client = makeClient(simulator, sleeps: sleeps, options: options)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.throttled)
+            #expect(error?.code == ErrorCode.graphThrottled)
             #expect(sleeps.durations == [.seconds(2), .seconds(2)], "a third wait would pass the 5 s budget")
             #expect(simulator.requestCounts.byPath[collectionPath] == 3)
         }
@@ -139,7 +139,7 @@ import Testing
             simulator.inject(fault, on: .anyGraphRequest)
             let client = makeClient(simulator)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.badResponse)
+            #expect(error?.code == ErrorCode.graphBadResponse)
             #expect(simulator.requestCounts.byPath[collectionPath] == RetryPolicy.standard.maxOtherAttempts)
         }
     }
@@ -159,7 +159,7 @@ import Testing
             simulator.inject(.serverError, on: .anyGraphRequest)
             let client = makeClient(simulator)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.unavailable)
+            #expect(error?.code == ErrorCode.graphUnavailable)
             #expect(simulator.requestCounts.byPath[collectionPath] == RetryPolicy.standard.maxOtherAttempts)
         }
     }
@@ -179,7 +179,7 @@ import Testing
             simulator.inject(.dropConnection, on: .anyGraphRequest)
             let client = makeClient(simulator, options: GraphClientOptions(retry: RetryPolicy(maxAttempts: 3)))
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.unavailable)
+            #expect(error?.code == ErrorCode.graphUnavailable)
             #expect(simulator.requestCounts.byPath[collectionPath] == 3)
         }
     }
@@ -203,7 +203,7 @@ import Testing
             simulator.inject(.forbidden, on: .pathContaining("\(victim)/assignments"))
             let captured = await client.capturePolicies(of: type, listed: listed)
             if case .failure(let error)? = captured[victim] {
-                #expect(error.code == GraphErrorCode.forbidden)
+                #expect(error.code == ErrorCode.graphForbidden)
             } else {
                 Issue.record("the policy whose assignments are forbidden should have failed")
             }

@@ -100,7 +100,7 @@ import Testing
             let type = try policyType("settingsCatalogPolicy")
             let captured = await client.capturePolicies(of: type, listed: try await client.listPolicies(of: type))
             let failed = captured.values.filter {
-                if case .failure(let error) = $0 { error.code == GraphErrorCode.throttled } else { false }
+                if case .failure(let error) = $0 { error.code == ErrorCode.graphThrottled } else { false }
             }
             #expect(!failed.isEmpty)
             #expect(simulator.requestCounts.throttled == 51 - 30)

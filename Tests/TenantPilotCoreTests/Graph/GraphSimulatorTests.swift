@@ -63,7 +63,7 @@ import Testing
                 "_simulator/faults", #"{"fault":"forbidden","target":"collection:roleScopeTag","times":1}"#)
             let client = makeClient(simulator)
             let error = await caught { try await client.listPolicies(of: try policyType("roleScopeTag")) }
-            #expect(error?.code == GraphErrorCode.forbidden)
+            #expect(error?.code == ErrorCode.graphForbidden)
             let listed = try await client.listPolicies(of: try policyType("roleScopeTag"))
             #expect(listed.count == 3)
             let mutated = try await post(

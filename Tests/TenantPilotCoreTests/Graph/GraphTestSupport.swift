@@ -92,7 +92,7 @@ func caught<T>(_ body: () async throws -> T) async -> TenantPilotError? {
     } catch let error as TenantPilotError {
         return error
     } catch {
-        return .failed("not a TenantPilotError: \(error)", code: "UNEXPECTED")
+        return .failed("not a TenantPilotError: \(error)", code: ErrorCode(rawValue: "UNEXPECTED"))
     }
 }
 

@@ -23,7 +23,7 @@ import Testing
                     on: .collection(typeKey: "deviceConfiguration"))
                 let client = makeClient(simulator)
                 let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-                #expect(error?.code == GraphErrorCode.badResponse)
+                #expect(error?.code == ErrorCode.graphBadResponse)
                 #expect(
                     error?.message.contains("redirect (HTTP \(status)) to localhost") == true, "\(error?.message ?? "")"
                 )
@@ -40,7 +40,7 @@ import Testing
                 simulator.inject(.hostile(.redirect(status: 307, location: location)), on: .token)
                 let client = makeClient(simulator)
                 let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-                #expect(error?.code == GraphErrorCode.badResponse)
+                #expect(error?.code == ErrorCode.graphBadResponse)
                 #expect(error?.message.contains("localhost") == true)
                 #expect(error?.message.contains(simulatorSecret) == false)
                 #expect(simulator.requestCounts.token == 1)
@@ -63,7 +63,7 @@ import Testing
             let captured = await client.capturePolicies(of: type, listed: listed)
             #expect(captured.count == 3)
             if case .failure(let error)? = captured[victim] {
-                #expect(error.code == GraphErrorCode.badResponse)
+                #expect(error.code == ErrorCode.graphBadResponse)
             } else {
                 Issue.record("the redirected policy was captured: \(String(describing: captured[victim]))")
             }
@@ -164,7 +164,7 @@ import Testing
             simulator.inject(.hostile(.tokenLifetime(literal: "1e999")), on: .token)
             let client = makeClient(simulator)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.badResponse)
+            #expect(error?.code == ErrorCode.graphBadResponse)
         }
     }
 
@@ -197,7 +197,7 @@ import Testing
             let client = makeClient(simulator, options: options)
             let started = ContinuousClock.now
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.unavailable)
+            #expect(error?.code == ErrorCode.graphUnavailable)
             #expect(error?.message.contains("within 1 s") == true, "\(error?.message ?? "")")
             // Three attempts of one second each, not the idle timeout's 30 s per byte.
             #expect(ContinuousClock.now - started < .seconds(20))
@@ -212,7 +212,7 @@ import Testing
                 on: .collection(typeKey: "deviceConfiguration"))
             let client = makeClient(simulator, options: GraphClientOptions(maxResponseBytes: 1 << 20))
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.badResponse)
+            #expect(error?.code == ErrorCode.graphBadResponse)
             #expect(error?.message.contains("larger than the limit of 1 MB") == true, "\(error?.message ?? "")")
             #expect(simulator.requestCounts.byPath[collectionPath] == 1, "an oversized body is not asked for again")
         }
@@ -234,7 +234,7 @@ import Testing
             simulator.inject(.hostile(.endlessNextLinks), on: .collection(typeKey: "deviceConfiguration"))
             let client = makeClient(simulator, options: GraphClientOptions(maxPages: 40))
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.badResponse)
+            #expect(error?.code == ErrorCode.graphBadResponse)
             #expect(error?.message.contains("more than 40 pages") == true, "\(error?.message ?? "")")
             #expect(simulator.requestCounts.list == 40, "exactly the cap's pages were read")
         }
@@ -284,7 +284,7 @@ import Testing
             let sleeps = RecordedSleeps()
             let client = makeClient(simulator, sleeps: sleeps)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.badResponse)
+            #expect(error?.code == ErrorCode.graphBadResponse)
             #expect(sleeps.durations.isEmpty, "refused, not retried as transient")
             #expect(simulator.requestCounts.list == 1)
         }
@@ -315,7 +315,7 @@ import Testing
             let client = makeClient(simulator)
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
             let message = try #require(error?.message)
-            #expect(error?.code == GraphErrorCode.authFailed)
+            #expect(error?.code == ErrorCode.graphAuthFailed)
             #expect(!message.unicodeScalars.contains { $0.value < 0x20 }, "\(message.debugDescription)")
             #expect(message.contains(#"\u{1B}[2Jcleared"#))
         }

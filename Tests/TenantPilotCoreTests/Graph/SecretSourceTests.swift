@@ -23,7 +23,7 @@ import Testing
     func aFileOthersMayReadIsRefusedAsSshDoes(_ mode: Int) throws {
         let path = try temporaryFile("top-secret-value\n", mode: mode)
         let error = #expect(throws: TenantPilotError.self) { try SecretSource.file(path).read(environment: [:]) }
-        #expect(error?.code == GraphErrorCode.credentialsUnavailable)
+        #expect(error?.code == ErrorCode.credentialsUnavailable)
         #expect(error?.message.contains(String(format: "mode %04o", mode)) == true)
         #expect(error?.message.contains("chmod 600 \(path)") == true)
         #expect(error?.message.contains("top-secret-value") == false)
@@ -33,7 +33,7 @@ import Testing
         let error = #expect(throws: TenantPilotError.self) {
             try SecretSource.file("/nonexistent/tp-secret").read(environment: [:])
         }
-        #expect(error?.code == GraphErrorCode.credentialsUnavailable)
+        #expect(error?.code == ErrorCode.credentialsUnavailable)
     }
 
     @Test(arguments: [[String: String](), ["TP_SECRET": ""], ["TP_SECRET": "\n"]])
@@ -41,7 +41,7 @@ import Testing
         let error = #expect(throws: TenantPilotError.self) {
             try SecretSource.environment("TP_SECRET").read(environment: environment)
         }
-        #expect(error?.code == GraphErrorCode.credentialsUnavailable)
+        #expect(error?.code == ErrorCode.credentialsUnavailable)
         #expect(error?.message.contains("TP_SECRET") == true)
     }
 
@@ -52,7 +52,7 @@ import Testing
                 graphURL: simulator.baseURL, authorityURL: simulator.baseURL)
             let client = URLSessionGraphClient(connection: connection, dependencies: Dependencies(environment: [:]))
             let error = await caught { try await client.listPolicies(of: try policyType("deviceConfiguration")) }
-            #expect(error?.code == GraphErrorCode.credentialsUnavailable)
+            #expect(error?.code == ErrorCode.credentialsUnavailable)
             #expect(simulator.requestCounts.http == 0)
         }
     }

@@ -223,7 +223,7 @@ import Testing
                 scheduleId: 9, dryRun: false, actor: "alice", at: now)
             Issue.record("an unknown schedule must fail")
         } catch {
-            #expect(error.code == "NOT_FOUND")
+            #expect(error.code.rawValue == "NOT_FOUND")
             #expect(error.exitCode == 2)
             #expect(error.message == "no schedule with id 9; see `tenantpilot schedules list`")
         }

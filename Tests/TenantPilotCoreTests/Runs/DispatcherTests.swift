@@ -59,7 +59,7 @@ import Testing
         let runs = try fixture.runs()
         #expect(runs.count == 1)
         #expect(runs.first?.status == .skipped)
-        #expect(runs.first?.errorCode == "MISSED_SLOT")
+        #expect(runs.first?.errorCode?.rawValue == "MISSED_SLOT")
         #expect(runs.first?.scheduledFor.text == "2026-01-01T02:00:00Z")
         #expect(runs.first?.errorMessage?.contains("8 slots missed") == true)
         #expect(report.runs.count == 1)
@@ -96,7 +96,7 @@ import Testing
         #expect(report.abandoned == [1])
         let runs = try fixture.runs()
         #expect(runs[0].status == .failed)
-        #expect(runs[0].errorCode == "ABANDONED")
+        #expect(runs[0].errorCode?.rawValue == "ABANDONED")
         #expect(runs[1].status == .running, "a run of a live process is never taken")
         let sets = try fixture.count("backup_sets")
         #expect(sets == 0)
@@ -118,10 +118,10 @@ import Testing
             at: EngineFixture.instant("2026-01-01T02:00:00Z"))
         let byName = Dictionary(uniqueKeysWithValues: report.runs.map { ($0.schedule, $0) })
         #expect(byName["mixed"]?.status == .partial)
-        #expect(byName["mixed"]?.errorCode == "UNKNOWN_POLICY_TYPE")
+        #expect(byName["mixed"]?.errorCode?.rawValue == "UNKNOWN_POLICY_TYPE")
         #expect(byName["mixed"]?.counts.skippedTypes == ["retiredType"])
         #expect(byName["legacy"]?.status == .skipped)
-        #expect(byName["legacy"]?.errorCode == "UNKNOWN_POLICY_TYPE")
+        #expect(byName["legacy"]?.errorCode?.rawValue == "UNKNOWN_POLICY_TYPE")
         #expect(byName["legacy"]?.backupSetId == nil)
         #expect(backup.callCount == 1)
     }
@@ -129,11 +129,11 @@ import Testing
     @Test func graphFailuresSetStatusAndCode() async throws {
         let fixture = try await EngineFixture()
         try await fixture.addSchedule(name: "auth", at: ["02:00"], types: ["deviceConfiguration", "roleScopeTag"])
-        let backup = FakeBackup { _ in BackupOutcome(fatal: .failed("token refused", code: "GRAPH_AUTH_FAILED")) }
+        let backup = FakeBackup { _ in BackupOutcome(fatal: .failed("token refused", code: .graphAuthFailed)) }
         let report = try await Dispatcher(executor: fixture.executor(backup)).dispatch(
             at: EngineFixture.instant("2026-01-01T02:00:00Z"))
         #expect(report.runs.first?.status == .failed)
-        #expect(report.runs.first?.errorCode == "GRAPH_AUTH_FAILED")
+        #expect(report.runs.first?.errorCode?.rawValue == "GRAPH_AUTH_FAILED")
 
         let fixture2 = try await EngineFixture()
         try await fixture2.addSchedule(
@@ -141,7 +141,7 @@ import Testing
         let partial = FakeBackup { _ in
             BackupOutcome(
                 backupSetId: nil, policies: 3, items: 3,
-                failedTypes: [("roleScopeTag", .failed("403", code: "GRAPH_FORBIDDEN"))])
+                failedTypes: [("roleScopeTag", .failed("403", code: .graphForbidden))])
         }
         let report2 = try await Dispatcher(executor: fixture2.executor(partial)).dispatch(
             at: EngineFixture.instant("2026-01-01T02:00:00Z"))

@@ -31,7 +31,7 @@ import Testing
         try await fixture.addSchedule(at: ["02:00"])
         let failing = ManualRuns(
             executor: fixture.executor(
-                FakeBackup { _ in BackupOutcome(fatal: .failed("down", code: "GRAPH_UNAVAILABLE")) }))
+                FakeBackup { _ in BackupOutcome(fatal: .failed("down", code: .graphUnavailable)) }))
         let failed = try await failing.runNow(.id(1), actor: "alice", at: EngineFixture.instant("2026-01-01T10:00:00Z"))
         #expect(failed.status == .failed)
 
@@ -61,6 +61,6 @@ import Testing
         let run = try await ManualRuns(executor: executor).runNow(
             .id(1), actor: "alice", at: EngineFixture.instant("2026-01-01T10:00:00Z"))
         #expect(run.status == .skipped)
-        #expect(run.errorCode == "CONCURRENT_RUN")
+        #expect(run.errorCode?.rawValue == "CONCURRENT_RUN")
     }
 }

@@ -60,7 +60,7 @@ import Testing
             .id(schedule.rowID), actor: "admin", at: EngineFixture.instant("2026-01-01T02:00:00Z"))
         gate.signal()
         #expect(run.status == .failed)
-        #expect(run.errorCode == "RUN_TIMEOUT")
+        #expect(run.errorCode?.rawValue == "RUN_TIMEOUT")
         #expect(run.backupSetId == nil)
     }
 }

@@ -8,12 +8,12 @@ import Testing
             (
                 key: key,
                 error: TenantPilotError.failed(
-                    "Graph throttled \(key) (HTTP 429) (gave up after 6 attempts)", code: GraphErrorCode.throttled)
+                    "Graph throttled \(key) (HTTP 429) (gave up after 6 attempts)", code: ErrorCode.graphThrottled)
             )
         }
         let other = (
             key: "assignmentFilter",
-            error: TenantPilotError.failed("Graph sent an unusable response", code: GraphErrorCode.badResponse)
+            error: TenantPilotError.failed("Graph sent an unusable response", code: ErrorCode.graphBadResponse)
         )
         let text = RunFailureSummary.describe(throttled + [other])
         #expect(
@@ -33,7 +33,7 @@ import Testing
                 key: key,
                 error: TenantPilotError.failed(
                     "Graph denied access to \(key) (HTTP 403) (reading \(key) needs the application permission \(permission))",
-                    code: GraphErrorCode.forbidden)
+                    code: ErrorCode.graphForbidden)
             )
         }
         let text = RunFailureSummary.describe(failures)

@@ -221,7 +221,7 @@ import Testing
         do {
             _ = try await Store.open(path: path)
         } catch {
-            #expect(error.code == "STORE_TOO_NEW")
+            #expect(error.code.rawValue == "STORE_TOO_NEW")
             #expect(error.message.contains("v99_from_the_future"))
         }
     }

@@ -105,7 +105,7 @@ import Testing
     func kernelFilesAndDevicesNeverHoldASecret(_ path: String) {
         guard FileManager.default.fileExists(atPath: path) else { return }
         let error = #expect(throws: TenantPilotError.self) { try SecretSource.file(path).read(environment: [:]) }
-        #expect(error?.code == GraphErrorCode.credentialsUnavailable)
+        #expect(error?.code == ErrorCode.credentialsUnavailable)
         #expect(
             error?.message.contains("kernel file system") == true
                 || error?.message.contains("not a regular file") == true, "\(error?.message ?? "")")
@@ -222,7 +222,7 @@ import Testing
             }
             let outcome = await harness.backup(
                 simulator, ["deviceConfiguration", "settingsCatalogPolicy", "groupPolicyConfiguration"])
-            #expect(outcome.fatal?.code == "STORE_UNAVAILABLE", "\(String(describing: outcome.fatal))")
+            #expect(outcome.fatal?.code.rawValue == "STORE_UNAVAILABLE", "\(String(describing: outcome.fatal))")
             #expect(outcome.backupSetId == nil)
         }
     }
