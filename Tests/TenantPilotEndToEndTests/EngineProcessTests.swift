@@ -73,6 +73,60 @@ import Testing
         #expect(!hosts.isEmpty && hosts.isSubset(of: Set((0..<8).map { "host-\($0)" })), "\(hosts)")
     }
 
+    /// Twelve schedules of one tenant capture the same policies, so their sets share payloads,
+    /// keys and versions; three hosts dispatch them on two days, some policies changed in
+    /// between, and keep-last 1 makes each second run delete its schedule's first set while the
+    /// other schedules' runs still capture and prune theirs. Every slot runs once and succeeds,
+    /// and every row the first sets alone referenced is given back: none is kept because
+    /// another deletion, at the same moment, still saw it referenced.
+    @Test(arguments: TestBackend.available)
+    func threeHostsCaptureAndPruneSharedPayloadsAtOnceAndLeaveNothingUnreferenced(backend: TestBackend) async throws {
+        let simulator = try SimulatorProcess(policiesPerType: 6)
+        let cli = try Self.cli(with: simulator, backend: backend)
+        let names = (1...12).map { "s\($0)" }
+        for name in names {
+            let added = try cli.run([
+                "schedules", "add", "--tenant", "contoso", "--name", name, "--timezone", "Europe/Berlin", "--at",
+                "02:00", "--types", "deviceConfiguration,roleScopeTag,assignmentFilter", "--keep-last", "1", "--now",
+                "2026-06-01T00:00:00Z",
+            ])
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        for (day, now) in ["2026-06-02T00:00:20Z", "2026-06-03T00:00:20Z"].enumerated() {
+            if day == 1 {
+                _ = try await simulator.control(
+                    "POST", "tenants/\(SimulatorProcess.tenantGuid)/mutate", ["changed": 5, "added": 1, "deleted": 1])
+            }
+            let processes = try (0..<3).map { index in
+                try Self.start(cli, ["dispatch", "--now", now, "--json"], host: "host-\(index)")
+            }
+            for process in processes { process.waitUntilExitWithoutSpinning() }
+            #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "day \(day + 1)")
+        }
+
+        let runs = try #require(
+            try cli.run(["runs", "list", "--limit", "100", "--json"]).json()["runs"] as? [[String: Any]])
+        #expect(runs.count == 24)
+        #expect(
+            runs.allSatisfy { $0["status"] as? String == "success" },
+            "\(runs.filter { $0["status"] as? String != "success" })")
+        #expect(try cli.scalar("SELECT count(*) FROM backup_sets") == 12, "keep-last 1 of twelve schedules")
+        #expect(try cli.scalar("SELECT count(DISTINCT backup_schedule_id) FROM backup_sets") == 12)
+        let unreferenced = [
+            "SELECT count(*) FROM backup_payloads p WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.payload_id = p.id)",
+            "SELECT count(*) FROM backup_item_keys k WHERE NOT EXISTS (SELECT 1 FROM backup_item_versions v WHERE v.key_id = k.id)",
+            "SELECT count(*) FROM backup_item_versions v WHERE NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id)",
+        ]
+        for sql in unreferenced { #expect(try cli.scalar(sql) == 0, "\(sql)") }
+        // What is left is exactly what the second day's sets hold.
+        #expect(
+            try cli.scalar("SELECT count(*) FROM backup_payloads")
+                == cli.scalar(
+                    "SELECT count(DISTINCT v.payload_id) FROM backup_items i JOIN backup_item_versions v ON v.id = i.version_id"
+                ))
+        #expect(try cli.scalar("SELECT count(*) FROM backup_payloads") > 0)
+    }
+
     @Test(arguments: TestBackend.available)
     func aSecondRunWhileTheFirstIsRunningIsSkippedWithConcurrentRun(backend: TestBackend) throws {
         let simulator = try SimulatorProcess(policiesPerType: 3, pageSize: 1, latencyMilliseconds: 150)

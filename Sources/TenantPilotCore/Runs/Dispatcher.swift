@@ -101,7 +101,10 @@ public struct Dispatcher: Sendable {
     /// a live one (SQLite by the process identity, PostgreSQL by the run's lock, from any host),
     /// so a run in progress is never taken.
     static func abandonedRuns(_ tx: any StoreTransaction) throws -> [BackupRun] {
-        try tx.runs.unfinished().filter { run in try tx.isAbandoned(run) }
+        let unfinished = try tx.runs.unfinished()
+        if unfinished.isEmpty { return [] }
+        let gone = try tx.abandoned(among: unfinished)
+        return unfinished.filter { gone.contains($0.rowID) }
     }
 
     /// For every schedule whose `next_run_at` has come: claims the latest slot inside the grace

@@ -22,12 +22,12 @@ public protocol StoreTransaction {
     var notifications: any NotificationTable { get }
     var meta: any StoreMetaTable { get }
 
-    /// Whether the process that owns this unfinished (`pending` or `running`) run is gone, so
-    /// that the run is abandoned. SQLite: the pid and start time it recorded name no live
-    /// process. PostgreSQL (any host may ask): a `running` run of a schedule is abandoned when
-    /// its schedule lock is free, any other when its owner's process lock is free; in a write
-    /// transaction the run's row is locked first, so a run that is just ending is never taken.
-    func isAbandoned(_ run: BackupRun) throws -> Bool
+    /// The ids of those unfinished (`pending` or `running`) runs whose owner is gone, so that
+    /// they are abandoned. SQLite: the pid and start time a run recorded name no live process.
+    /// PostgreSQL (any host may ask, in one query): a `running` run of a schedule is abandoned
+    /// when its schedule lock is free, any other when its owner's process lock is free; in a
+    /// write transaction the runs' rows are locked, so a run that is just ending is never taken.
+    func abandoned(among runs: [BackupRun]) throws -> Set<Int64>
 
     /// Runs `body` inside the transaction so that, when it throws, only its own writes are
     /// undone (a savepoint) and the transaction goes on.

@@ -2,8 +2,16 @@ import PostgresNIO
 
 /// Every statement on `backup_sets`. Listings join `tenants` and `backup_schedules` only to
 /// read the names they show.
+///
+/// In a write transaction the sets whose status decides a write — the one items are added to
+/// or that is completed, the `building` ones about to be discarded — are locked `FOR UPDATE`,
+/// so a capture and a discard of one set never overlap: the later sees what the earlier did.
 struct PostgreSQLBackupSetTable: BackupSetTable {
     let connection: PostgreSQLConnection
+    /// Whether the rows read for a decision are locked (a write transaction).
+    let locksRows: Bool
+
+    private var forUpdate: String { locksRows ? " FOR UPDATE" : "" }
 
     func begin(tenantId: Int64, scheduleId: Int64?, runId: Int64?, at instant: Instant) throws -> Int64 {
         guard
@@ -18,7 +26,9 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
     }
 
     func status(of id: Int64) throws -> BackupSetStatus? {
-        try connection.row("SELECT status FROM backup_sets WHERE id = $1", [id]).map { try $0.code("status") }
+        try connection.row("SELECT status FROM backup_sets WHERE id = $1" + forUpdate, [id]).map {
+            try $0.code("status")
+        }
     }
 
     func complete(_ id: Int64, as outcome: BackupSetOutcome, at instant: Instant) throws {
@@ -33,14 +43,16 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
 
     func building(createdBefore instant: Instant) throws -> [Int64] {
         try connection.rows(
-            "SELECT id FROM backup_sets WHERE status = 'building' AND created_at < $1 ORDER BY id", [instant]
+            "SELECT id FROM backup_sets WHERE status = 'building' AND created_at < $1 ORDER BY id" + forUpdate,
+            [instant]
         ).map { try $0.int64("id") }
     }
 
     func building(ofRuns runIds: [Int64]) throws -> [Int64] {
         if runIds.isEmpty { return [] }
         return try connection.rows(
-            "SELECT id FROM backup_sets WHERE status = 'building' AND run_id = ANY($1) ORDER BY id", [runIds]
+            "SELECT id FROM backup_sets WHERE status = 'building' AND run_id = ANY($1) ORDER BY id" + forUpdate,
+            [runIds]
         ).map { try $0.int64("id") }
     }
 

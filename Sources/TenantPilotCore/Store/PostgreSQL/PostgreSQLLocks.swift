@@ -37,20 +37,6 @@ enum PostgreSQLLockKey {
         return (self.process, Int32(bitPattern: hash & 0x7FFF_FFFF))
     }
 
-    /// Whether any session holds the lock `key` in this database (read from `pg_locks`, so the
-    /// asker's own locks count too).
-    static func isHeld(_ key: (Int32, Int32), on connection: PostgreSQLConnection) throws -> Bool {
-        try connection.row(
-            """
-            SELECT EXISTS (
-                SELECT 1 FROM pg_locks
-                WHERE locktype = 'advisory' AND granted AND objsubid = 2
-                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                AND classid = $1::bigint::oid AND objid = ($2::bigint & 4294967295)::oid
-            ) AS held
-            """, [Int64(key.0), Int64(key.1)]
-        )?.bool("held") ?? false
-    }
 }
 
 /// Connections that hold schedule and tenant locks, one lock per connection at a time. A

@@ -1,8 +1,18 @@
 import PostgresNIO
 
 /// Every statement on `backup_schedules`.
+///
+/// In a write transaction a schedule read to be changed — by id, by name, the enabled ones that
+/// a realignment recomputes, the subject of retention — is locked (`FOR UPDATE`) until the
+/// transaction ends, as SQLite's write transaction holds the whole file: two dispatchers
+/// claiming it wait for each other, and the second sees it advanced; an edit never writes back
+/// a `next_run_at` that a claim has moved meanwhile; two retention passes of it never overlap.
 struct PostgreSQLScheduleTable: ScheduleTable {
     let connection: PostgreSQLConnection
+    /// Whether reads that decide a write lock their rows (a write transaction).
+    let locksRows: Bool
+
+    private var forUpdate: String { locksRows ? " FOR UPDATE" : "" }
 
     static let columns = """
         id, tenant_id, name, enabled, timezone, timetable, policy_types, keep_last, next_run_at, last_run_at,
@@ -44,7 +54,8 @@ struct PostgreSQLScheduleTable: ScheduleTable {
     }
 
     func find(id: Int64) throws -> BackupSchedule? {
-        try connection.row("SELECT \(Self.columns) FROM backup_schedules WHERE id = $1", [id]).map(Self.schedule)
+        try connection.row("SELECT \(Self.columns) FROM backup_schedules WHERE id = $1" + forUpdate, [id]).map(
+            Self.schedule)
     }
 
     func names(ids: Set<Int64>) throws -> [Int64: String] {
@@ -63,8 +74,8 @@ struct PostgreSQLScheduleTable: ScheduleTable {
 
     func active(tenantId: Int64, named name: String) throws -> BackupSchedule? {
         try connection.row(
-            "SELECT \(Self.columns) FROM backup_schedules WHERE tenant_id = $1 AND name = $2 AND removed_at IS NULL",
-            [tenantId, name]
+            "SELECT \(Self.columns) FROM backup_schedules WHERE tenant_id = $1 AND name = $2 AND removed_at IS NULL"
+                + forUpdate, [tenantId, name]
         ).map(Self.schedule)
     }
 
@@ -85,7 +96,7 @@ struct PostgreSQLScheduleTable: ScheduleTable {
 
     func enabled() throws -> [BackupSchedule] {
         try connection.rows(
-            "SELECT \(Self.columns) FROM backup_schedules WHERE enabled AND removed_at IS NULL ORDER BY id"
+            "SELECT \(Self.columns) FROM backup_schedules WHERE enabled AND removed_at IS NULL ORDER BY id" + forUpdate
         ).map(Self.schedule)
     }
 
@@ -122,7 +133,7 @@ struct PostgreSQLScheduleTable: ScheduleTable {
                    sc.removed_at IS NOT NULL AS removed
             FROM backup_schedules sc JOIN tenants t ON t.id = sc.tenant_id
             WHERE sc.id = $1
-            """, [id]
+            """ + (locksRows ? " FOR UPDATE OF sc" : ""), [id]
         ).map { row in
             RetentionSubject(
                 scheduleId: try row.int64("id"), tenantId: try row.int64("tenant_id"),

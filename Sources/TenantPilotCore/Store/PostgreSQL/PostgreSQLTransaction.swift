@@ -6,35 +6,43 @@ struct PostgreSQLTransaction: StoreTransaction {
     let readOnly: Bool
 
     var tenants: any TenantTable { PostgreSQLTenantTable(connection: connection) }
-    var schedules: any ScheduleTable { PostgreSQLScheduleTable(connection: connection) }
+    var schedules: any ScheduleTable { PostgreSQLScheduleTable(connection: connection, locksRows: !readOnly) }
     var runs: any RunTable { PostgreSQLRunTable(connection: connection) }
-    var backupSets: any BackupSetTable { PostgreSQLBackupSetTable(connection: connection) }
-    var backupItems: any BackupItemTable { PostgreSQLBackupItemTable(connection: connection) }
+    var backupSets: any BackupSetTable { PostgreSQLBackupSetTable(connection: connection, locksRows: !readOnly) }
+    var backupItems: any BackupItemTable { PostgreSQLBackupItemTable(connection: connection, locksRows: !readOnly) }
     var policies: any PolicyTable { PostgreSQLPolicyTable(connection: connection) }
     var audit: any AuditTable { PostgreSQLAuditTable(connection: connection) }
     var notifications: any NotificationTable { PostgreSQLNotificationTable(connection: connection) }
     var meta: any StoreMetaTable { PostgreSQLStoreMetaTable(connection: connection) }
 
-    /// The run is re-read (in a write transaction: locked, so that its owner cannot be ending it
-    /// meanwhile); a `running` run of a schedule is abandoned when nobody holds that schedule's
-    /// lock — its owner takes it before the run starts and frees it only after the run's end is
-    /// committed —, any other unfinished run (claimed but not started, or a restore) when nobody
-    /// holds its owner's process lock.
-    func isAbandoned(_ run: BackupRun) throws -> Bool {
-        let lock = readOnly ? "" : " FOR UPDATE"
-        guard
-            let row = try connection.row(
-                "SELECT status, process, host, backup_schedule_id FROM backup_schedule_runs WHERE id = $1" + lock,
-                [run.rowID])
-        else { return false }
-        let status = try row.code("status", as: BackupRun.Status.self)
-        if status.isFinal { return false }
-        if status == .running, let scheduleId = try row.optionalInt64("backup_schedule_id") {
-            return try !PostgreSQLLockKey.isHeld(PostgreSQLLockKey.key(.schedule(scheduleId)), on: connection)
+    /// One query: the runs are re-read (in a write transaction: locked, so that an owner cannot
+    /// be ending one meanwhile), and a run is abandoned when nobody holds its lock in
+    /// `pg_locks` — a `running` run of a schedule its schedule lock (its owner takes it before
+    /// the run starts and frees it only after the run's end is committed), any other unfinished
+    /// run (claimed but not started, or a restore) its owner's process lock.
+    func abandoned(among runs: [BackupRun]) throws -> Set<Int64> {
+        if runs.isEmpty { return [] }
+        let owners = runs.map { run in
+            Int64(PostgreSQLLockKey.process(host: run.host ?? "", process: run.process ?? "").1)
         }
-        guard let process = try row.optionalString("process") else { return true }
-        let key = PostgreSQLLockKey.process(host: try row.optionalString("host") ?? "", process: process)
-        return try !PostgreSQLLockKey.isHeld(key, on: connection)
+        let rows = try connection.rows(
+            """
+            SELECT r.id FROM backup_schedule_runs r
+            JOIN unnest($1::bigint[], $2::bigint[]) AS c(id, owner) ON c.id = r.id
+            WHERE r.status IN ('pending', 'running')
+            AND NOT EXISTS (
+                SELECT 1 FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND CASE WHEN r.status = 'running' AND r.backup_schedule_id IS NOT NULL
+                    THEN l.classid = $3::bigint::oid AND l.objid = (r.backup_schedule_id & 4294967295)::oid
+                    ELSE r.process IS NOT NULL AND l.classid = $4::bigint::oid AND l.objid = c.owner::oid
+                END)
+            """ + (readOnly ? "" : " FOR UPDATE OF r"),
+            [
+                runs.map(\.rowID), owners, Int64(PostgreSQLLockKey.schedule), Int64(PostgreSQLLockKey.process),
+            ])
+        return Set(try rows.map { try $0.int64("id") })
     }
 
     func savepoint<T>(_ body: () throws -> T) throws -> T {

@@ -17,8 +17,8 @@ struct SQLiteTransaction: StoreTransaction {
 
     /// The run's process (pid and start time, from `/proc`) no longer runs: one host, so the
     /// kernel knows.
-    func isAbandoned(_ run: BackupRun) throws -> Bool {
-        !(run.process.map(ProcessIdentity.isAlive) ?? false)
+    func abandoned(among runs: [BackupRun]) throws -> Set<Int64> {
+        Set(runs.filter { !($0.process.map(ProcessIdentity.isAlive) ?? false) }.map(\.rowID))
     }
 
     func savepoint<T>(_ body: () throws -> T) throws -> T {
