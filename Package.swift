@@ -73,11 +73,12 @@ let package = Package(
             dependencies: [
                 "TenantPilotCore",
                 "GraphSimulator",
+                "TenantPilotTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The tests' PostgreSQL server: a database per test, psql to inspect it.
+        // The PostgreSQL server of the tests and benchmarks: a database each, psql to inspect it.
         .target(
             name: "TenantPilotTestSupport",
             path: "Tests/TenantPilotTestSupport"
