@@ -104,6 +104,45 @@ import Testing
         #expect(unreadable.status == 2 && unreadable.stderr.contains("/no/such/file"), "\(unreadable.stderr)")
     }
 
+    /// Retention on PostgreSQL as on SQLite: the payloads only the deleted set held go, those the
+    /// kept set shares stay, and the tables that lost rows are vacuumed, so their space is reused.
+    @Test(.enabled(if: server != nil))
+    func retentionDeletesThePayloadsNothingElseHoldsAndVacuumsTheirTables() async throws {
+        let simulator = try SimulatorProcess(policiesPerType: 4)
+        let cli = try EngineProcessTests.cli(with: simulator, backend: .postgreSQL)
+        try EngineProcessTests.addSchedule(cli, name: "nightly")
+        #expect(try cli.run(["run", "contoso/nightly", "--now", "2026-06-02T10:00:00Z"]).status == 0)
+        _ = try await simulator.control(
+            "POST", "tenants/\(SimulatorProcess.tenantGuid)/mutate", ["changed": 3, "deleted": 1])
+        #expect(try cli.run(["run", "contoso/nightly", "--now", "2026-06-02T11:00:00Z"]).status == 0)
+        let payloads = try cli.scalar("SELECT count(*) FROM backup_payloads")
+        let onlyInTheFirst = try cli.scalar(
+            """
+            SELECT count(DISTINCT v.payload_id) FROM backup_items i JOIN backup_item_versions v ON v.id = i.version_id
+            WHERE i.backup_set_id = 1 AND v.payload_id NOT IN (
+                SELECT v2.payload_id FROM backup_items i2 JOIN backup_item_versions v2 ON v2.id = i2.version_id
+                WHERE i2.backup_set_id = 2)
+            """)
+        #expect(onlyInTheFirst > 0, "the change made payloads of the first set alone")
+
+        #expect(try cli.run(["schedules", "update", "contoso/nightly", "--keep-last", "1"]).status == 0)
+        let applied = try cli.run(["retention", "apply", "--json"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let schedule = try #require((try applied.json()["schedules"] as? [[String: Any]])?.first)
+        #expect(schedule["sets_deleted"] as? Int == 1)
+        #expect(schedule["payloads_removed"] as? Int == onlyInTheFirst)
+        #expect((schedule["bytes_freed"] as? Int ?? 0) > 0)
+        #expect(try cli.scalar("SELECT count(*) FROM backup_payloads") == payloads - onlyInTheFirst)
+        #expect(try cli.scalar("SELECT count(*) FROM backup_sets") == 1)
+        let vacuumed = try cli.scalar(
+            """
+            SELECT count(*) FROM pg_stat_user_tables
+            WHERE relname IN ('backup_items', 'backup_item_versions', 'backup_payloads', 'backup_sets')
+            AND last_vacuum IS NOT NULL
+            """)
+        #expect(vacuumed == 4)
+    }
+
     @Test(.enabled(if: server != nil))
     func aDatabaseWithoutTablesIsNoStoreForCommandsThatDoNotCreateOne() throws {
         let cli = try CLI(.postgreSQL)
