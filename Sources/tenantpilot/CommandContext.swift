@@ -7,15 +7,19 @@ import TenantPilotCore
 struct CommandContext {
     let json: Bool
     let actor: String
+    /// The store this command was pointed at, and which rule chose it.
+    let location: StoreLocation
+    /// Which database that is (a SQLite file, or PostgreSQL with its password found).
+    let database: StoreDatabase
     /// The store as messages name it (a path, or a URL without any password).
-    let databasePath: String
-    /// The store this command works on (`--db`, `TENANTPILOT_DB`, the default file).
-    let storeLocation: StoreLocation
+    var databasePath: String { database.displayName }
     let dependencies: Dependencies
     /// Where the clock was set from when it is not the system clock (`--now`, `TENANTPILOT_NOW`).
     let clockSource: String?
     /// The stores this command opened, closed when it ends.
-    let opened = OpenedStores()
+    private let opened = OpenedStores()
+    /// The hooks this command fires, waited for before it ends.
+    private let notifiers = OpenedNotifiers()
 
     init(options: GlobalOptions) throws(TenantPilotError) {
         let environment = ProcessInfo.processInfo.environment
@@ -43,22 +47,9 @@ struct CommandContext {
         self.json = options.json
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
         let logger = Diagnostics.logger(level: options.diagnosticLevel)
-        let source = options.db != nil ? "--db" : "TENANTPILOT_DB"
-        var location = try StoreLocation.parse(
-            StateLocation.databasePath(explicit: options.db, environment: environment), source: source,
-            environment: environment)
-        switch location {
-        case .postgreSQL(let postgreSQL):
-            location = .postgreSQL(
-                try postgreSQL.resolvingPassword(
-                    passwordFile: options.dbPasswordFile, environment: environment, logger: logger))
-        case .sqlite:
-            if options.dbPasswordFile != nil {
-                throw .invalid("--db-password-file is for a PostgreSQL store; \(location.displayName) is a SQLite file")
-            }
-        }
-        self.storeLocation = location
-        self.databasePath = location.displayName
+        self.location = StateLocation.resolve(explicit: options.db, environment: environment)
+        self.database = try StoreDatabase.resolve(
+            location, passwordFile: options.dbPasswordFile, environment: environment, logger: logger)
         self.dependencies = Dependencies(clock: clock, environment: environment, logger: logger)
     }
 
@@ -74,9 +65,21 @@ struct CommandContext {
     /// The invocation's clock, read now.
     var now: Date { dependencies.clock.now() }
 
-    /// Opens (and migrates) the store; it is closed when the command ends.
+    /// Opens (and migrates) the store, which must exist: only the commands that create things
+    /// create one (`openOrCreateStore`); every other command pointed at a path with no store (or
+    /// a PostgreSQL database without tenantpilot's tables) fails with `STORE_NOT_FOUND` instead
+    /// of starting an empty one. It is closed when the command ends.
     func openStore() async throws(TenantPilotError) -> Store {
-        let store = try await Store.open(storeLocation, logger: dependencies.logger)
+        try await open(ifMissing: .refuse)
+    }
+
+    /// Opens the store, creating it where there is none (`tenants add`, `tenants import`).
+    func openOrCreateStore() async throws(TenantPilotError) -> Store {
+        try await open(ifMissing: .create)
+    }
+
+    private func open(ifMissing missing: Store.Missing) async throws(TenantPilotError) -> Store {
+        let store = try await Store.open(database, location: location, ifMissing: missing, logger: dependencies.logger)
         opened.add(store)
         return store
     }
@@ -113,12 +116,50 @@ struct CommandContext {
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 
-    /// The run pipeline for this invocation, backed by the real Graph client.
+    /// The run pipeline for this invocation, backed by the real Graph client; its runs fire the
+    /// store's hooks.
     func runExecutor(store: Store, deadline: RunDeadline = .standard) throws(TenantPilotError) -> RunExecutor {
         RunExecutor(
             store: store, registry: try registry(), clock: dependencies.clock,
             backup: BackupService(store: store, dependencies: dependencies), deadline: deadline,
-            logger: dependencies.logger)
+            logger: dependencies.logger, observer: hooks(store: store))
+    }
+
+    /// The hooks of `store` for this command: deliveries run in the background, and the command
+    /// waits for them (`finishHooks`) before it ends; a failed one is one line on stderr.
+    func hooks(store: Store) -> HookNotifier {
+        notifiers.notifier(for: store) {
+            HookNotifier(store: store, dependencies: dependencies, actor: actor) { line in
+                CommandOutput.writeError(line + "\n")
+            }
+        }
+    }
+
+    /// Waits for the deliveries still going (each bounded by its timeouts).
+    func finishHooks() async {
+        for notifier in notifiers.removeAll() { await notifier.finish() }
+    }
+}
+
+/// The hook notifiers a command made, one per store.
+final class OpenedNotifiers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var notifiers: [ObjectIdentifier: HookNotifier] = [:]
+
+    func notifier(for store: Store, make: () -> HookNotifier) -> HookNotifier {
+        lock.withLock {
+            if let existing = notifiers[ObjectIdentifier(store)] { return existing }
+            let made = make()
+            notifiers[ObjectIdentifier(store)] = made
+            return made
+        }
+    }
+
+    func removeAll() -> [HookNotifier] {
+        lock.withLock {
+            defer { notifiers.removeAll() }
+            return Array(notifiers.values)
+        }
     }
 }
 

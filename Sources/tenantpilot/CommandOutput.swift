@@ -15,14 +15,9 @@ import TenantPilotCore
 /// full disk under a log) is remembered, never fatal — Foundation's `FileHandle.write` traps
 /// on one — and the process then exits 1 instead of 0 (`exitStatus`).
 enum CommandOutput {
-    /// The one encoder of `--json` documents: snake_case keys from the documents' camelCase
-    /// names, sorted keys, slashes as they are. Which optional keys are printed as `null` is
-    /// each document's (`@Nullable`).
+    /// The one encoder of `--json` documents (`DocumentEncoding`, pretty-printed).
     static func jsonEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
+        DocumentEncoding.encoder(pretty: true)
     }
 
     static func printJSON<T: Encodable>(_ value: T) {

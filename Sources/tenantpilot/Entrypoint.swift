@@ -16,9 +16,14 @@ enum Entrypoint {
         // A reader that went away (`| head`) is a failed write, reported by exit status 1, not
         // a signal that kills the process half-way through its bookkeeping.
         signal(SIGPIPE, SIG_IGN)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--version"] {
+            CommandOutput.printLine(ToolVersion.text())
+            exit(CommandOutput.exitStatus(0))
+        }
         let status: Int32
         do {
-            var command = try TenantPilot.parseAsRoot()
+            var command = try await TenantPilot.asyncParseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -29,12 +34,21 @@ enum Entrypoint {
             status = code.rawValue
         } catch {
             if TenantPilot.exitCode(for: error) == .validationFailure {
-                let message = TenantPilot.fullMessage(for: error)
+                var message = HelpWrapping.wrapUsage(
+                    TenantPilot.fullMessage(for: error), width: TextTable.terminalWidth)
+                if let hint = SubcommandSuggestion.hint(for: arguments, message: message) { message += "\n" + hint }
                 CommandOutput.writeError(message + "\n")
                 if CommandLine.arguments.contains("--json") {
                     CommandOutput.printJSONError(code: .invalidInput, message: TenantPilot.message(for: error))
                 }
                 exit(ExitStatus.usage)
+            }
+            if TenantPilot.exitCode(for: error) == .success {
+                // Help and the like: printed here so that its usage line is wrapped too.
+                let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? TextTable.terminalWidth
+                CommandOutput.printLine(
+                    HelpWrapping.wrapUsage(TenantPilot.fullMessage(for: error), width: max(40, width)))
+                exit(CommandOutput.exitStatus(0))
             }
             TenantPilot.exit(withError: error)
         }

@@ -51,9 +51,12 @@ struct GlobalOptions: ParsableArguments {
             do {
                 try await body(context)
             } catch {
+                await context.finishHooks()
                 await context.closeStores()
                 throw error
             }
+            // Hook deliveries still going end (or give up) before the store they audit closes.
+            await context.finishHooks()
             await context.closeStores()
         } catch let error as TenantPilotError {
             render(error)

@@ -24,6 +24,9 @@ struct TenantPilot: AsyncParsableCommand {
             Drift.self,
             Audit.self,
             Notifications.self,
+            Status.self,
+            Metrics.self,
+            Hooks.self,
             Doctor.self,
             StoreCommands.self,
         ]

@@ -81,6 +81,18 @@ final class CLI: @unchecked Sendable {
 
     var databasePath: String { environment["TENANTPILOT_DB"] ?? "" }
 
+    /// Creates the store the way a user does, with `tenants add` (the commands that only read or
+    /// change a store refuse a missing one): a tenant whose secret is read from `$SECRET`.
+    @discardableResult
+    func createStore(tenant: String = "contoso") throws -> Result {
+        let result = try run([
+            "tenants", "add", "--name", tenant, "--tenant-id", "11111111-2222-3333-4444-555555555555",
+            "--client-id", "app", "--client-secret-env", "SECRET",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result
+    }
+
     /// The build products folder: where the test bundle itself lives.
     static var productsFolder: URL {
         if let override = ProcessInfo.processInfo.environment["TENANTPILOT_PRODUCTS"] {

@@ -128,12 +128,16 @@ import Testing
             "\(doctor.stdout)")
     }
 
-    @Test func noStoreYetIsAWarningAndCreatesNothing() throws {
+    @Test func noStoreIsAFailureNamingThePathAndItsSourceAndCreatesNothing() throws {
         let cli = CLI()
         let doctor = try cli.run(["doctor"])
-        #expect(doctor.status == 0, "\(doctor.stdout)")
-        #expect(doctor.stdout.contains("WARN store: no store at \(cli.databasePath) yet"))
+        #expect(doctor.status == 1, "\(doctor.stdout)")
+        #expect(
+            doctor.stdout.contains(
+                "FAIL store: STORE_NOT_FOUND: no store at \(cli.databasePath) (from $TENANTPILOT_DB)"),
+            "\(doctor.stdout)")
         #expect(!FileManager.default.fileExists(atPath: cli.databasePath))
+        #expect(!FileManager.default.fileExists(atPath: cli.databasePath + ".locks"))
     }
 
     @Test func anOverdueSlotSaysCronIsNotDispatching() throws {

@@ -24,6 +24,7 @@ import Testing
 
     @Test func aFullStdoutKeepsTheCodeOfAFailure() throws {
         let cli = CLI()
+        try cli.createStore()
         let result = try MeasuredRun(cli, ["schedules", "show", "nope/none", "--json"], stdout: .path("/dev/full"))
         #expect(result.signal == 0)
         #expect(result.status == 2, "\(result.stderr)")
@@ -40,6 +41,7 @@ import Testing
 
     @Test func aFullStderrNeverCrashes() throws {
         let cli = CLI()
+        try cli.createStore()
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = ["schedules", "show", "nope/none"]
@@ -107,7 +109,12 @@ import Testing
         let path = cli.folder.appendingPathComponent("deep/er/tenantpilot.sqlite").path
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", "umask 000; exec \"$0\" tenants list --db \"$1\"", CLI.binary.path, path]
+        shell.arguments = [
+            "-c",
+            "umask 000; exec \"$0\" tenants add --db \"$1\" --name c --tenant-id "
+                + "11111111-2222-3333-4444-555555555555 --client-id a --client-secret-env S",
+            CLI.binary.path, path,
+        ]
         shell.environment = cli.environment
         shell.standardOutput = FileHandle.nullDevice
         try shell.run()
@@ -126,7 +133,13 @@ import Testing
         let target = cli.folder.appendingPathComponent("elsewhere.sqlite").path
         let link = cli.folder.appendingPathComponent("store.sqlite").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-        let result = try cli.run(["tenants", "list", "--db", link])
+        let listed = try cli.run(["tenants", "list", "--db", link, "--json"])
+        #expect(listed.status == 1)
+        #expect(try listed.json()["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "STORE_NOT_FOUND")
+        let result = try cli.run([
+            "tenants", "add", "--db", link, "--name", "c", "--tenant-id", "11111111-2222-3333-4444-555555555555",
+            "--client-id", "a", "--client-secret-env", "S",
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("symbolic link"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: target))
@@ -177,7 +190,10 @@ import Testing
         #expect(added.status == 0)
         #expect(added.stderr.hasPrefix("note: the clock of this command is 2030-06-01T00:00:0"), "\(added.stderr)")
         #expect(added.stderr.contains("set by --now"))
-        let rehearsal = try cli.run(["dispatch"], environment: ["TENANTPILOT_NOW": "2030-06-01T00:00:00Z"])
+        // A rehearsal that has nothing to do says nothing at all; one that runs something says so.
+        let idle = try cli.run(["dispatch"], environment: ["TENANTPILOT_NOW": "2030-06-01T00:00:00Z"])
+        #expect(idle.stderr.isEmpty && idle.stdout.isEmpty, "\(idle.stderr)")
+        let rehearsal = try cli.run(["dispatch"], environment: ["TENANTPILOT_NOW": "2030-06-01T02:00:00Z"])
         #expect(rehearsal.stderr.contains("set by TENANTPILOT_NOW"), "\(rehearsal.stderr)")
         let listed = try cli.run(["schedules", "list", "--now", "2030-06-01T00:00:00Z"])
         #expect(listed.status == 0)
@@ -186,7 +202,7 @@ import Testing
         let real = try cli.run(["dispatch"])
         #expect(real.status == 0)
         #expect(
-            real.stderr.contains("the clock reads earlier than the last dispatch (2030-06-01T00:00:0"), "\(real.stderr)"
+            real.stderr.contains("the clock reads earlier than the last dispatch (2030-06-01T02:00:0"), "\(real.stderr)"
         )
         let again = try cli.run(["dispatch"])
         #expect(again.stderr.isEmpty, "said once: \(again.stderr)")

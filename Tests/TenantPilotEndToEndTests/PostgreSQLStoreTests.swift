@@ -80,7 +80,10 @@ import Testing
         let file = cli.folder.appendingPathComponent("db-password")
         try Data((password + "\n").utf8).write(to: file)
         chmod(file.path, 0o600)
-        let fromFile = try cli.run(["tenants", "list", "--db-password-file", file.path])
+        let fromFile = try cli.run([
+            "tenants", "add", "--name", "contoso", "--tenant-id", "11111111-2222-3333-4444-555555555555",
+            "--client-id", "app", "--client-secret-env", "SECRET", "--db-password-file", file.path,
+        ])
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
 
         // ~/.pgpass (here PGPASSFILE): host:port:database:user:password, `*` matching anything.
@@ -150,10 +153,13 @@ import Testing
         #expect(drift.status == 1, "\(drift.stderr)")
         #expect(try drift.json()["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "STORE_NOT_FOUND")
         let doctor = try cli.run(["doctor"])
-        #expect(doctor.stdout.contains("WARN store: no store in the database"), "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("FAIL store: STORE_NOT_FOUND: no store in the database"), "\(doctor.stdout)")
+        let listed = try cli.run(["tenants", "list", "--json"])
+        #expect(listed.status == 1)
+        #expect(try listed.json()["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "STORE_NOT_FOUND")
         #expect(try cli.scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") == 0)
-        // A creating command makes it, with the same migrations as SQLite.
-        #expect(try cli.run(["tenants", "list"]).status == 0)
+        // The creating command makes it, with the same migrations as SQLite.
+        #expect(try cli.createStore().status == 0)
         #expect(try cli.scalar("SELECT count(*) FROM schema_migrations") >= 6)
         let ready = try cli.run(["doctor", "--json"])
         let checks = try #require(try ready.json()["checks"] as? [[String: Any]])

@@ -80,8 +80,19 @@ import Testing
         #expect(try postgreSQL.databaseContent() == content)
     }
 
+    /// No store to copy is no store, as for every other command: `STORE_NOT_FOUND`, exit 1.
+    @Test func aMissingSourceIsStoreNotFoundAndNothingIsWritten() throws {
+        let cli = CLI()
+        let result = try cli.run([
+            "store", "copy", "--from", "/no/such/store.sqlite", "--to", "postgresql://tester@127.0.0.1:9/db", "--json",
+        ])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("/no/such/store.sqlite"), "\(result.stderr)")
+        #expect(try result.json()["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "STORE_NOT_FOUND")
+        #expect(!FileManager.default.fileExists(atPath: "/no/such/store.sqlite"))
+    }
+
     @Test(arguments: [
-        (["--from", "/no/such/store.sqlite", "--to", "postgresql://tester@127.0.0.1/db"], "/no/such/store.sqlite"),
         (["--from", "x.sqlite", "--to", "/tmp/other.sqlite"], "/tmp/other.sqlite"),
         (["--from", "x.sqlite", "--to", "postgresql://tester@127.0.0.1/db?sslmode=bogus"], "bogus"),
     ])

@@ -20,6 +20,14 @@ public struct AuditAction: StringConstant {
     public static let retentionApplied = AuditAction(rawValue: "backup_schedule.retention_applied")
     /// A backup set was completed and became visible.
     public static let backupCreated = AuditAction(rawValue: "backup.created")
+
+    /// Every action this binary writes, for `audit list --action` (an action outside it, and not
+    /// in the store either, is a typo). A new action is added here with its static member.
+    public static let known: [AuditAction] = [
+        .tenantCreated, .scheduleCreated, .scheduleUpdated, .scheduleEnabled, .scheduleDisabled, .scheduleRemoved,
+        .dispatched, .runStarted, .runCompleted, .retentionApplied, .backupCreated, .restoreStarted,
+        .policyRestored, .restoreCompleted, .hookCreated, .hookRemoved, .hookFailed, .storeCopied,
+    ]
 }
 
 /// What kind of thing an audit entry is about (`resource_type`).

@@ -93,11 +93,11 @@ public struct BackupSetStore: Sendable {
 
     /// Finished sets (`complete` or `partial`), newest first, optionally for one tenant and/or
     /// one schedule. Sets still being written are never listed.
-    public func listSets(tenantId: Int64? = nil, scheduleId: Int64? = nil) async throws(TenantPilotError)
-        -> [BackupSetSummary]
+    public func listSets(tenantId: Int64? = nil, scheduleId: Int64? = nil, limit: Int? = nil)
+        async throws(TenantPilotError) -> [BackupSetSummary]
     {
         try await store.read("list backup sets") { tx in
-            try tx.backupSets.finished(tenantId: tenantId, scheduleId: scheduleId)
+            try tx.backupSets.finished(tenantId: tenantId, scheduleId: scheduleId, limit: limit)
         }
     }
 

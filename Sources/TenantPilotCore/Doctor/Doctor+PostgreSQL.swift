@@ -10,13 +10,8 @@ extension Doctor {
         do {
             store = try await Store.open(.postgreSQL(location), mustExist: true, logger: dependencies.logger)
         } catch  where error.code == .storeNotFound {
-            return (
-                [
-                    .warn(
-                        "store",
-                        "\(error.message). The first command that writes (`tenantpilot tenants add`) creates it")
-                ], nil
-            )
+            // Reported, never created: every command but `tenants add`/`import` would fail here.
+            return ([.fail("store", "STORE_NOT_FOUND: " + error.message)], nil)
         } catch {
             return ([.fail("store", error.message)], nil)
         }

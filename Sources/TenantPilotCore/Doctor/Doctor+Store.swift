@@ -17,11 +17,8 @@ extension Doctor {
 
         switch FileStatus.of(databasePath) {
         case .failure(let error) where error.doesNotExist:
-            checks.append(
-                .warn(
-                    "store",
-                    "no store at \(databasePath) yet; the first command that writes (`tenantpilot tenants add`) creates it. "
-                        + "If you expected one, check --db, TENANTPILOT_DB and TENANTPILOT_HOME"))
+            // Reported, never created: every command but `tenants add`/`import` would fail here.
+            checks.append(.fail("store", "STORE_NOT_FOUND: " + TenantPilotError.storeNotFound(location).message))
             return (checks, nil)
         case .failure(let error):
             checks.append(.fail("store", "cannot examine \(databasePath): \(error.message)"))

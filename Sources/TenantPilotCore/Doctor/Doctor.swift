@@ -8,10 +8,12 @@ import Foundation
 /// It reports; it never repairs. Opening the store migrates it (as every command does), and
 /// nothing else is written. No secret's value ever appears in a check.
 public struct Doctor: Sendable {
-    /// The store checked.
+    /// Which rule chose the store (named when there is no store there).
     public let location: StoreLocation
+    /// The database checked: a SQLite file, or PostgreSQL.
+    public let database: StoreDatabase
     /// The store as the checks name it.
-    public var databasePath: String { location.displayName }
+    public var databasePath: String { database.displayName }
     public let dependencies: Dependencies
     /// The Graph behind `--online` (`GraphProbe` in the CLI); `nil` reports those checks
     /// `skipped`.
@@ -24,14 +26,17 @@ public struct Doctor: Sendable {
         dispatchGrace: TimeInterval = 5 * 60
     ) {
         self.init(
-            location: .sqlite(path: databasePath), dependencies: dependencies, graph: graph,
+            location: StoreLocation(path: databasePath, source: .option), database: .sqlite(path: databasePath),
+            dependencies: dependencies, graph: graph,
             dispatchGrace: dispatchGrace)
     }
 
     public init(
-        location: StoreLocation, dependencies: Dependencies, graph: (any GraphProbing)? = nil,
+        location: StoreLocation, database: StoreDatabase, dependencies: Dependencies,
+        graph: (any GraphProbing)? = nil,
         dispatchGrace: TimeInterval = 5 * 60
     ) {
+        self.database = database
         self.location = location
         self.dependencies = dependencies
         self.graph = graph
@@ -42,7 +47,7 @@ public struct Doctor: Sendable {
     public func run(online: Bool) async -> DoctorReport {
         var checks: [DoctorCheck] = []
         let opened: (checks: [DoctorCheck], store: Store?)
-        switch location {
+        switch database {
         case .sqlite:
             opened = await checkStore()
             checks += opened.checks

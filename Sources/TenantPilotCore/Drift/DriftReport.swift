@@ -70,9 +70,8 @@ public struct DriftReport: Encodable, Sendable {
     enum CodingKeys: String, CodingKey { case drift, checks }
 }
 
-/// Told about every check that found drift: where the `drift` hook event of `hooks` is fired.
-/// INTEGRATION POINT (issue 12, hooks): hooks do not exist yet; `drift` passes no observer.
-/// When they do, an observer that fires each matching hook with the check goes here.
+/// Told about every check that found drift: where the `drift` event of `hooks` is fired
+/// (`HookNotifier`), with the ids a hook's scope is matched against.
 public protocol DriftObserving: Sendable {
-    func drifted(_ check: DriftReport.Check) async
+    func drifted(_ check: DriftReport.Check, tenantId: Int64, scheduleId: Int64?) async
 }

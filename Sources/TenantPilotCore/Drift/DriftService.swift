@@ -48,6 +48,7 @@ public struct DriftService: Sendable {
     struct Target: Sendable {
         let tenant: Tenant
         let scheduleName: String?
+        var scheduleId: Int64? = nil
         let setId: Int64?
         let types: [PolicyType]
         /// Why it cannot be checked (no usable set yet).
@@ -121,9 +122,12 @@ public struct DriftService: Sendable {
         var setId = forced?.summary.id
         if setId == nil { setId = try await sets.listSets(scheduleId: schedule.rowID).first?.id }
         guard let setId else {
-            return Target(tenant: tenant, scheduleName: name, setId: nil, types: types, problem: Self.noSet(name))
+            return Target(
+                tenant: tenant, scheduleName: name, scheduleId: schedule.rowID, setId: nil, types: types,
+                problem: Self.noSet(name))
         }
-        return Target(tenant: tenant, scheduleName: name, setId: setId, types: types, problem: nil)
+        return Target(
+            tenant: tenant, scheduleName: name, scheduleId: schedule.rowID, setId: setId, types: types, problem: nil)
     }
 
     private static func noSet(_ name: String) -> TenantPilotError {
@@ -136,7 +140,9 @@ public struct DriftService: Sendable {
         var checks: [DriftReport.Check] = []
         for target in targets {
             let check = await run(target)
-            if check.drifted, let observer { await observer.drifted(check) }
+            if check.drifted, let observer {
+                await observer.drifted(check, tenantId: target.tenant.rowID, scheduleId: target.scheduleId)
+            }
             checks.append(check)
         }
         return DriftReport(checks: checks)

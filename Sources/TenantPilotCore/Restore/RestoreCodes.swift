@@ -17,8 +17,6 @@ extension ErrorCode {
     public static let noBackupSet = ErrorCode(rawValue: "NO_BACKUP_SET")
     /// `restore`: a backed-up policy lacks what its recipe needs to create it (an intent's template).
     public static let restoreIncompleteBackup = ErrorCode(rawValue: "RESTORE_INCOMPLETE_BACKUP")
-    /// A command that only reads or changes a store was pointed at a path with none.
-    public static let storeNotFound = ErrorCode(rawValue: "STORE_NOT_FOUND")
 }
 
 extension ExitStatus {

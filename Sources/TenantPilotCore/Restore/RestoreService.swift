@@ -8,23 +8,26 @@ public struct RestoreService: Sendable {
     public let clock: Clock
     /// Makes the Graph client for a tenant (the real one, or a test double).
     public let makeClient: @Sendable (Tenant) throws(TenantPilotError) -> any GraphWriting
+    /// Told when a restore's run starts and ends, and of runs found abandoned (the hooks).
+    public let observer: (any RunObserving)?
 
     public init(
-        store: Store, registry: PolicyTypeRegistry, clock: Clock,
+        store: Store, registry: PolicyTypeRegistry, clock: Clock, observer: (any RunObserving)? = nil,
         makeClient: @escaping @Sendable (Tenant) throws(TenantPilotError) -> any GraphWriting
     ) {
         self.store = store
         self.registry = registry
         self.clock = clock
+        self.observer = observer
         self.makeClient = makeClient
     }
 
     /// The production service: the URLSession client, secrets read from the environment.
     public init(
-        store: Store, registry: PolicyTypeRegistry, dependencies: Dependencies,
+        store: Store, registry: PolicyTypeRegistry, dependencies: Dependencies, observer: (any RunObserving)? = nil,
         options: GraphClientOptions = GraphClientOptions()
     ) {
-        self.init(store: store, registry: registry, clock: dependencies.clock) {
+        self.init(store: store, registry: registry, clock: dependencies.clock, observer: observer) {
             (tenant: Tenant) throws(TenantPilotError) -> any GraphWriting in
             URLSessionGraphClient(
                 connection: try GraphConnection(tenant: tenant), dependencies: dependencies, options: options)
@@ -54,6 +57,19 @@ public struct RestoreService: Sendable {
     public func apply(_ scope: RestoreScope, actor: String) async throws(TenantPilotError) -> (
         plan: RestorePlan?, outcome: RestoreOutcome
     ) {
+        let applied = try await applyLocked(scope, actor: actor)
+        // The run's row is final and the tenant lock released: its hooks may fire.
+        await notify(ended: applied.outcome.run, target: scope.target)
+        return applied
+    }
+
+    private func notify(ended run: BackupRun, target: Tenant) async {
+        await observer?.runEnded(RunDocument(run, tenantName: target.name, scheduleName: nil), tenantId: target.rowID)
+    }
+
+    private func applyLocked(_ scope: RestoreScope, actor: String) async throws(TenantPilotError) -> (
+        plan: RestorePlan?, outcome: RestoreOutcome
+    ) {
         guard let lock = try await TenantWriteLock.exclusive(store: store, tenantId: scope.target.rowID) else {
             throw TenantPilotError(
                 .notRun, code: .concurrentRun,
@@ -64,6 +80,8 @@ public struct RestoreService: Sendable {
         try await recoverAbandonedRuns(actor: actor)
 
         let run = try await RestoreRunRecord.begin(store: store, scope: scope, actor: actor, at: clock.now())
+        await observer?.runStarted(
+            RunDocument(run, tenantName: scope.target.name, scheduleName: nil), tenantId: scope.target.rowID)
         let plan: RestorePlan
         let client: any GraphWriting
         do {
@@ -105,6 +123,8 @@ public struct RestoreService: Sendable {
             try makeClient(tenant)
         }
         let executor = RunExecutor(store: store, registry: registry, clock: clock, backup: backup)
-        _ = try await Dispatcher(executor: executor).recoverAbandoned(at: clock.now(), actor: actor)
+        for recovered in try await Dispatcher(executor: executor).recoverAbandoned(at: clock.now(), actor: actor) {
+            await observer?.runEnded(recovered.document, tenantId: recovered.tenantId)
+        }
     }
 }

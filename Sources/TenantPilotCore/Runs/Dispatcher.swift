@@ -23,7 +23,9 @@ public struct Dispatcher: Sendable {
         /// Every run this dispatch created (skipped ones included), as they ended.
         public var runs: [RunDocument]
         /// Runs found abandoned by dead processes and marked failed.
-        public var abandoned: [Int64]
+        public var abandoned: [Int64] { abandonedRuns.map(\.id) }
+        /// The same runs, as they were marked (`failed`, `ABANDONED`).
+        public var abandonedRuns: [RunDocument]
         /// Why every next slot was recomputed first, if it was.
         public var realigned: Realignment? = nil
     }
@@ -41,6 +43,7 @@ public struct Dispatcher: Sendable {
         at now: Date, grace: TimeInterval = defaultGrace, concurrency: Int = 4, actor: String = ActorName.system
     ) async throws(TenantPilotError) -> Report {
         let abandoned = try await recoverAbandoned(at: now, actor: actor)
+        for run in abandoned { await notifyEnded(run.document, tenantId: run.tenantId) }
         let realigned = try await realignNextSlots(at: now, grace: grace)
         let (claimed, skipped) = try await claimDueSlots(at: now, grace: grace)
 
@@ -57,25 +60,39 @@ public struct Dispatcher: Sendable {
             }
         }
 
+        // A missed slot's run ends as it is recorded.
+        for run in skipped { await notifyEnded(run.document, tenantId: run.tenant.rowID) }
         let finished = try await execute(claimed, concurrency: max(1, concurrency))
         // The report comes from what the claims read and the runs returned: no second read.
         let documents = (skipped + finished).sorted { $0.run.rowID < $1.run.rowID }.map(\.document)
-        return Report(now: now, runs: documents, abandoned: abandoned, realigned: realigned)
+        return Report(now: now, runs: documents, abandonedRuns: abandoned.map(\.document), realigned: realigned)
+    }
+
+    private func notifyEnded(_ run: RunDocument, tenantId: Int64) async {
+        await executor.observer?.runEnded(run, tenantId: tenantId)
     }
 
     /// Marks runs whose process died `failed`/`ABANDONED`, and drops their unfinished sets so
     /// that no half-written set ever appears as a backup.
-    func recoverAbandoned(at now: Date, actor: String) async throws(TenantPilotError) -> [Int64] {
+    func recoverAbandoned(at now: Date, actor: String) async throws(TenantPilotError) -> [(
+        document: RunDocument, tenantId: Int64
+    )] {
         // A cheap read first: almost every dispatch finds no unfinished run at all.
         let candidates = try await store.read { tx in try Self.abandonedRuns(tx) }
         guard !candidates.isEmpty else { return [] }
         let recovered = try await store.write { tx in
-            var recovered: [Int64] = []
+            var recovered: [(document: RunDocument, tenantId: Int64)] = []
             for run in try Self.abandonedRuns(tx) {
                 let stamp = Instant(now)
                 let message =
                     "the process that was running it (\(run.process ?? "unknown")) ended before the run finished"
                 try tx.runs.abandon(run.rowID, message: message, at: stamp)
+                var ended = run
+                ended.status = .failed
+                ended.errorCode = .abandoned
+                ended.errorMessage = message
+                ended.finishedAt = stamp
+                if ended.trigger != .restore { ended.backupSetId = nil }
                 try BackupSetDeletion.delete(tx, setIds: try tx.backupSets.building(ofRuns: [run.rowID]))
                 if let scheduleId = run.scheduleId {
                     try tx.schedules.recordLastRun(scheduleId, status: .failed, at: stamp)
@@ -89,11 +106,14 @@ public struct Dispatcher: Sendable {
                         "trigger": .string(run.trigger.rawValue), "status": .string(BackupRun.Status.failed.rawValue),
                         "error_code": .string(ErrorCode.abandoned.rawValue),
                     ])
-                recovered.append(run.rowID)
+                let tenantName = try tx.tenants.find(id: run.tenantId)?.name ?? "tenant \(run.tenantId)"
+                let scheduleName = try run.scheduleId.flatMap { try tx.schedules.names(ids: [$0])[$0] }
+                recovered.append((RunDocument(ended, tenantName: tenantName, scheduleName: scheduleName), run.tenantId))
             }
             return recovered
         }
-        logger.info("marked runs of dead processes ABANDONED", metadata: ["runs": "\(recovered)"])
+        logger.info(
+            "marked runs of dead processes ABANDONED", metadata: ["runs": "\(recovered.map(\.document.id))"])
         return recovered
     }
 

@@ -63,10 +63,11 @@ public struct ManualRuns: Sendable {
         case .claimed(let run):
             return run
         case .taken(let existing):
+            let next = Instant(slot.date.addingTimeInterval(60)).minute
             throw TenantPilotError(
                 .notRun, code: .slotTaken,
                 "slot \(slot) of \(tenant.name)/\(schedule.name) already has run \(existing.rowID) (\(existing.status.rawValue)); "
-                    + "see `tenantpilot runs show \(existing.rowID)`, or try again in the next minute")
+                    + "a new run can start at \(next) (the next minute); see `tenantpilot runs show \(existing.rowID)`")
         }
     }
 }

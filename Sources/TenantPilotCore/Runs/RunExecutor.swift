@@ -13,10 +13,12 @@ public struct RunExecutor: Sendable {
     public let logger: Logger
     /// How long the Graph part of one run may take (`--run-timeout`).
     public let deadline: RunDeadline
+    /// Told when each run starts and ends (the hooks); nil: nobody.
+    public let observer: (any RunObserving)?
 
     public init(
         store: Store, registry: PolicyTypeRegistry, clock: Clock, backup: any BackupPerforming,
-        deadline: RunDeadline = .standard, logger: Logger = .disabled
+        deadline: RunDeadline = .standard, logger: Logger = .disabled, observer: (any RunObserving)? = nil
     ) {
         self.store = store
         self.registry = registry
@@ -24,12 +26,24 @@ public struct RunExecutor: Sendable {
         self.backup = backup
         self.deadline = deadline
         self.logger = logger
+        self.observer = observer
     }
 
-    /// Executes a claimed (`pending`) run to its end and returns it as finished.
+    /// Executes a claimed (`pending`) run to its end and returns it as finished. The observer
+    /// hears of its end once its row is final and its locks are released.
     public func execute(
         _ claimed: BackupRun, schedule: BackupSchedule, tenant: Tenant,
         progress: (@Sendable (BackupProgress) -> Void)? = nil
+    ) async throws(TenantPilotError) -> BackupRun {
+        let finished = try await executeLocked(claimed, schedule: schedule, tenant: tenant, progress: progress)
+        await observer?.runEnded(
+            RunDocument(finished, tenantName: tenant.name, scheduleName: schedule.name), tenantId: tenant.rowID)
+        return finished
+    }
+
+    private func executeLocked(
+        _ claimed: BackupRun, schedule: BackupSchedule, tenant: Tenant,
+        progress: (@Sendable (BackupProgress) -> Void)?
     ) async throws(TenantPilotError) -> BackupRun {
         let runId = claimed.rowID
         let actor = claimed.actor ?? ActorName.system
@@ -77,6 +91,8 @@ public struct RunExecutor: Sendable {
             return started
         }
         logger.debug("run started")
+        await observer?.runStarted(
+            RunDocument(started, tenantName: tenant.name, scheduleName: schedule.name), tenantId: tenant.rowID)
 
         // 3. Types: keys the registry no longer knows are skipped.
         let keys = schedule.policyTypes

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the run history, with the names of each run's tenant and schedule.
 public struct RunHistory: Sendable {
     public let store: Store
@@ -16,11 +18,15 @@ public struct RunHistory: Sendable {
     }
 
     /// Run history, newest first.
-    public func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) async throws(TenantPilotError)
-        -> [RunDocument]
-    {
+    public func list(
+        scheduleId: Int64?, tenantId: Int64? = nil, status: BackupRun.Status?, since: Date? = nil, limit: Int
+    ) async throws(TenantPilotError) -> [RunDocument] {
         try await store.read { tx in
-            try Self.documents(tx, try tx.runs.list(scheduleId: scheduleId, status: status, limit: limit))
+            try Self.documents(
+                tx,
+                try tx.runs.list(
+                    scheduleId: scheduleId, tenantId: tenantId, status: status, since: since.map(Instant.init),
+                    limit: limit))
         }
     }
 

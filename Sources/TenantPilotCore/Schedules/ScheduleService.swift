@@ -131,8 +131,9 @@ public struct ScheduleService: Sendable {
         try await store.read { tx in
             var tenants = try tx.tenants.all()
             if let tenantName {
+                let all = tenants
                 tenants = tenants.filter { $0.name == tenantName }
-                if tenants.isEmpty { throw TenantPilotError.tenantNotFound(tenantName) }
+                if tenants.isEmpty { throw TenantPilotError.tenantNotFound(tenantName, among: all.map(\.name)) }
             }
             let byId = Dictionary(uniqueKeysWithValues: tenants.map { ($0.rowID, $0) })
             return try tx.schedules.active(tenantIds: Set(byId.keys))

@@ -25,7 +25,12 @@ public enum ScheduleZone {
             return zone
         }
         var message = "unknown time zone \(PlainText.escaped(identifier).debugDescription)"
-        if let suggestion = suggestion(for: identifier) {
+        let sameRules = canonicalZones(forAbbreviation: identifier)
+        if !sameRules.isEmpty {
+            message +=
+                ": an abbreviation names no rules for daylight saving time; zones that follow the same rules: "
+                + sameRules.joined(separator: ", ")
+        } else if let suggestion = suggestion(for: identifier) {
             message += "; did you mean \(suggestion)?"
         } else {
             message += " (expected an IANA name such as Europe/Berlin or America/New_York)"
@@ -49,6 +54,53 @@ public enum ScheduleZone {
                 part.first?.isUppercase == true
                     && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-+".contains($0)) }
             }
+    }
+
+    /// Well-known canonical zones, offered first when several follow an abbreviation's rules.
+    static let wellKnown = [
+        "Europe/Berlin", "Europe/Paris", "Europe/Amsterdam", "Europe/Madrid", "Europe/Rome", "Europe/London",
+        "Europe/Dublin", "Europe/Lisbon", "Europe/Helsinki", "Europe/Athens", "Europe/Moscow", "America/New_York",
+        "America/Toronto", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+        "America/Anchorage", "America/Halifax", "America/Sao_Paulo", "America/Mexico_City", "Pacific/Honolulu",
+        "Asia/Tokyo", "Asia/Seoul", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Singapore", "Asia/Kolkata",
+        "Asia/Dubai", "Asia/Jerusalem", "Australia/Sydney", "Australia/Brisbane", "Australia/Adelaide",
+        "Australia/Perth", "Pacific/Auckland", "Africa/Johannesburg", "Africa/Cairo", "Africa/Lagos",
+    ]
+
+    /// For an abbreviation or a legacy zone name (`CET`, `EST`, `PST`, `EST5EDT`), up to four
+    /// canonical `Area/Location` zones whose offsets and daylight-saving transitions are the same
+    /// over the next two years — well-known ones first; empty for anything else.
+    static func canonicalZones(forAbbreviation text: String) -> [String] {
+        guard (2...8).contains(text.count), text.allSatisfy({ ($0.isUppercase && $0.isASCII) || $0.isNumber }),
+            text.first?.isLetter == true
+        else { return [] }
+        // What the abbreviation stands for: Foundation's mapping (EST → America/New_York), else
+        // the legacy zone of that name (CET, EET, MST7MDT).
+        let mapped = TimeZone.abbreviationDictionary[text].flatMap(TimeZone.init(identifier:))
+        guard let reference = mapped ?? TimeZone(identifier: text) ?? TimeZone(abbreviation: text) else { return [] }
+        let signature = rules(of: reference)
+        let candidates = wellKnown + knownIdentifiers.filter { isAreaLocation($0) }.sorted()
+        var found: [String] = []
+        for name in candidates where !found.contains(name) {
+            guard let zone = TimeZone(identifier: name), rules(of: zone) == signature else { continue }
+            found.append(name)
+            if found.count == 4 { break }
+        }
+        return found
+    }
+
+    /// The offset now and the next six transitions (instant and offset after) within two years.
+    private static func rules(of zone: TimeZone) -> [Int] {
+        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+        let end = start.addingTimeInterval(2 * 366 * 86_400)
+        var signature = [zone.secondsFromGMT(for: start)]
+        var instant = start
+        for _ in 0..<6 {
+            guard let next = zone.nextDaylightSavingTimeTransition(after: instant), next < end else { break }
+            signature += [Int(next.timeIntervalSince1970), zone.secondsFromGMT(for: next.addingTimeInterval(1))]
+            instant = next
+        }
+        return signature
     }
 
     /// The known identifier nearest to `identifier`, compared case-insensitively, when it is

@@ -11,22 +11,22 @@ import Logging
 /// busy timeout) does not hold a thread of Swift's cooperative pool.
 ///
 /// The backend is SQLite (`SQLiteBackend`: one file in WAL mode, one host) or PostgreSQL
-/// (`PostgreSQLBackend`: one database that several hosts share), chosen by the `StoreLocation`;
+/// (`PostgreSQLBackend`: one database that several hosts share), chosen by the `StoreDatabase`;
 /// both are migrated on open with the same named migrations.
 public final class Store: Sendable {
-    /// Where the store is.
-    public let location: StoreLocation
+    /// Which database the store is.
+    public let database: StoreDatabase
     /// The store as messages name it: the SQLite file's path, or the PostgreSQL URL (never
     /// with a password).
-    public var path: String { location.displayName }
+    public var path: String { database.displayName }
     let backend: any StoreBackend
     let logger: Logger
 
     /// How long a writer waits for another process's write transaction (or row lock) before failing.
     public static let busyTimeout: TimeInterval = 60
 
-    init(location: StoreLocation, backend: any StoreBackend, logger: Logger) {
-        self.location = location
+    init(database: StoreDatabase, backend: any StoreBackend, logger: Logger) {
+        self.database = database
         self.backend = backend
         self.logger = logger
     }
@@ -36,30 +36,71 @@ public final class Store: Sendable {
         try await open(.sqlite(path: path), logger: logger)
     }
 
-    /// Opens and migrates the store at `location`. With `mustExist`, a store that is not there
-    /// yet — no file, or a PostgreSQL database without tenantpilot's tables — is
-    /// `STORE_NOT_FOUND` and nothing is created; else it is created.
-    public static func open(_ location: StoreLocation, mustExist: Bool = false, logger: Logger = .disabled)
-        async throws(TenantPilotError) -> Store
-    {
-        switch location {
+    /// What opening does where there is no store yet.
+    public enum Missing: Sendable {
+        /// Create it (`tenants add`, `tenants import`: the commands that create things).
+        case create
+        /// Fail with `STORE_NOT_FOUND`, naming the path and the rule that chose it (every other
+        /// command: a cron job pointed at the wrong place must fail loudly, not back up nothing).
+        case refuse
+    }
+
+    /// Opens and migrates the store at `location`; where there is none, creates it or refuses,
+    /// as `missing` says. A PostgreSQL URL is read with the process's environment (its password
+    /// from `PGPASSWORD` or `~/.pgpass`).
+    public static func open(
+        _ location: StoreLocation, ifMissing missing: Missing, logger: Logger = .disabled
+    ) async throws(TenantPilotError) -> Store {
+        let database = try StoreDatabase.resolve(
+            location, passwordFile: nil, environment: ProcessInfo.processInfo.environment, logger: logger)
+        return try await open(database, location: location, ifMissing: missing, logger: logger)
+    }
+
+    /// Opens and migrates `database`, which `location` named; where there is no store — no file,
+    /// or a PostgreSQL database without tenantpilot's tables — creates it or refuses, as
+    /// `missing` says. This is the one place that decides whether a store comes into being.
+    public static func open(
+        _ database: StoreDatabase, location: StoreLocation?, ifMissing missing: Missing, logger: Logger = .disabled
+    ) async throws(TenantPilotError) -> Store {
+        switch database {
         case .sqlite(let path):
-            if mustExist, !FileManager.default.fileExists(atPath: path) {
-                throw .failed(
-                    "no store at \(path) (from --db, $TENANTPILOT_DB, $TENANTPILOT_HOME or the default); "
-                        + "check the path, or create it with `tenantpilot tenants add`",
-                    code: .storeNotFound)
+            if missing == .refuse, !exists(atPath: path) {
+                throw .storeNotFound(location ?? StoreLocation(path: path, source: .option))
             }
             let backend = try await SQLiteBackend.open(path: path, busyTimeout: busyTimeout, logger: logger)
-            return Store(location: .sqlite(path: backend.path), backend: backend, logger: logger)
+            return Store(database: .sqlite(path: backend.path), backend: backend, logger: logger)
         case .postgreSQL(let postgreSQL):
-            let backend = try await PostgreSQLBackend.open(postgreSQL, mustExist: mustExist, logger: logger)
-            return Store(location: location, backend: backend, logger: logger)
+            let backend = try await PostgreSQLBackend.open(
+                postgreSQL, mustExist: missing == .refuse, logger: logger)
+            return Store(database: database, backend: backend, logger: logger)
+        }
+    }
+
+    /// `open(_:location:ifMissing:)` without a rule to name: with `mustExist`, a store that is not
+    /// there yet is `STORE_NOT_FOUND` and nothing is created; else it is created.
+    public static func open(_ database: StoreDatabase, mustExist: Bool = false, logger: Logger = .disabled)
+        async throws(TenantPilotError) -> Store
+    {
+        try await open(database, location: nil, ifMissing: mustExist ? .refuse : .create, logger: logger)
+    }
+
+    /// The version of the SQLite library this binary uses (`3.46.1`).
+    public static var sqliteVersion: String? { SQLiteBackend.libraryVersion() }
+
+    /// Whether a SQLite store is there (a file, or a link to one).
+    public static func exists(at location: StoreLocation) -> Bool {
+        exists(atPath: location.path)
+    }
+
+    private static func exists(atPath path: String) -> Bool {
+        switch SafeFiles.entry(at: path) {
+        case .file, .link, .directory, .other: true
+        case .missing, .danglingLink: false
         }
     }
 
     /// Whether processes on several hosts may share this store (PostgreSQL).
-    public var isShared: Bool { location.isShared }
+    public var isShared: Bool { database.isShared }
 
     // MARK: - Locks
 
@@ -109,6 +150,11 @@ public final class Store: Sendable {
         try boundary(await backend.close(), action: "close the store", verb: "write")
     }
 
+    /// How many bytes the store takes on disk.
+    public func sizeInBytes() async throws(TenantPilotError) -> Int64 {
+        try boundary(await backend.sizeInBytes(), action: "measure the store", verb: "read")
+    }
+
     /// What `doctor` reports about the store itself.
     public func health() async throws(TenantPilotError) -> StoreHealth {
         try boundary(await backend.health(), action: "check the store", verb: "read")
@@ -134,5 +180,15 @@ public final class Store: Sendable {
             logger.debug("store \(verb) failed", metadata: ["error": "\(backend.describe(error))"])
             throw .failed(message, code: .storeUnavailable)
         }
+    }
+}
+
+extension TenantPilotError {
+    /// `STORE_NOT_FOUND` (exit 1): the path, where it came from, and what to do.
+    public static func storeNotFound(_ location: StoreLocation) -> TenantPilotError {
+        .failed(
+            "no store at \(location.path) (\(location.origin)); check the path and the environment cron or "
+                + "systemd gives tenantpilot, or create the store with `tenantpilot tenants add`",
+            code: .storeNotFound)
     }
 }

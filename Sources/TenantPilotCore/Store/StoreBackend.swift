@@ -22,6 +22,9 @@ protocol StoreBackend: Sendable {
     /// Gives unused space back to the file system, in short steps; returns how much (in pages).
     func releaseFreePages(stepPages: Int, maxSteps: Int) async -> Result<Int, any Error>
 
+    /// How many bytes the store takes (`tenantpilot_store_size_bytes`): for SQLite its file and WAL.
+    func sizeInBytes() async -> Result<Int64, any Error>
+
     /// The store's own state, for `doctor`.
     func health() async -> Result<StoreHealth, any Error>
 

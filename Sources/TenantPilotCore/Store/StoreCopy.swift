@@ -41,7 +41,9 @@ public struct StoreCopy: Sendable {
         async throws(TenantPilotError) -> Report
     {
         guard FileManager.default.fileExists(atPath: source) else {
-            throw .invalid("--from: no SQLite store at \(source)")
+            throw .failed(
+                "no store at \(source) (from --from); check the path of the SQLite store to copy",
+                code: .storeNotFound)
         }
         let sourceStore = try await Store.open(.sqlite(path: source), mustExist: true, logger: logger)
         let targetStore: Store

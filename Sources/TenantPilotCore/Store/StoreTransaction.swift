@@ -21,6 +21,7 @@ public protocol StoreTransaction {
     var audit: any AuditTable { get }
     var notifications: any NotificationTable { get }
     var meta: any StoreMetaTable { get }
+    var hooks: any HookTable { get }
 
     /// The ids of those unfinished (`pending` or `running`) runs whose owner is gone, so that
     /// they are abandoned. SQLite: the pid and start time a run recorded name no live process.

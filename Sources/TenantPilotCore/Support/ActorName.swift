@@ -1,6 +1,13 @@
 import Foundation
 
-/// Who acts, for audit and notifications: `--actor`, else `$SUDO_USER`, else `$USER`.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Who acts, for audit and notifications: `--actor`, else `$SUDO_USER`, else `$USER`, else the
+/// user name of the process's uid (cron and systemd may set neither variable).
 public enum ActorName {
     /// Name used for entries written by cron with no user in the environment.
     public static let system = "system"
@@ -22,7 +29,9 @@ public enum ActorName {
         return name
     }
 
-    public static func resolve(explicit: String?, environment: [String: String]) -> String {
+    public static func resolve(
+        explicit: String?, environment: [String: String], userName: @autoclosure () -> String? = processUserName()
+    ) -> String {
         for candidate in [explicit, environment["SUDO_USER"], environment["USER"]] {
             // A name from the environment that would be refused as `--actor` is passed over.
             if let name = candidate?.trimmingCharacters(in: .whitespaces), !name.isEmpty, (try? validated(name)) != nil
@@ -30,6 +39,15 @@ public enum ActorName {
                 return name
             }
         }
+        if let name = userName()?.trimmingCharacters(in: .whitespaces), !name.isEmpty, (try? validated(name)) != nil {
+            return name
+        }
         return system
+    }
+
+    /// The user name of the process's real uid (`getpwuid`), if it has one.
+    public static func processUserName() -> String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 }

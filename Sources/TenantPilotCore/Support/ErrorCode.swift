@@ -22,6 +22,9 @@ public struct ErrorCode: StringConstant {
     public static let internalError = ErrorCode(rawValue: "INTERNAL_ERROR")
     /// The store cannot be opened, read or written (missing folder, full disk, lock timeout).
     public static let storeUnavailable = ErrorCode(rawValue: "STORE_UNAVAILABLE")
+    /// No store where the command was pointed (only `tenants add` and `tenants import` create
+    /// one): a wrong path fails loudly instead of starting an empty store.
+    public static let storeNotFound = ErrorCode(rawValue: "STORE_NOT_FOUND")
     /// The store was written by a newer binary (it has migrations this one does not know).
     public static let storeTooNew = ErrorCode(rawValue: "STORE_TOO_NEW")
     /// A row holds a value no version of the tool writes.

@@ -132,12 +132,19 @@ public enum SafeFiles {
 
         /// Writes `data` as the file `name`: into a new temporary file beside it, then renamed over
         /// it, so that a link at `name` is replaced, never written through, and a reader never
-        /// sees half a file.
-        public func write(_ data: Data, to name: String, mode: mode_t = 0o666) throws(Failure) {
+        /// sees half a file. The file gets `mode` less the umask, or exactly `mode` (`exact`: a
+        /// file another user's program must read, such as node_exporter's textfile collector).
+        public func write(_ data: Data, to name: String, mode: mode_t = 0o666, exact: Bool = false) throws(Failure) {
             let target = path + "/" + name
             let temporary = ".\(name.prefix(200)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
             let out = openat(fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             guard out >= 0 else { throw failure(target) }
+            if exact, fchmod(out, mode) != 0 {
+                let code = errno
+                close(out)
+                unlinkat(fd, temporary, 0)
+                throw failure(target, code)
+            }
             let written = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
                 guard var pointer = raw.baseAddress else { return true }
                 var remaining = raw.count

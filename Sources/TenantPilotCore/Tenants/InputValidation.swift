@@ -79,7 +79,9 @@ public enum InputValidation {
     }
 
     /// An environment variable's name.
-    public static func environmentVariableName(_ value: String) throws(TenantPilotError) -> String {
+    public static func environmentVariableName(_ value: String, option: String = "--client-secret-env")
+        throws(TenantPilotError) -> String
+    {
         let allowed = { (byte: UInt8) in
             byte == 0x5F || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
         }
@@ -87,7 +89,7 @@ public enum InputValidation {
             value.utf8.allSatisfy(allowed)
         else {
             throw .invalid(
-                "--client-secret-env \(PlainText.escaped(value).debugDescription) is not an environment variable name (letters, digits, _)"
+                "\(option) \(PlainText.escaped(value).debugDescription) is not an environment variable name (letters, digits, _)"
             )
         }
         return value

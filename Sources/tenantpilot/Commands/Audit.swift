@@ -17,7 +17,7 @@ extension TenantPilot {
         static let configuration = CommandConfiguration(
             commandName: "notifications",
             abstract: "Read notifications of interactive runs and retries.",
-            subcommands: [NotificationList.self]
+            subcommands: [NotificationList.self, NotificationRead.self]
         )
     }
 }
@@ -32,9 +32,12 @@ extension TenantPilot.Audit {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only entries of this tenant.") var tenant: String?
-        @Option(help: "Only this action (or a family: backup_schedule.*).") var action: String?
-        @Option(help: "At most this many entries.") var limit = 100
+        @Option(help: "Only entries of this tenant.", completion: Completions.tenants) var tenant: String?
+        @Option(
+            help: "Only this action (or a family: backup_schedule.*).",
+            completion: .list(AuditAction.known.map(\.rawValue)))
+        var action: String?
+        @Option(parsing: .unconditional, help: "At most this many entries.") var limit = 100
 
         func validate() throws {
             guard limit >= 1 else { throw ValidationError("--limit \(limit) must be at least 1") }
@@ -83,6 +86,36 @@ extension TenantPilot.Notifications {
                         ]
                     }
                 ).render()
+            }
+        }
+    }
+}
+
+extension TenantPilot.Notifications {
+    struct NotificationRead: TenantPilotCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "read",
+            abstract: "Mark notifications read: the ones named, or --all unread ones (of --actor if given).",
+            discussion:
+                "Examples:\n  tenantpilot notifications read 3 4\n  tenantpilot notifications read --all --actor alice")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Notification ids.") var ids: [Int64] = []
+        @Flag(help: "Every unread notification (only --actor's when given).") var all = false
+
+        func validate() throws {
+            if all && !ids.isEmpty { throw ValidationError("give notification ids or --all, not both") }
+            if !all && ids.isEmpty { throw ValidationError("name the notifications to mark read, or give --all") }
+        }
+
+        func run(in context: CommandContext) async throws {
+            let query = NotificationQuery(store: try await context.openStore())
+            let marked =
+                all
+                ? try await query.markAllRead(actor: global.actor, at: context.now)
+                : try await query.markRead(ids: ids, at: context.now)
+            context.emit(["marked_read": marked]) {
+                "\(marked) notification\(marked == 1 ? "" : "s") marked read"
             }
         }
     }

@@ -18,11 +18,17 @@ extension TenantPilot.Backups {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List backup sets, newest first (sets still being written are never shown).",
-            discussion: "Example:\n  tenantpilot backups list --tenant contoso --json")
+            discussion: "Example:\n  tenantpilot backups list --tenant contoso --limit 10 --json")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only this tenant's sets.") var tenant: String?
-        @Option(help: "Only sets of this schedule (id or TENANT/NAME).") var schedule: ScheduleReference?
+        @Option(help: "Only this tenant's sets.", completion: Completions.tenants) var tenant: String?
+        @Option(help: "Only sets of this schedule (id or TENANT/NAME).", completion: Completions.schedules)
+        var schedule: ScheduleReference?
+        @Option(parsing: .unconditional, help: "At most this many sets (newest first).") var limit: Int?
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit \(limit) must be at least 1") }
+        }
 
         func run(in context: CommandContext) async throws {
             let store = try await context.openStore()
@@ -30,8 +36,10 @@ extension TenantPilot.Backups {
             if let tenant { tenantId = try await TenantService(store: store).find(named: tenant).rowID }
             var scheduleId: Int64?
             if let schedule { scheduleId = try await ScheduleService(store: store).find(schedule).schedule.rowID }
-            let sets = try await BackupSetStore(store: store).listSets(tenantId: tenantId, scheduleId: scheduleId)
-                .map { BackupSetDocument($0) }
+            let sets = try await BackupSetStore(store: store).listSets(
+                tenantId: tenantId, scheduleId: scheduleId, limit: limit
+            )
+            .map { BackupSetDocument($0) }
             context.emit(["backup_sets": sets]) {
                 if sets.isEmpty { return "no backup sets" }
                 return TextTable(

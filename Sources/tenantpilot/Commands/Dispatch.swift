@@ -11,41 +11,60 @@ extension TenantPilot {
             discussion: """
                 Creates exactly one run per due (schedule, slot), whatever the number of dispatchers
                 started at once; marks runs of dead processes ABANDONED; records missed slots as
-                skipped MISSED_SLOT runs (no catch-up). Prints nothing when nothing is due.
+                skipped MISSED_SLOT runs (no catch-up). Prints one line per run it created on stdout
+                and nothing when nothing is due; every run that did not succeed, and every abandoned
+                run, is also named on stderr, so cron mails exactly the problems.
 
                 Example crontab line:
-                  * * * * * tenantpilot dispatch
+                  * * * * * tenantpilot dispatch >> /var/log/tenantpilot/dispatch.log
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: QuietOption
 
         @Option(
             help: ArgumentHelp(
                 "How late a cron tick may be and still run its slot (90s, 10m, 1h).", valueName: "duration"))
         var grace = DurationArgument.fiveMinutes
 
-        @Option(help: "How many schedules may run at once (1–256).")
+        @Option(parsing: .unconditional, help: "How many schedules may run at once (1–256).")
         var concurrency = 4
 
         @OptionGroup var timeout: RunTimeoutOption
 
+        @Option(
+            name: .customLong("metrics-textfile"),
+            help: ArgumentHelp(
+                "After the cycle, write `tenantpilot metrics` to this file (node_exporter).", valueName: "path"))
+        var metricsTextfile: String?
+
         func validate() throws {
+            if output.quiet && global.json { throw ValidationError("--quiet and --json cannot be given together") }
+            if metricsTextfile?.isEmpty == true { throw ValidationError("--metrics-textfile \"\" names no file") }
             guard (1...256).contains(concurrency) else {
                 throw ValidationError("--concurrency \(concurrency) must be between 1 and 256")
             }
         }
 
         func run(in context: CommandContext) async throws {
-            context.announceClock()
             let store = try await context.openStore()
             let report = try await Dispatcher(
                 executor: try context.runExecutor(store: store, deadline: timeout.deadline)
             )
             .dispatch(at: context.now, grace: grace.seconds, concurrency: concurrency, actor: context.actor)
-            context.emit(DispatchDocument(now: Instant(report.now), runs: report.runs, abandoned: report.abandoned)) {
-                (report.abandoned.map { "run \($0) abandoned (its process died): marked failed ABANDONED" }
-                    + report.runs.map(RunText.line)).joined(separator: "\n")
+            // Nothing at all when nothing was due: not even the note about a rehearsal's clock.
+            if !report.runs.isEmpty || !report.abandonedRuns.isEmpty || report.realigned != nil {
+                context.announceClock()
             }
+            if !output.quiet {
+                context.emit(
+                    DispatchDocument(now: Instant(report.now), runs: report.runs, abandoned: report.abandoned)
+                ) {
+                    (report.abandoned.map { "run \($0) abandoned (its process died): marked failed ABANDONED" }
+                        + report.runs.map(RunText.line)).joined(separator: "\n")
+                }
+            }
+            for run in report.abandonedRuns + report.runs { RunText.problem(run) }
             switch report.realigned {
             case .clockSteppedBack(let last)?:
                 CommandOutput.writeError(
@@ -58,7 +77,19 @@ extension TenantPilot {
             case nil:
                 break
             }
-            try context.exit(with: ExitStatus.of(dispatched: report.runs.map(\.status)))
+            var status = ExitStatus.of(dispatched: report.runs.map(\.status))
+            if let metricsTextfile {
+                do {
+                    let exposition = try await MetricsExposition.read(
+                        from: store, at: context.now, grace: grace.seconds)
+                    try MetricsTextfile.write(exposition, to: metricsTextfile)
+                } catch {
+                    // The runs are done and recorded; a textfile that cannot be written is still loud.
+                    CommandOutput.printError(error.message)
+                    if status == ExitStatus.success { status = ExitStatus.failure }
+                }
+            }
+            try context.exit(with: status)
         }
     }
 }
@@ -90,9 +121,7 @@ enum RunText {
     }
 
     /// `TENANT/NAME`, or the tenant alone for a run without a schedule.
-    static func name(_ run: RunDocument) -> String {
-        run.schedule.map { "\(run.tenant)/\($0)" } ?? run.tenant
-    }
+    static func name(_ run: RunDocument) -> String { run.subjectName }
 
     static func restoreCounts(_ run: RunDocument) -> String {
         let counts = run.counts

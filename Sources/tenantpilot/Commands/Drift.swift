@@ -42,15 +42,15 @@ extension TenantPilot {
             } else {
                 what = .tenant(subject ?? "")
             }
-            let store = try await context.openExistingStore()
-            // INTEGRATION POINT (issue 12, hooks): pass an observer that fires the `drift` hook
-            // event for each check that found drift; there are no hooks yet.
+            let store = try await context.openStore()
+            // Each check that found drift fires the `drift` hooks of its schedule or tenant.
             let service = DriftService(
-                store: store, registry: try context.registry(), dependencies: context.dependencies, observer: nil)
+                store: store, registry: try context.registry(), dependencies: context.dependencies,
+                observer: context.hooks(store: store))
             let report = try await service.check(what, against: against)
             context.emit(report) { DriftText.report(report) }
             for check in report.checks where check.error != nil || check.drifted {
-                FileHandle.standardError.write(Data((DriftText.problem(check) + "\n").utf8))
+                CommandOutput.writeError(DriftText.problem(check) + "\n")
             }
             try context.exit(with: report.exitCode)
         }
@@ -92,13 +92,16 @@ enum DriftText {
         return lines.joined(separator: "\n")
     }
 
-    /// The stderr line of a check that found drift or could not be done.
+    /// The stderr line of a check that found drift or could not be done (the shape of a run's).
     static func problem(_ check: DriftReport.Check) -> String {
         if let error = check.error {
-            return "drift \(name(check))  failed  \(error.code)  " + ChangeText.cut(error.message, to: 200)
+            return RunProblemLine.line(
+                subject: "drift", name: name(check), status: "failed", code: error.code.rawValue,
+                message: error.message)
         }
-        return
-            "drift \(name(check))  drift  against set \(check.against.map(String.init) ?? "-"): \(check.added.count) added, "
-            + "\(check.removed.count) removed, \(check.changed.count) changed"
+        return RunProblemLine.line(
+            subject: "drift", name: name(check), status: "drift", code: nil,
+            message: "against set \(check.against.map(String.init) ?? "-"): \(check.added.count) added, "
+                + "\(check.removed.count) removed, \(check.changed.count) changed")
     }
 }

@@ -54,9 +54,10 @@ extension TenantPilot {
                     $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 },
                 policies: policies, includeAssignments: !noAssignments, prune: prune)
-            let store = try await context.openExistingStore()
+            let store = try await context.openStore()
             let service = RestoreService(
-                store: store, registry: try context.registry(), dependencies: context.dependencies)
+                store: store, registry: try context.registry(), dependencies: context.dependencies,
+                observer: context.hooks(store: store))
             let scope = try await service.scope(request)
             if !apply {
                 let planned = try await service.plan(scope)
@@ -123,18 +124,5 @@ enum RestoreText {
             lines += (details[index] ?? []).map { "    " + $0 }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension RunText {
-    /// The one stderr line of a run that did not succeed: id, tenant (and schedule), status,
-    /// error code, and a message of at most 200 characters.
-    static func problem(_ run: RunDocument) {
-        var text = "run \(run.id)  \(name(run))  \(run.trigger.rawValue)  \(run.status.rawValue)"
-        if let code = run.errorCode { text += "  \(code)" }
-        if let message = run.errorMessage {
-            text += "  " + ChangeText.cut(message.replacingOccurrences(of: "\n", with: " "), to: 200)
-        }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -21,8 +21,14 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: QuietOption
         @OptionGroup var timeout: RunTimeoutOption
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
+        @Argument(help: "Schedule id or TENANT/NAME.", completion: Completions.schedules) var schedule:
+            ScheduleReference
+
+        func validate() throws {
+            if output.quiet && global.json { throw ValidationError("--quiet and --json cannot be given together") }
+        }
 
         func run(in context: CommandContext) async throws {
             context.announceClock()
@@ -31,7 +37,7 @@ extension TenantPilot {
             let finished = try await runs.runNow(
                 schedule, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
             ProgressLine.clear(context)
-            try await RunText.report(finished, store: store, context: context)
+            try await RunText.report(finished, store: store, context: context, quiet: output.quiet)
         }
     }
 
@@ -49,8 +55,13 @@ extension TenantPilot {
                 """)
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: QuietOption
         @OptionGroup var timeout: RunTimeoutOption
         @Argument(help: "The run to retry.") var runId: Int64
+
+        func validate() throws {
+            if output.quiet && global.json { throw ValidationError("--quiet and --json cannot be given together") }
+        }
 
         func run(in context: CommandContext) async throws {
             context.announceClock()
@@ -59,16 +70,18 @@ extension TenantPilot {
             let finished = try await runs.retry(
                 runId: runId, actor: context.actor, at: context.now, progress: ProgressLine.make(context))
             ProgressLine.clear(context)
-            try await RunText.report(finished, store: store, context: context)
+            try await RunText.report(finished, store: store, context: context, quiet: output.quiet)
         }
     }
 }
 
 extension RunText {
-    /// Prints a finished interactive run and exits with its SPEC §3 code.
-    static func report(_ run: BackupRun, store: Store, context: CommandContext) async throws {
+    /// Prints a finished interactive run, exits with its code,
+    /// and names it on stderr when it did not succeed.
+    static func report(_ run: BackupRun, store: Store, context: CommandContext, quiet: Bool) async throws {
         let document = try await RunHistory(store: store).find(run.rowID)
-        context.emit(document) { detail(document) }
+        if !quiet { context.emit(document) { detail(document) } }
+        problem(document)
         try context.exit(with: ExitStatus.of(run: run.status))
     }
 }

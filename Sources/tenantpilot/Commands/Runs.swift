@@ -19,13 +19,19 @@ extension TenantPilot.Runs {
             commandName: "list",
             abstract: "List runs, newest first.",
             discussion:
-                "Examples:\n  tenantpilot runs list --schedule contoso/nightly --limit 10\n  tenantpilot runs list --status failed --json"
+                "Examples:\n  tenantpilot runs list --schedule contoso/nightly --limit 10\n"
+                + "  tenantpilot runs list --tenant contoso --since 2026-03-01T00:00:00Z --json"
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only runs of this schedule (id or TENANT/NAME).") var schedule: ScheduleReference?
+        @Option(help: "Only runs of this schedule (id or TENANT/NAME).", completion: Completions.schedules)
+        var schedule: ScheduleReference?
+        @Option(help: "Only runs of this tenant (restores included).", completion: Completions.tenants)
+        var tenant: String?
         @Option(help: "Only runs with this status.") var status: BackupRun.Status?
-        @Option(help: "At most this many runs.") var limit = 50
+        @Option(help: ArgumentHelp("Only runs of slots at or after this instant (ISO-8601).", valueName: "instant"))
+        var since: InstantArgument?
+        @Option(parsing: .unconditional, help: "At most this many runs.") var limit = 50
 
         func validate() throws {
             guard limit >= 1 else { throw ValidationError("--limit \(limit) must be at least 1") }
@@ -35,7 +41,10 @@ extension TenantPilot.Runs {
             let store = try await context.openStore()
             var scheduleId: Int64?
             if let schedule { scheduleId = try await ScheduleService(store: store).find(schedule).schedule.rowID }
-            let runs = try await RunHistory(store: store).list(scheduleId: scheduleId, status: status, limit: limit)
+            var tenantId: Int64?
+            if let tenant { tenantId = try await TenantService(store: store).find(named: tenant).rowID }
+            let runs = try await RunHistory(store: store).list(
+                scheduleId: scheduleId, tenantId: tenantId, status: status, since: since?.date, limit: limit)
             context.emit(["runs": runs]) {
                 if runs.isEmpty { return "no runs" }
                 return TextTable(

@@ -42,22 +42,28 @@ extension TenantPilot.Schedules {
             abstract: "Create a schedule; prints it with its next run (UTC and local).",
             discussion: """
                 Examples:
-                  tenantpilot schedules add --tenant contoso --name nightly --timezone Europe/Berlin \\
-                    --at 02:00 --types settingsCatalogPolicy,deviceCompliancePolicy --keep-last 14
-                  tenantpilot schedules add --tenant contoso --name workdays --timezone America/New_York \\
-                    --cron "30 6 * * mon-fri" --types deviceConfiguration
+                  tenantpilot schedules add --tenant contoso --name nightly \\
+                    --timezone Europe/Berlin --at 02:00 --keep-last 14 \\
+                    --types settingsCatalogPolicy,deviceCompliancePolicy
+                  tenantpilot schedules add --tenant contoso --name workdays \\
+                    --timezone America/New_York --cron "30 6 * * mon-fri" \\
+                    --types deviceConfiguration
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Tenant name.") var tenant: String
+        @Option(help: "Tenant name.", completion: Completions.tenants) var tenant: String
         @Option(help: "Schedule name, unique within the tenant.") var name: String
-        @Option(help: ArgumentHelp("IANA time zone, e.g. Europe/Berlin.", valueName: "zone")) var timezone: String
+        @Option(
+            help: ArgumentHelp("IANA time zone, e.g. Europe/Berlin.", valueName: "zone"), completion: Completions.zones)
+        var timezone: String
         @OptionGroup var timetable: TimetableOptions
         @Option(
             help: ArgumentHelp(
-                "Policy-type keys, comma-separated (see `tenantpilot policy-types list`).", valueName: "k1,k2"))
+                "Policy-type keys, comma-separated (see `tenantpilot policy-types list`).", valueName: "k1,k2"),
+            completion: Completions.types)
         var types: [String] = []
-        @Option(name: .customLong("keep-last"), help: "Backup sets to keep (default 30).") var keepLast: Int?
+        @Option(name: .customLong("keep-last"), parsing: .unconditional, help: "Backup sets to keep (default 30).")
+        var keepLast: Int?
         @Flag(help: "Create the schedule disabled.") var disabled = false
 
         func run(in context: CommandContext) async throws {
@@ -80,7 +86,7 @@ extension TenantPilot.Schedules {
             discussion: "Example:\n  tenantpilot schedules list --tenant contoso --json")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only this tenant's schedules.") var tenant: String?
+        @Option(help: "Only this tenant's schedules.", completion: Completions.tenants) var tenant: String?
 
         func run(in context: CommandContext) async throws {
             let entries = try await ScheduleService(store: try await context.openStore()).list(tenantName: tenant)
@@ -108,7 +114,8 @@ extension TenantPilot.Schedules {
             discussion: "Example:\n  tenantpilot schedules show contoso/nightly")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
+        @Argument(help: "Schedule id or TENANT/NAME.", completion: Completions.schedules) var schedule:
+            ScheduleReference
 
         func run(in context: CommandContext) async throws {
             let entry = try await ScheduleService(store: try await context.openStore()).find(schedule)
@@ -127,13 +134,18 @@ extension TenantPilot.Schedules {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
+        @Argument(help: "Schedule id or TENANT/NAME.", completion: Completions.schedules) var schedule:
+            ScheduleReference
         @Option(help: "New name.") var name: String?
-        @Option(help: ArgumentHelp("New IANA time zone.", valueName: "zone")) var timezone: String?
+        @Option(help: ArgumentHelp("New IANA time zone.", valueName: "zone"), completion: Completions.zones)
+        var timezone: String?
         @OptionGroup var timetable: TimetableOptions
-        @Option(help: ArgumentHelp("New policy-type keys, comma-separated.", valueName: "k1,k2")) var types: [String] =
-            []
-        @Option(name: .customLong("keep-last"), help: "New number of sets to keep.") var keepLast: Int?
+        @Option(
+            help: ArgumentHelp("New policy-type keys, comma-separated.", valueName: "k1,k2"),
+            completion: Completions.types)
+        var types: [String] = []
+        @Option(name: .customLong("keep-last"), parsing: .unconditional, help: "New number of sets to keep.")
+        var keepLast: Int?
 
         func run(in context: CommandContext) async throws {
             let changes = try ScheduleChanges(
@@ -153,7 +165,8 @@ extension TenantPilot.Schedules {
             discussion: "Example:\n  tenantpilot schedules enable contoso/nightly")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
+        @Argument(help: "Schedule id or TENANT/NAME.", completion: Completions.schedules) var schedule:
+            ScheduleReference
 
         func run(in context: CommandContext) async throws {
             context.announceClock()
@@ -168,7 +181,8 @@ extension TenantPilot.Schedules {
             discussion: "Example:\n  tenantpilot schedules disable contoso/nightly")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
+        @Argument(help: "Schedule id or TENANT/NAME.", completion: Completions.schedules) var schedule:
+            ScheduleReference
 
         func run(in context: CommandContext) async throws {
             try await ScheduleText.toggle(schedule, enabled: false, context: context)
@@ -182,7 +196,8 @@ extension TenantPilot.Schedules {
             discussion: "Example:\n  tenantpilot schedules remove contoso/nightly")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
+        @Argument(help: "Schedule id or TENANT/NAME.", completion: Completions.schedules) var schedule:
+            ScheduleReference
 
         func run(in context: CommandContext) async throws {
             let entry = try await ScheduleService(store: try await context.openStore())
@@ -197,11 +212,12 @@ extension TenantPilot.Schedules {
         static let configuration = CommandConfiguration(
             commandName: "next",
             abstract: "Show the next slots of a schedule, in UTC and local time: exactly those dispatch will use.",
-            discussion: "Example:\n  tenantpilot schedules next contoso/nightly --count 5 --after 2026-03-28T00:00:00Z")
+            discussion: "Example:\n  tenantpilot schedules next contoso/nightly --count 5 --after 2026-03-28T00:00Z")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Schedule id or TENANT/NAME.") var schedule: ScheduleReference
-        @Option(help: "How many slots (1–1000).") var count = 5
+        @Argument(help: "Schedule id or TENANT/NAME.", completion: Completions.schedules) var schedule:
+            ScheduleReference
+        @Option(parsing: .unconditional, help: "How many slots (1–1000).") var count = 5
         @Option(help: ArgumentHelp("Count from this instant instead of now (ISO-8601).", valueName: "instant"))
         var after: InstantArgument?
 

@@ -32,8 +32,8 @@ extension TenantPilot.StoreCommands {
                 Progress is shown on a terminal.
 
                 Example:
-                  tenantpilot store copy --from ~/.local/state/tenantpilot/tenantpilot.sqlite \\
-                    --to 'postgresql://tenantpilot@db.example.com/tenantpilot?sslmode=verify-full'
+                  tenantpilot store copy --from /var/lib/tenantpilot/tenantpilot.sqlite \\
+                    --to 'postgresql://tenantpilot@db.example.com/tp?sslmode=verify-full'
                 """)
 
         @OptionGroup var global: GlobalOptions

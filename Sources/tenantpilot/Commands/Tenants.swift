@@ -24,7 +24,7 @@ extension TenantPilot.Tenants {
                 --private-key-file when the key is in a file of its own; keep it chmod 600).
 
                 Examples:
-                  export CONTOSO_SECRET=…   # or keep it in a file readable only by you (chmod 600)
+                  export CONTOSO_SECRET=…   # or keep it in a file only you can read
                   tenantpilot tenants add --name contoso \\
                     --tenant-id 11111111-2222-3333-4444-555555555555 \\
                     --client-id 66666666-7777-8888-9999-000000000000 \\
@@ -78,7 +78,8 @@ extension TenantPilot.Tenants {
                 name: name, tenantId: tenantId, clientId: clientId, secretEnv: clientSecretEnv,
                 secretFile: clientSecretFile, graphURL: graphURL, authorityURL: authorityURL,
                 certificateFile: certificateFile, privateKeyFile: privateKeyFile, now: context.now)
-            let tenant = try await TenantService(store: try await context.openStore()).add(
+            // `tenants add` is one of the two commands that create a missing store.
+            let tenant = try await TenantService(store: try await context.openOrCreateStore()).add(
                 request, actor: context.actor, at: context.now)
             for warning in request.certificate?.warnings ?? [] {
                 CommandOutput.writeError("warning: " + CommandOutput.visible(warning) + "\n")

@@ -11,7 +11,9 @@ import Testing
         private let lock = NSLock()
         private var checks: [DriftReport.Check] = []
         var count: Int { lock.withLock { checks.count } }
-        func drifted(_ check: DriftReport.Check) async { lock.withLock { checks.append(check) } }
+        func drifted(_ check: DriftReport.Check, tenantId: Int64, scheduleId: Int64?) async {
+            lock.withLock { checks.append(check) }
+        }
     }
 
     func service(_ harness: RestoreHarness, observer: (any DriftObserving)? = nil) -> DriftService {

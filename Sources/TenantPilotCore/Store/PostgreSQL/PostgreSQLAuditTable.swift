@@ -46,6 +46,12 @@ struct PostgreSQLAuditTable: AuditTable {
         ).map(Self.entry)
     }
 
+    func actions() throws -> [AuditAction] {
+        try connection.rows("SELECT DISTINCT action FROM audit_logs ORDER BY action").map {
+            AuditAction(rawValue: try $0.string("action"))
+        }
+    }
+
     static func entry(_ row: PostgresRandomAccessRow) throws -> AuditEntry {
         AuditEntry(
             id: try row.int64("id"), createdAt: try row.instant("created_at"), actor: try row.string("actor"),

@@ -256,6 +256,13 @@ final class PostgreSQLBackend: StoreBackend {
         }
     }
 
+    /// The database's size on the server (`pg_database_size`): every table, index and TOAST.
+    func sizeInBytes() async -> Result<Int64, any Error> {
+        await onQueue { connection in
+            try connection.row("SELECT pg_database_size(current_database()) AS bytes")?.int64("bytes") ?? 0
+        }
+    }
+
     func health() async -> Result<StoreHealth, any Error> {
         let location = self.location
         let version = serverVersion

@@ -61,7 +61,7 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
         try connection.execute("DELETE FROM backup_sets WHERE id = ANY($1)", [ids])
     }
 
-    func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary] {
+    func finished(tenantId: Int64?, scheduleId: Int64?, limit: Int?) throws -> [BackupSetSummary] {
         var conditions = ["s.status IN ('complete', 'partial')"]
         var values: [any PostgreSQLValue] = []
         if let tenantId {
@@ -72,9 +72,12 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
             values.append(scheduleId)
             conditions.append("s.backup_schedule_id = $\(values.count)")
         }
-        return try connection.rows(
-            Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC", values
-        ).map(Self.summary)
+        var sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC"
+        if let limit {
+            values.append(limit)
+            sql += " LIMIT $\(values.count)"
+        }
+        return try connection.rows(sql, values).map(Self.summary)
     }
 
     func finished(id: Int64) throws -> BackupSetSummary? {
@@ -85,18 +88,48 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
     func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet] {
         try connection.rows(
             """
-            SELECT id, tenant_id, backup_schedule_id, run_id, status, item_count, created_at, completed_at
-            FROM backup_sets
+            SELECT \(Self.setColumns) FROM backup_sets
             WHERE backup_schedule_id = $1 AND status IN ('complete', 'partial')
             ORDER BY id DESC
             """, [scheduleId]
-        ).map { row in
-            BackupSet(
-                id: try row.int64("id"), tenantId: try row.int64("tenant_id"),
-                scheduleId: try row.optionalInt64("backup_schedule_id"), runId: try row.optionalInt64("run_id"),
-                status: try row.code("status"), itemCount: try row.int("item_count"),
-                createdAt: try row.instant("created_at"), completedAt: try row.optionalInstant("completed_at"))
-        }
+        ).map(Self.set)
+    }
+
+    func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet] {
+        let sets = try connection.rows(
+            """
+            SELECT \(Self.setColumns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+            FROM backup_schedules sc
+            JOIN backup_sets b ON b.id = (
+                SELECT id FROM backup_sets
+                WHERE backup_schedule_id = sc.id AND status IN ('complete', 'partial')
+                ORDER BY id DESC LIMIT 1)
+            WHERE sc.enabled AND sc.removed_at IS NULL
+            """
+        ).map(Self.set)
+        return Dictionary(sets.compactMap { set in set.scheduleId.map { ($0, set) } }) { first, _ in first }
+    }
+
+    func latestFinishedOfEachTenant() throws -> [Int64: BackupSet] {
+        let sets = try connection.rows(
+            """
+            SELECT \(Self.setColumns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+            FROM backup_sets b
+            JOIN (SELECT max(id) AS id FROM backup_sets WHERE status IN ('complete', 'partial')
+                  GROUP BY tenant_id) latest ON latest.id = b.id
+            """
+        ).map(Self.set)
+        return Dictionary(sets.map { ($0.tenantId, $0) }) { first, _ in first }
+    }
+
+    static let setColumns = "id, tenant_id, backup_schedule_id, run_id, status, item_count, created_at, completed_at"
+
+    static func set(_ row: PostgresRandomAccessRow) throws -> BackupSet {
+        BackupSet(
+            id: try row.int64("id"), tenantId: try row.int64("tenant_id"),
+            scheduleId: try row.optionalInt64("backup_schedule_id"), runId: try row.optionalInt64("run_id"),
+            status: try row.code("status"), itemCount: try row.int("item_count"),
+            createdAt: try row.instant("created_at"), completedAt: try row.optionalInstant("completed_at"))
     }
 
     private static let summarySelect = """

@@ -117,7 +117,7 @@ public struct PostgreSQLLocation: Sendable, Equatable {
             let root = location.sslRootCertificate ?? defaultRootCertificate(environment: environment)
             if root != "system", !FileManager.default.fileExists(atPath: root) {
                 throw .invalid(
-                    "\(source): sslmode=\(location.sslMode.rawValue) needs the CA's certificate, and \(root) does not exist; name it with sslrootcert=FILE, or use sslrootcert=system for the system's trusted roots"
+                    "\(source): sslmode=\(location.sslMode.rawValue) needs the CA's certificate, and \(root) cannot be read (No such file or directory); name it with sslrootcert=FILE, or use sslrootcert=system for the system's trusted roots"
                 )
             }
             location.sslRootCertificate = root

@@ -34,6 +34,26 @@ struct PostgreSQLNotificationTable: NotificationTable {
         ).map(Self.notification)
     }
 
+    func existing(ids: [Int64]) throws -> Set<Int64> {
+        if ids.isEmpty { return [] }
+        return Set(
+            try connection.rows("SELECT id FROM notifications WHERE id = ANY($1)", [ids]).map { try $0.int64("id") })
+    }
+
+    func markRead(ids: [Int64], at instant: Instant) throws -> Int {
+        if ids.isEmpty { return 0 }
+        return try connection.execute(
+            "UPDATE notifications SET read_at = $1 WHERE read_at IS NULL AND id = ANY($2)", [instant, ids])
+    }
+
+    func markAllRead(actor: String?, at instant: Instant) throws -> Int {
+        if let actor {
+            return try connection.execute(
+                "UPDATE notifications SET read_at = $1 WHERE read_at IS NULL AND actor = $2", [instant, actor])
+        }
+        return try connection.execute("UPDATE notifications SET read_at = $1 WHERE read_at IS NULL", [instant])
+    }
+
     static func notification(_ row: PostgresRandomAccessRow) throws -> UserNotification {
         UserNotification(
             id: try row.int64("id"), actor: try row.string("actor"),

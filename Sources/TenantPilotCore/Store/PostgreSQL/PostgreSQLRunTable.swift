@@ -141,16 +141,26 @@ struct PostgreSQLRunTable: RunTable {
         try connection.row("SELECT \(Self.columns) FROM backup_schedule_runs WHERE id = $1", [id]).map(Self.run)
     }
 
-    func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun] {
+    func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
+        -> [BackupRun]
+    {
         var conditions: [String] = []
         var values: [any PostgreSQLValue] = []
         if let scheduleId {
             values.append(scheduleId)
             conditions.append("backup_schedule_id = $\(values.count)")
         }
+        if let tenantId {
+            values.append(tenantId)
+            conditions.append("tenant_id = $\(values.count)")
+        }
         if let status {
             values.append(status)
             conditions.append("status = $\(values.count)")
+        }
+        if let since {
+            values.append(since)
+            conditions.append("scheduled_for >= $\(values.count)")
         }
         values.append(limit)
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
@@ -174,5 +184,53 @@ struct PostgreSQLRunTable: RunTable {
             restoreCounts: JSONColumn.restoreCounts(try row.optionalString("restore_counts")),
             host: try row.optionalString("host"), createdAt: try row.instant("created_at"),
             startedAt: try row.optionalInstant("started_at"), finishedAt: try row.optionalInstant("finished_at"))
+    }
+}
+
+// MARK: - Monitoring
+
+extension PostgreSQLRunTable {
+    /// Runs of enabled schedules, one per schedule, picked by a subquery on the schedule's
+    /// UNIQUE (backup_schedule_id, scheduled_for) index: the cost grows with the schedules, not
+    /// with their history.
+    private func latestOfEnabledSchedules(where condition: String) throws -> [Int64: BackupRun] {
+        let runs = try connection.rows(
+            """
+            SELECT \(Self.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+            FROM backup_schedules sc
+            JOIN backup_schedule_runs r ON r.id = (
+                SELECT id FROM backup_schedule_runs
+                WHERE backup_schedule_id = sc.id AND \(condition)
+                ORDER BY scheduled_for DESC LIMIT 1)
+            WHERE sc.enabled AND sc.removed_at IS NULL
+            """
+        ).map(Self.run)
+        return Dictionary(runs.compactMap { run in run.scheduleId.map { ($0, run) } }) { first, _ in first }
+    }
+
+    func latestEndedOfEnabledSchedules() throws -> [Int64: BackupRun] {
+        try latestOfEnabledSchedules(where: "status IN ('success', 'partial', 'failed', 'skipped')")
+    }
+
+    func latestSuccessOfEnabledSchedules() throws -> [Int64: BackupRun] {
+        try latestOfEnabledSchedules(where: "status = 'success'")
+    }
+
+    func endedCountsOfEnabledSchedules() throws -> [Int64: [BackupRun.Status: Int]] {
+        let rows = try connection.rows(
+            """
+            SELECT r.backup_schedule_id AS schedule_id, r.status AS status, count(*) AS runs
+            FROM backup_schedule_runs r
+            JOIN backup_schedules sc ON sc.id = r.backup_schedule_id
+            WHERE sc.enabled AND sc.removed_at IS NULL
+                AND r.status IN ('success', 'partial', 'failed', 'skipped')
+            GROUP BY r.backup_schedule_id, r.status
+            """)
+        var counts: [Int64: [BackupRun.Status: Int]] = [:]
+        for row in rows {
+            let status: BackupRun.Status = try row.code("status")
+            counts[try row.int64("schedule_id"), default: [:]][status] = try row.int("runs")
+        }
+        return counts
     }
 }

@@ -16,6 +16,7 @@ enum PostgreSQLSchema {
         ("v4_runs_without_schedule", v4),
         ("v5_store_meta", v5),
         ("v6_certificate_credentials", v6),
+        ("v7_hooks", v7),
     ]
 
     static var knownMigrations: [String] { migrations.map(\.name) }
@@ -263,5 +264,25 @@ enum PostgreSQLSchema {
             ADD CONSTRAINT tenants_one_credential CHECK (
                 (secret_env IS NOT NULL)::int + (secret_file IS NOT NULL)::int + (certificate_file IS NOT NULL)::int = 1),
             ADD CONSTRAINT tenants_key_with_certificate CHECK (private_key_file IS NULL OR certificate_file IS NOT NULL);
+        """
+
+    /// As SQLite's v7: alerts on run events. A hook of a tenant or a schedule goes with it when
+    /// that row is deleted; `events` is a JSON array of event names; exactly one of `target` and
+    /// `target_env` is set.
+    private static let v7 = """
+        CREATE TABLE hooks (
+            id \(id),
+            events \(text) NOT NULL,
+            tenant_id bigint REFERENCES tenants(id) ON DELETE CASCADE,
+            backup_schedule_id bigint REFERENCES backup_schedules(id) ON DELETE CASCADE,
+            kind \(text) NOT NULL CONSTRAINT hooks_kind_check CHECK (kind IN ('webhook', 'command', 'ping')),
+            target \(text),
+            target_env \(text),
+            timeout_seconds integer NOT NULL DEFAULT 10
+                CONSTRAINT hooks_timeout_check CHECK (timeout_seconds BETWEEN 1 AND 120),
+            created_at \(text) NOT NULL,
+            CONSTRAINT hooks_one_target CHECK ((target IS NULL) <> (target_env IS NULL)),
+            CONSTRAINT hooks_one_scope CHECK (tenant_id IS NULL OR backup_schedule_id IS NULL)
+        );
         """
 }

@@ -14,6 +14,7 @@ struct PostgreSQLTransaction: StoreTransaction {
     var audit: any AuditTable { PostgreSQLAuditTable(connection: connection) }
     var notifications: any NotificationTable { PostgreSQLNotificationTable(connection: connection) }
     var meta: any StoreMetaTable { PostgreSQLStoreMetaTable(connection: connection) }
+    var hooks: any HookTable { PostgreSQLHookTable(connection: connection) }
 
     /// One query: the runs are re-read (in a write transaction: locked, so that an owner cannot
     /// be ending one meanwhile), and a run is abandoned when nobody holds its lock in

@@ -24,6 +24,10 @@ struct SQLiteAuditTable: AuditTable {
         }
         return try request.fetchAll(db)
     }
+
+    func actions() throws -> [AuditAction] {
+        try AuditAction.fetchAll(db, sql: "SELECT DISTINCT action FROM audit_logs ORDER BY action")
+    }
 }
 
 extension AuditEntry: FetchableRecord, MutablePersistableRecord {

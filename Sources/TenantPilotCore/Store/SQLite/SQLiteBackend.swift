@@ -161,6 +161,16 @@ final class SQLiteBackend: StoreBackend {
         _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
     }
 
+    /// The file and its WAL (the `-shm` index is memory, not data).
+    func sizeInBytes() async -> Result<Int64, any Error> {
+        var total: Int64 = 0
+        for file in [path, path + "-wal"] {
+            var info = stat()
+            if stat(file, &info) == 0 { total += Int64(info.st_size) }
+        }
+        return .success(total)
+    }
+
     func health() async -> Result<StoreHealth, any Error> {
         await withCheckedContinuation { continuation in
             pool.asyncRead { access in
@@ -195,6 +205,11 @@ final class SQLiteBackend: StoreBackend {
 
     func describe(_ error: any Error) -> String {
         Self.describe(error)
+    }
+
+    /// `SELECT sqlite_version()` of an in-memory database: the library actually loaded.
+    static func libraryVersion() -> String? {
+        try? DatabaseQueue().read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") }
     }
 
     static func describe(_ error: any Error) -> String {

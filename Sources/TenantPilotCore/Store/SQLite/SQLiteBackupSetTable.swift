@@ -50,7 +50,7 @@ struct SQLiteBackupSetTable: BackupSetTable {
             arguments: [SQLiteIds.json(ids)])
     }
 
-    func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary] {
+    func finished(tenantId: Int64?, scheduleId: Int64?, limit: Int?) throws -> [BackupSetSummary] {
         var conditions = ["s.status IN ('complete', 'partial')"]
         var arguments = StatementArguments()
         if let tenantId {
@@ -61,7 +61,11 @@ struct SQLiteBackupSetTable: BackupSetTable {
             conditions.append("s.backup_schedule_id = ?")
             arguments += [scheduleId]
         }
-        let sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC"
+        var sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY s.id DESC"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments += [limit]
+        }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.summary)
     }
 
@@ -82,6 +86,33 @@ struct SQLiteBackupSetTable: BackupSetTable {
                 """,
             arguments: [scheduleId]
         ).map(Self.set)
+    }
+
+    func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet] {
+        let sets = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT b.* FROM backup_schedules sc
+                JOIN backup_sets b ON b.id = (
+                    SELECT id FROM backup_sets
+                    WHERE backup_schedule_id = sc.id AND status IN ('complete', 'partial')
+                    ORDER BY id DESC LIMIT 1)
+                WHERE sc.enabled = 1 AND sc.removed_at IS NULL
+                """
+        ).map(Self.set)
+        return Dictionary(sets.compactMap { set in set.scheduleId.map { ($0, set) } }) { first, _ in first }
+    }
+
+    func latestFinishedOfEachTenant() throws -> [Int64: BackupSet] {
+        let sets = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT b.* FROM backup_sets b
+                JOIN (SELECT MAX(id) AS id FROM backup_sets WHERE status IN ('complete', 'partial')
+                      GROUP BY tenant_id) latest ON latest.id = b.id
+                """
+        ).map(Self.set)
+        return Dictionary(sets.map { ($0.tenantId, $0) }) { first, _ in first }
     }
 
     private static let summarySelect = """

@@ -16,6 +16,34 @@ struct SQLiteNotificationTable: NotificationTable {
         if unreadOnly { request = request.filter(Columns.readAt == nil) }
         return try request.fetchAll(db)
     }
+
+    func existing(ids: [Int64]) throws -> Set<Int64> {
+        Set(
+            try Int64.fetchAll(
+                db, sql: "SELECT id FROM notifications WHERE id IN (SELECT value FROM json_each(?))",
+                arguments: [SQLiteIds.json(ids)]))
+    }
+
+    func markRead(ids: [Int64], at instant: Instant) throws -> Int {
+        try db.execute(
+            sql: """
+                UPDATE notifications SET read_at = ?
+                WHERE read_at IS NULL AND id IN (SELECT value FROM json_each(?))
+                """,
+            arguments: [instant, SQLiteIds.json(ids)])
+        return db.changesCount
+    }
+
+    func markAllRead(actor: String?, at instant: Instant) throws -> Int {
+        if let actor {
+            try db.execute(
+                sql: "UPDATE notifications SET read_at = ? WHERE read_at IS NULL AND actor = ?",
+                arguments: [instant, actor])
+        } else {
+            try db.execute(sql: "UPDATE notifications SET read_at = ? WHERE read_at IS NULL", arguments: [instant])
+        }
+        return db.changesCount
+    }
 }
 
 extension UserNotification: FetchableRecord, MutablePersistableRecord {

@@ -119,11 +119,63 @@ struct SQLiteRunTable: RunTable {
         try BackupRun.fetchOne(db, key: id)
     }
 
-    func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun] {
+    func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
+        -> [BackupRun]
+    {
         var request = BackupRun.order(Columns.id.desc).limit(limit)
         if let scheduleId { request = request.filter(Columns.scheduleId == scheduleId) }
+        if let tenantId { request = request.filter(Columns.tenantId == tenantId) }
         if let status { request = request.filter(Columns.status == status) }
+        if let since { request = request.filter(Columns.scheduledFor >= since) }
         return try request.fetchAll(db)
+    }
+}
+
+// MARK: - Monitoring
+
+extension SQLiteRunTable {
+    /// Runs of enabled schedules, one per schedule, picked by a subquery on the schedule's
+    /// UNIQUE (backup_schedule_id, scheduled_for) index: the cost grows with the schedules, not
+    /// with their history.
+    private func latestOfEnabledSchedules(where condition: String) throws -> [Int64: BackupRun] {
+        let runs = try BackupRun.fetchAll(
+            db,
+            sql: """
+                SELECT r.* FROM backup_schedules sc
+                JOIN backup_schedule_runs r ON r.id = (
+                    SELECT id FROM backup_schedule_runs
+                    WHERE backup_schedule_id = sc.id AND \(condition)
+                    ORDER BY scheduled_for DESC LIMIT 1)
+                WHERE sc.enabled = 1 AND sc.removed_at IS NULL
+                """)
+        return Dictionary(runs.compactMap { run in run.scheduleId.map { ($0, run) } }) { first, _ in first }
+    }
+
+    func latestEndedOfEnabledSchedules() throws -> [Int64: BackupRun] {
+        try latestOfEnabledSchedules(where: "status IN ('success', 'partial', 'failed', 'skipped')")
+    }
+
+    func latestSuccessOfEnabledSchedules() throws -> [Int64: BackupRun] {
+        try latestOfEnabledSchedules(where: "status = 'success'")
+    }
+
+    func endedCountsOfEnabledSchedules() throws -> [Int64: [BackupRun.Status: Int]] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.backup_schedule_id AS schedule_id, r.status AS status, COUNT(*) AS runs
+                FROM backup_schedule_runs r
+                JOIN backup_schedules sc ON sc.id = r.backup_schedule_id
+                WHERE sc.enabled = 1 AND sc.removed_at IS NULL
+                    AND r.status IN ('success', 'partial', 'failed', 'skipped')
+                GROUP BY r.backup_schedule_id, r.status
+                """)
+        var counts: [Int64: [BackupRun.Status: Int]] = [:]
+        for row in rows {
+            let status: BackupRun.Status = try row.decode(forColumn: "status")
+            counts[try row.decode(forColumn: "schedule_id"), default: [:]][status] = try row.decode(forColumn: "runs")
+        }
+        return counts
     }
 }
 

@@ -14,6 +14,7 @@ struct SQLiteTransaction: StoreTransaction {
     var audit: any AuditTable { SQLiteAuditTable(db: db) }
     var notifications: any NotificationTable { SQLiteNotificationTable(db: db) }
     var meta: any StoreMetaTable { SQLiteStoreMetaTable(db: db) }
+    var hooks: any HookTable { SQLiteHookTable(db: db) }
 
     /// The run's process (pid and start time, from `/proc`) no longer runs: one host, so the
     /// kernel knows.

@@ -25,6 +25,10 @@ enum StoreSchema {
         }
         // Rebuilds `tenants` (see StoreSchema+CertificateCredentials.swift).
         migrator.registerMigration(certificateCredentialsMigration, migrate: migrateToCertificateCredentials)
+        // SQLiteHookTable.swift.
+        migrator.registerMigration("v7_hooks") { db in
+            try db.execute(sql: v7Hooks)
+        }
         return migrator
     }
 

@@ -13,15 +13,24 @@ public protocol BackupSetTable {
     func building(ofRuns runIds: [Int64]) throws -> [Int64]
     /// Deletes the set rows (their items first: `BackupSetDeletion`).
     func delete(_ ids: [Int64]) throws
-    /// Finished sets, newest first, optionally of one tenant and/or one schedule.
-    func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary]
+    /// Finished sets, newest first, optionally of one tenant and/or one schedule, at most `limit`.
+    func finished(tenantId: Int64?, scheduleId: Int64?, limit: Int?) throws -> [BackupSetSummary]
     /// A finished set; nil when there is none with this id or it is still being written.
     func finished(id: Int64) throws -> BackupSetSummary?
     /// The finished sets of one schedule, newest first, as retention weighs them.
     func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet]
+    /// Of each enabled schedule, its newest finished set (by schedule id), in one statement.
+    func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet]
+    /// Of each tenant, its newest finished set of any schedule or none (by tenant id).
+    func latestFinishedOfEachTenant() throws -> [Int64: BackupSet]
 }
 
 extension BackupSetTable {
+    /// Finished sets, newest first, optionally of one tenant and/or one schedule.
+    public func finished(tenantId: Int64?, scheduleId: Int64?) throws -> [BackupSetSummary] {
+        try finished(tenantId: tenantId, scheduleId: scheduleId, limit: nil)
+    }
+
     /// Throws `BACKUP_SET_CLOSED` unless the set exists and is `building`.
     public func requireBuilding(_ id: Int64) throws {
         guard let status = try status(of: id) else {

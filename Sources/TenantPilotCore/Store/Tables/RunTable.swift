@@ -24,6 +24,23 @@ public protocol RunTable {
     /// Runs still `pending` or `running` (through the partial index of unfinished runs).
     func unfinished() throws -> [BackupRun]
     func find(id: Int64) throws -> BackupRun?
+    /// Newest first; each filter only when given (`since`: slots at or after it).
+    func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
+        -> [BackupRun]
+
+    // MARK: - Monitoring (one statement each, whatever the number of schedules)
+
+    /// Of each enabled schedule, the run of its latest slot that has ended (by schedule id).
+    func latestEndedOfEnabledSchedules() throws -> [Int64: BackupRun]
+    /// Of each enabled schedule, its latest `success` run (by schedule id).
+    func latestSuccessOfEnabledSchedules() throws -> [Int64: BackupRun]
+    /// Of each enabled schedule, how many of its kept runs ended in each final status.
+    func endedCountsOfEnabledSchedules() throws -> [Int64: [BackupRun.Status: Int]]
+}
+
+extension RunTable {
     /// Newest first.
-    func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun]
+    public func list(scheduleId: Int64?, status: BackupRun.Status?, limit: Int) throws -> [BackupRun] {
+        try list(scheduleId: scheduleId, tenantId: nil, status: status, since: nil, limit: limit)
+    }
 }
