@@ -27,7 +27,7 @@ public enum HostIdentity {
         if let name = environment[overrideVariable], isUsable(name) { return name }
         var buffer = [CChar](repeating: 0, count: 256)
         if gethostname(&buffer, buffer.count - 1) == 0 {
-            let name = String(cString: buffer)
+            let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if isUsable(name) { return name }
         }
         return "localhost"
