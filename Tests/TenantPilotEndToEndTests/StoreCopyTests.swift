@@ -80,6 +80,37 @@ import Testing
         #expect(try postgreSQL.databaseContent() == content)
     }
 
+    /// On a terminal the copy shows its progress on stderr, one line rewritten in place, and
+    /// clears it at the end; `script` gives it a terminal.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func onATerminalTheCopyShowsItsProgress() throws {
+        let simulator = try SimulatorProcess(policiesPerType: 2)
+        let sqlite = try EngineProcessTests.cli(with: simulator)
+        try EngineProcessTests.addSchedule(sqlite, name: "nightly")
+        #expect(try sqlite.run(["run", "contoso/nightly", "--now", "2026-06-02T10:00:00Z"]).status == 0)
+        let target = try CLI(.postgreSQL)
+        let url = try #require(target.database?.url)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let command = "'\(CLI.binary.path)' store copy --from '\(sqlite.databasePath)' --to '\(url)'"
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        process.environment = sqlite.environment.merging(["PGPASSWORD": try #require(target.database?.password)]) {
+            $1
+        }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExitWithoutSpinning()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("\r\u{1B}[K  backup_payloads: "), "\(text.debugDescription)")
+        #expect(text.contains(" rows"))
+        #expect(text.contains("copied "), "\(text.debugDescription)")
+        #expect(try target.scalar("SELECT count(*) FROM backup_sets") == 1)
+    }
+
     /// No store to copy is no store, as for every other command: `STORE_NOT_FOUND`, exit 1.
     @Test func aMissingSourceIsStoreNotFoundAndNothingIsWritten() throws {
         let cli = CLI()
