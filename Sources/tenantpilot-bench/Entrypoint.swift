@@ -8,7 +8,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "TenantPilot benchmarks (run through scripts/bench).",
         subcommands: [
             NextSlotsBenchmark.self, GraphCaptureBenchmark.self, RetentionBenchmark.self, DispatchBenchmark.self,
-            RestoreBenchmark.self,
+            RestoreBenchmark.self, CalendarRetentionBenchmark.self, PurgeBenchmark.self,
         ]
     )
 }

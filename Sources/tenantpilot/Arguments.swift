@@ -13,6 +13,13 @@ extension ScheduleReference: ExpressibleByArgument {
 
 extension BackupRun.Status: ExpressibleByArgument {}
 
+/// `--keep-daily 7`, or `none` to remove the rule.
+extension RetentionRuleChange: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(parsing: argument)
+    }
+}
+
 /// A duration as the command line writes it: `90s`, `10m`, `1h` (SPEC §3).
 struct DurationArgument: ExpressibleByArgument, Sendable {
     let seconds: TimeInterval

@@ -8,7 +8,8 @@ import Testing
 
     static func addTenant(_ cli: CLI, name: String = "contoso", secretArguments: [String]) throws {
         let added = try cli.run(
-            ["tenants", "add", "--name", name, "--tenant-id", tenantGuid, "--client-id", "app-1"] + secretArguments)
+            ["tenants", "add", "--name", name, "--tenant-id", tenantGuid, "--client-id", "app-\(name)"]
+                + secretArguments)
         #expect(added.status == 0, "\(added.stderr)")
     }
 

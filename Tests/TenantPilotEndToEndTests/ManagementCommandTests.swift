@@ -244,7 +244,7 @@ import Testing
         outputs.append(
             try cli.run(
                 [
-                    "tenants", "add", "--name", "b", "--tenant-id", Self.tenantGuid, "--client-id", "x",
+                    "tenants", "add", "--name", "b", "--tenant-id", Self.tenantGuid, "--client-id", "y",
                     "--client-secret-file", secretFile.path,
                 ]))
         outputs.append(try cli.run(["tenants", "list"], environment: ["A_SECRET": secret]))

@@ -10,13 +10,11 @@ public struct AuditQuery: Sendable {
         -> [AuditEntryDocument]
     {
         try await store.read { tx in
-            let tenants = try tx.tenants.all()
+            // Removed tenants too: the audit log keeps their entries, named.
+            let tenants = try tx.tenants.all(includingRemoved: true)
             var tenantId: Int64?
             if let tenantName {
-                guard let tenant = tenants.first(where: { $0.name == tenantName }) else {
-                    throw TenantPilotError.tenantNotFound(tenantName, among: tenants.map(\.name))
-                }
-                tenantId = tenant.id
+                tenantId = try tx.tenants.requireWithHistory(named: InputValidation.normalized(tenantName)).id
             }
             let filter = action.map(AuditActionFilter.init(parsing:))
             if let filter, let action { try Self.check(filter, action, known: try tx.audit.actions()) }

@@ -26,6 +26,13 @@ public struct BackupDiff: Encodable, Sendable {
 
     public let from: Int64
     public let to: Int64
+    public let fromTenant: String
+    public let toTenant: String
+    /// The two sets are of different tenants: their policies are matched by type and display
+    /// name (Graph ids differ from one tenant to another), as a restore into another tenant does.
+    public let crossTenant: Bool
+    /// `graph_id`, or `display_name` across tenants.
+    public let matchedBy: String
     public let added: [Entry]
     public let removed: [Entry]
     public let changed: [Entry]
@@ -41,9 +48,9 @@ public struct BackupDiff: Encodable, Sendable {
         guard let new = try await store.set(id: to) else {
             throw .notFound("no backup set with id \(to); see `tenantpilot backups list`")
         }
-        func key(_ item: BackupItemRecord) -> String { item.typeKey + "\u{1F}" + item.graphId }
-        let oldItems = Dictionary(old.items.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
-        let newItems = Dictionary(new.items.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let crossTenant = old.summary.tenantId != new.summary.tenantId
+        let oldItems = Self.keyed(old.items, byName: crossTenant)
+        let newItems = Self.keyed(new.items, byName: crossTenant)
 
         var added: [Entry] = []
         var removed: [Entry] = []
@@ -78,8 +85,25 @@ public struct BackupDiff: Encodable, Sendable {
             ($0.type, $0.displayName, $0.graphId) < ($1.type, $1.displayName, $1.graphId)
         }
         return BackupDiff(
-            from: from, to: to, added: added.sorted(by: order), removed: removed.sorted(by: order),
+            from: from, to: to, fromTenant: old.summary.tenantName, toTenant: new.summary.tenantName,
+            crossTenant: crossTenant, matchedBy: crossTenant ? "display_name" : "graph_id",
+            added: added.sorted(by: order), removed: removed.sorted(by: order),
             changed: changed.sorted(by: order), unchanged: unchanged)
+    }
+
+    /// The items by what matches them: type and Graph id, or type and display name (with the
+    /// occurrence, in Graph-id order, when one set holds that name twice).
+    static func keyed(_ items: [BackupItemRecord], byName: Bool) -> [String: BackupItemRecord] {
+        var keyed: [String: BackupItemRecord] = [:]
+        var seen: [String: Int] = [:]
+        for item in items.sorted(by: { ($0.typeKey, $0.graphId) < ($1.typeKey, $1.graphId) }) {
+            var key = item.typeKey + "\u{1F}" + (byName ? item.displayName : item.graphId)
+            let occurrence = seen[key, default: 0]
+            seen[key] = occurrence + 1
+            if occurrence > 0 { key += "\u{1F}\(occurrence)" }
+            if keyed[key] == nil { keyed[key] = item }
+        }
+        return keyed
     }
 
     /// The payload without volatile fields and with every array in a canonical order.

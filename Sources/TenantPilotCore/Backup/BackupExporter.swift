@@ -20,21 +20,50 @@ public struct BackupExporter: Sendable {
         return URL(fileURLWithPath: text)
     }
 
-    /// Exports set `setId` into `directory` (created if missing); returns the files written.
-    /// Nothing is written through a symbolic link inside the export: a type folder or a file
-    /// that is a link is refused or replaced, never followed out of `directory`.
-    public func export(setId: Int64, to directory: URL) async throws(TenantPilotError) -> [URL] {
+    /// What an export wrote.
+    public struct Export: Sendable {
+        /// The payload files, in the order of the set's items.
+        public let files: [URL]
+        public let manifest: URL
+    }
+
+    /// The manifest's name, in the export's root folder.
+    public static let manifestName = "manifest.json"
+
+    /// Exports set `setId` into `directory` (created if missing, mode 0700): each payload as a
+    /// file of mode 0600 in a folder of mode 0700 per type — exactly those modes whatever the
+    /// umask, as the store itself — then `manifest.json` (tenant, set, created, each item's type,
+    /// Graph id, display name, SHA-256 and file), and the audit entry `backup.exported`. A folder
+    /// that exists and is not empty is refused unless `force` (two sets mixed in one folder cannot
+    /// be told apart; with `force` the manifest names this set's files, and other files are left
+    /// as they are). Nothing is written through a symbolic link inside the export: a type folder
+    /// or a file that is a link is refused or replaced, never followed out of `directory`.
+    public func export(setId: Int64, to directory: URL, force: Bool, actor: String, at instant: Date)
+        async throws(TenantPilotError) -> Export
+    {
         guard let set = try await store.set(id: setId) else {
             throw .notFound("no backup set with id \(setId); see `tenantpilot backups list`")
         }
         let root: SafeFiles.Directory
         do {
-            try SafeFiles.makeDirectories(directory.path, mode: 0o777, exact: false)
+            try SafeFiles.makeDirectories(directory.path, mode: 0o700)
             root = try SafeFiles.Directory(path: directory.path)
         } catch {
             throw .failed("cannot write to \(error.message)")
         }
+        let existing: [String]
+        do {
+            existing = try root.entries()
+        } catch {
+            throw .failed("cannot read \(error.message)")
+        }
+        if !existing.isEmpty && !force {
+            throw .invalid(
+                "--out \(directory.path) is not empty (\(existing.count) entr\(existing.count == 1 ? "y" : "ies")); "
+                    + "export into an empty or new folder, or give --force to write into it")
+        }
         var written: [URL] = []
+        var manifestItems: [JSONValue] = []
         var used = Set<String>()
         var folders: [String: SafeFiles.Directory] = [:]
         for item in set.items {
@@ -53,7 +82,7 @@ public struct BackupExporter: Sendable {
                 if let open = folders[folderName] {
                     folder = open
                 } else {
-                    folder = try root.subdirectory(folderName)
+                    folder = try root.subdirectory(folderName, mode: 0o700, exact: true)
                     folders[folderName] = folder
                 }
                 let data: Data
@@ -62,13 +91,49 @@ public struct BackupExporter: Sendable {
                 } catch {
                     throw SafeFiles.Failure(path: folder.path + "/" + name, reason: "cannot encode the payload")
                 }
-                try folder.write(data, to: name)
+                try folder.write(data, to: name, mode: 0o600, exact: true)
             } catch {
                 throw .failed("cannot write \(error.message)")
             }
             written.append(directory.appendingPathComponent(folderName, isDirectory: true).appendingPathComponent(name))
+            manifestItems.append(
+                .object([
+                    "type": .string(item.typeKey), "graph_id": .string(item.graphId),
+                    "display_name": .string(item.displayName), "sha256": .string(item.sha256),
+                    "file": .string(folderName + "/" + name),
+                ]))
         }
-        return written
+        let summary = set.summary
+        let manifest: JSONValue = .object([
+            "tenant": .string(summary.tenantName), "set_id": .int(summary.id),
+            "schedule": summary.scheduleName.map(JSONValue.string) ?? .null,
+            "status": .string(summary.status.rawValue), "created_at": .string(summary.createdAt.text),
+            "exported_at": .string(Instant(instant).text), "item_count": .int(Int64(set.items.count)),
+            "items": .array(manifestItems),
+        ])
+        do throws(SafeFiles.Failure) {
+            let data: Data
+            do {
+                data = try Self.pretty(manifest)
+            } catch {
+                throw SafeFiles.Failure(path: directory.path + "/" + Self.manifestName, reason: "cannot encode it")
+            }
+            try root.write(data, to: Self.manifestName, mode: 0o600, exact: true)
+        } catch {
+            throw .failed("cannot write \(error.message)")
+        }
+        let path = directory.path
+        let count = written.count
+        try await store.store.write("audit the export of backup set \(setId)") { tx in
+            try tx.audit.record(
+                at: instant, actor: actor, tenantId: summary.tenantId, action: .backupExported, resource: .backupSet,
+                resourceId: String(setId),
+                metadata: [
+                    "out": .string(path), "files": .int(Int64(count)), "force": .bool(force),
+                    "non_empty_folder": .bool(!existing.isEmpty),
+                ])
+        }
+        return Export(files: written, manifest: directory.appendingPathComponent(Self.manifestName))
     }
 
     /// `<display name>__<graph id>.json`, within the 255-byte limit of common file systems.

@@ -9,10 +9,13 @@ public struct BackupSet: Sendable, Equatable {
     public var itemCount: Int
     public var createdAt: Instant
     public var completedAt: Instant?
+    /// When the set was pinned (kept by every retention rule); nil when it is not.
+    public var pinnedAt: Instant?
+    public var pinNote: String?
 
     public init(
         id: Int64, tenantId: Int64, scheduleId: Int64?, runId: Int64?, status: BackupSetStatus, itemCount: Int,
-        createdAt: Instant, completedAt: Instant?
+        createdAt: Instant, completedAt: Instant?, pinnedAt: Instant? = nil, pinNote: String? = nil
     ) {
         self.id = id
         self.tenantId = tenantId
@@ -22,5 +25,9 @@ public struct BackupSet: Sendable, Equatable {
         self.itemCount = itemCount
         self.createdAt = createdAt
         self.completedAt = completedAt
+        self.pinnedAt = pinnedAt
+        self.pinNote = pinNote
     }
+
+    public var pinned: Bool { pinnedAt != nil }
 }

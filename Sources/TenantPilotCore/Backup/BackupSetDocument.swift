@@ -10,6 +10,10 @@ public struct BackupSetDocument: Encodable, Sendable {
     public let itemCount: Int
     public let createdAt: Instant
     @Nullable public var completedAt: Instant?
+    /// Pinned sets are kept by every retention rule (`backups pin`).
+    public let pinned: Bool
+    @Nullable public var pinnedAt: Instant?
+    @Nullable public var pinNote: String?
     /// Present for `backups show` only.
     public let items: [Item]?
 
@@ -32,6 +36,9 @@ public struct BackupSetDocument: Encodable, Sendable {
         itemCount = summary.itemCount
         createdAt = summary.createdAt
         completedAt = summary.completedAt
+        pinned = summary.pinned
+        pinnedAt = summary.pinnedAt
+        pinNote = summary.pinNote
         self.items = items?.map {
             Item(type: $0.typeKey, graphId: $0.graphId, displayName: $0.displayName, sha256: $0.sha256)
         }

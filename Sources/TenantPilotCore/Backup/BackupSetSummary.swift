@@ -14,11 +14,17 @@ public struct BackupSetSummary: Sendable, Hashable {
     public var itemCount: Int
     public var createdAt: Instant
     public var completedAt: Instant?
+    /// When the set was pinned (kept by every retention rule); nil when it is not.
+    public var pinnedAt: Instant?
+    public var pinNote: String?
+    /// The set's tenant was removed (its backups are kept until purged).
+    public var tenantRemoved: Bool
 
     public init(
         id: Int64, tenantId: Int64, tenantName: String, scheduleId: Int64?, scheduleName: String?,
         scheduleRemoved: Bool, runId: Int64?, status: BackupSetOutcome, itemCount: Int,
-        createdAt: Instant, completedAt: Instant?
+        createdAt: Instant, completedAt: Instant?, pinnedAt: Instant? = nil, pinNote: String? = nil,
+        tenantRemoved: Bool = false
     ) {
         self.id = id
         self.tenantId = tenantId
@@ -31,5 +37,10 @@ public struct BackupSetSummary: Sendable, Hashable {
         self.itemCount = itemCount
         self.createdAt = createdAt
         self.completedAt = completedAt
+        self.pinnedAt = pinnedAt
+        self.pinNote = pinNote
+        self.tenantRemoved = tenantRemoved
     }
+
+    public var pinned: Bool { pinnedAt != nil }
 }

@@ -45,20 +45,23 @@ public struct RetentionService: Sendable {
         var reports: [RetentionScheduleReport] = []
         // In a dry run, sets that an earlier schedule would delete still exist; they are
         // excluded when counting orphan payloads, so the counts match what a real run does.
-        var plannedDeletions: [Int64] = []
+        // Only the same tenant's count: a policy's rows (its Graph id) belong to one tenant, and
+        // carrying every earlier deletion of the whole store would make a dry run quadratic.
+        var plannedDeletions: [Int64: [Int64]] = [:]
         for id in scheduleIds {
             let report: RetentionScheduleReport
             if dryRun {
-                let alreadyDeleted = plannedDeletions
+                let planned = plannedDeletions
                 report = try await store.read("plan retention of schedule \(id)") { tx in
-                    try Self.evaluate(tx, scheduleId: id, alreadyDeleted: alreadyDeleted).report
+                    let tenantId = try tx.schedules.retentionSubject(id: id)?.tenantId ?? 0
+                    return try Self.evaluate(tx, scheduleId: id, alreadyDeleted: planned[tenantId] ?? []).report
                 }
             } else {
                 report = try await store.write("apply retention to schedule \(id)") { tx in
                     try Self.applyOne(tx, scheduleId: id, actor: actor, at: instant)
                 }
             }
-            plannedDeletions += report.sets.filter { $0.action == .delete }.map(\.setId)
+            plannedDeletions[report.tenantId, default: []] += report.sets.filter { $0.action == .delete }.map(\.setId)
             reports.append(report)
         }
         var pages = 0
@@ -104,29 +107,36 @@ public struct RetentionService: Sendable {
         guard let subject = try tx.schedules.retentionSubject(id: scheduleId) else {
             throw TenantPilotError.notFound("no schedule with id \(scheduleId); see `tenantpilot schedules list`")
         }
-        var sets: [(id: Int64, status: BackupSetOutcome, createdAt: Instant)] = []
+        var sets: [RetentionRules.Candidate] = []
         for set in try tx.backupSets.finished(ofSchedule: scheduleId) {
             guard let status = BackupSetOutcome(rawValue: set.status.rawValue) else {
                 throw TenantPilotError.failed(
                     "backup set \(set.id) has status \(set.status.rawValue) and created_at \(set.createdAt)",
                     code: .storeCorrupt)
             }
-            sets.append((set.id, status, set.createdAt))
+            sets.append(
+                RetentionRules.Candidate(id: set.id, status: status, createdAt: set.createdAt, pinned: set.pinned))
         }
         let decisions: [RetentionDecision]
         if subject.removed {
             decisions = sets.map {
                 RetentionDecision(
                     setId: $0.id, createdAt: $0.createdAt, status: $0.status, action: .keep,
-                    reasons: ["schedule removed: its sets are kept"])
+                    reasons: ["schedule removed: its sets are kept"], rules: ["schedule_removed"])
             }
         } else {
-            let rules = RetentionRules.decide(
-                sets: sets.map { RetentionRules.Candidate(id: $0.id, status: $0.status) }, keepLast: subject.keepLast)
+            // Only the calendar rules need the zone: a keep-last schedule is pruned even when its
+            // zone is no longer known.
+            let zone =
+                subject.policy.calendarRules.isEmpty
+                ? RetentionRules.utc : try ScheduleZone.resolve(subject.timezone)
+            let verdicts = RetentionRules.decide(sets: sets, policy: subject.policy, zone: zone)
             decisions = sets.map { set in
-                let (action, reasons) = rules[set.id] ?? (.keep, ["undecided"])
+                let verdict =
+                    verdicts[set.id] ?? RetentionRules.Verdict(action: .keep, keepers: [], reasons: ["undecided"])
                 return RetentionDecision(
-                    setId: set.id, createdAt: set.createdAt, status: set.status, action: action, reasons: reasons)
+                    setId: set.id, createdAt: set.createdAt, status: set.status, action: verdict.action,
+                    reasons: verdict.reasons, rules: verdict.keepers.map(\.key))
             }
         }
         let deleteIds = decisions.filter { $0.action == .delete }.map(\.setId)
@@ -135,10 +145,16 @@ public struct RetentionService: Sendable {
             ? try tx.backupItems.garbage(deleting: deleteIds, excluding: alreadyDeleted + deleteIds).payloads : []
         let report = RetentionScheduleReport(
             scheduleId: scheduleId, tenantId: subject.tenantId, tenantName: subject.tenantName,
-            scheduleName: subject.scheduleName, keepLast: subject.keepLast, scheduleRemoved: subject.removed,
+            scheduleName: subject.scheduleName, policy: subject.policy, timezone: subject.timezone,
+            scheduleRemoved: subject.removed,
             sets: decisions, setsDeleted: deleteIds.count, payloadsRemoved: orphans.count,
             bytesFreed: orphans.reduce(0) { $0 + $1.size })
         return Evaluation(report: report, deleteIds: deleteIds)
+    }
+
+    /// What retention of the schedule would do now, inside the caller's transaction; reads only.
+    static func plan(_ tx: any StoreTransaction, scheduleId: Int64) throws -> RetentionScheduleReport {
+        try evaluate(tx, scheduleId: scheduleId, alreadyDeleted: []).report
     }
 
     /// Decides and deletes inside the caller's write transaction, and audits the application.
@@ -157,7 +173,11 @@ public struct RetentionService: Sendable {
             at: instant, actor: actor, tenantId: report.tenantId, action: auditAction, resource: .schedule,
             resourceId: String(scheduleId),
             metadata: [
-                "keep_last": .int(Int64(report.keepLast)),
+                "keep_last": report.keepLast.map { .int(Int64($0)) } ?? .null,
+                "keep_daily": report.policy.keepDaily.map { .int(Int64($0)) } ?? .null,
+                "keep_weekly": report.policy.keepWeekly.map { .int(Int64($0)) } ?? .null,
+                "keep_monthly": report.policy.keepMonthly.map { .int(Int64($0)) } ?? .null,
+                "keep_yearly": report.policy.keepYearly.map { .int(Int64($0)) } ?? .null,
                 "sets_kept": .int(Int64(report.sets.count - report.setsDeleted)),
                 "sets_deleted": .int(Int64(report.setsDeleted)),
                 "deleted_set_ids": .array(evaluation.deleteIds.map { .int($0) }),

@@ -49,6 +49,26 @@ public struct ManualRuns: Sendable {
         return try await executor.execute(run, schedule: schedule, tenant: tenant, progress: progress)
     }
 
+    /// `tenantpilot backups create --tenant T --types …`: a backup of a tenant now, without a
+    /// schedule (trigger `manual`, no slot to claim, no schedule lock, no retention). Its set
+    /// belongs to no schedule, so no retention rule ever deletes it: it is kept until deleted.
+    /// `types` are registry keys, checked by the caller.
+    public func backUp(
+        tenant name: String, types: [String], actor: String, at now: Date,
+        progress: (@Sendable (BackupProgress) -> Void)? = nil
+    ) async throws(TenantPilotError) -> BackupRun {
+        let normalized = InputValidation.normalized(name)
+        let (run, tenant) = try await store.write { tx in
+            let tenant = try tx.tenants.require(named: normalized)
+            let run = try tx.runs.insertUnscheduled(
+                BackupRun(
+                    scheduleId: nil, tenantId: tenant.rowID, scheduledFor: Instant(now).minute, trigger: .manual,
+                    status: .pending, actor: actor, process: ProcessIdentity.current, createdAt: Instant(now)))
+            return (run, tenant)
+        }
+        return try await executor.execute(run, schedule: nil, tenant: tenant, keys: types, progress: progress)
+    }
+
     static func claimCurrentMinute(
         _ tx: any StoreTransaction, schedule: BackupSchedule, tenant: Tenant, trigger: BackupRun.Trigger,
         retryOf: Int64?,

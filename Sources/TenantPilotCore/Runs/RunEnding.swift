@@ -8,7 +8,8 @@ import Logging
 /// next dispatch marks it ABANDONED and drops the set); after it, everything.
 struct RunEnding: Sendable {
     let executor: RunExecutor
-    let schedule: BackupSchedule
+    /// Nil for a backup of a tenant alone (`backups create`): no retention, no schedule to update.
+    let schedule: BackupSchedule?
     let tenant: Tenant
     let actor: String
     let logger: Logger
@@ -47,16 +48,16 @@ struct RunEnding: Sendable {
                     status: .failed, code: RunDeadline.errorCode, message: RunResult.timeoutMessage(deadline))
             }
             var setsDeleted = 0
-            if result.status == .success || result.status == .partial {
+            if result.status == .success || result.status == .partial, let schedule = ending.schedule {
                 do {
                     setsDeleted = try tx.savepoint {
                         try RetentionService.applyOne(
-                            tx, scheduleId: ending.schedule.rowID, actor: ending.actor, at: retentionAt)
+                            tx, scheduleId: schedule.rowID, actor: ending.actor, at: retentionAt)
                     }.setsDeleted
                 } catch {
                     let reason =
                         (error as? TenantPilotError)?.message
-                        ?? "cannot apply retention to schedule \(ending.schedule.rowID): \(ending.store.describe(error))"
+                        ?? "cannot apply retention to schedule \(schedule.rowID): \(ending.store.describe(error))"
                     result.message = [result.message, "retention could not be applied: \(reason)"]
                         .compactMap { $0 }.joined(separator: "; ")
                 }
@@ -114,13 +115,14 @@ struct RunEnding: Sendable {
         if run.startedAt == nil { run.startedAt = stamp }
         run.finishedAt = stamp
         try tx.runs.finish(run)
-        try tx.schedules.recordLastRun(schedule.rowID, status: result.status, at: stamp)
+        if let schedule { try tx.schedules.recordLastRun(schedule.rowID, status: result.status, at: stamp) }
         try tx.audit.record(
             at: now, actor: actor, tenantId: tenant.id, action: .runCompleted, resource: .run,
             resourceId: String(run.rowID),
             status: result.status.rawValue,
             metadata: [
-                "schedule_id": .int(schedule.rowID), "scheduled_for": .string(run.scheduledFor.text),
+                "schedule_id": schedule.map { .int($0.rowID) } ?? .null,
+                "scheduled_for": .string(run.scheduledFor.text),
                 "trigger": .string(run.trigger.rawValue), "status": .string(result.status.rawValue),
                 "error_code": result.code.map { .string($0.rawValue) } ?? .null,
                 "backup_set_id": result.backupSetId.map(JSONValue.int) ?? .null,
@@ -129,7 +131,8 @@ struct RunEnding: Sendable {
                 "skipped_types": .array(result.counts.skippedTypes.map(JSONValue.string)),
             ])
         if run.trigger != .scheduled {
-            try Notifier.notify(tx, run: run, scheduleName: "\(tenant.name)/\(schedule.name)", actor: actor, at: now)
+            let name = schedule.map { "\(tenant.name)/\($0.name)" } ?? tenant.name
+            try Notifier.notify(tx, run: run, scheduleName: name, actor: actor, at: now)
         }
         logger.debug(
             "run finished",

@@ -35,33 +35,53 @@ public struct RunExecutor: Sendable {
         _ claimed: BackupRun, schedule: BackupSchedule, tenant: Tenant,
         progress: (@Sendable (BackupProgress) -> Void)? = nil
     ) async throws(TenantPilotError) -> BackupRun {
-        let finished = try await executeLocked(claimed, schedule: schedule, tenant: tenant, progress: progress)
+        try await execute(claimed, schedule: schedule, tenant: tenant, keys: schedule.policyTypes, progress: progress)
+    }
+
+    /// Executes a claimed run of a schedule (`schedule`), or of a tenant alone (nil: `backups
+    /// create`, which needs no schedule lock, has no retention and no schedule to update), backing
+    /// up the policy types `keys`. The observer hears of its end once its row is final and its
+    /// locks are released.
+    func execute(
+        _ claimed: BackupRun, schedule: BackupSchedule?, tenant: Tenant, keys: [String],
+        progress: (@Sendable (BackupProgress) -> Void)?
+    ) async throws(TenantPilotError) -> BackupRun {
+        let finished = try await executeLocked(
+            claimed, schedule: schedule, tenant: tenant, keys: keys, progress: progress)
         await observer?.runEnded(
-            RunDocument(finished, tenantName: tenant.name, scheduleName: schedule.name), tenantId: tenant.rowID)
+            RunDocument(finished, tenantName: tenant.name, scheduleName: schedule?.name), tenantId: tenant.rowID)
         return finished
     }
 
     private func executeLocked(
-        _ claimed: BackupRun, schedule: BackupSchedule, tenant: Tenant,
+        _ claimed: BackupRun, schedule: BackupSchedule?, tenant: Tenant, keys: [String],
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async throws(TenantPilotError) -> BackupRun {
         let runId = claimed.rowID
         let actor = claimed.actor ?? ActorName.system
+        let label = schedule.map { "\(tenant.name)/\($0.name)" } ?? tenant.name
         var logger = self.logger
         logger[metadataKey: "run"] = "\(runId)"
-        logger[metadataKey: "schedule"] = "\(tenant.name)/\(schedule.name)"
+        logger[metadataKey: "schedule"] = "\(label)"
         let ending = RunEnding(executor: self, schedule: schedule, tenant: tenant, actor: actor, logger: logger)
 
-        // 1. Lock: one execution per schedule at a time, on every host.
-        guard let lock = try await store.tryLock(.schedule(schedule.rowID)) else {
-            logger.info("the schedule's lock is held: skipping")
-            return try await ending.finish(
-                claimed,
-                result: RunResult(
-                    status: .skipped, code: .concurrentRun,
-                    message: "schedule \(tenant.name)/\(schedule.name) was already running; this run was skipped"))
+        // 1. Lock: one execution per schedule at a time, on every host (a run without a schedule
+        // has no schedule to overlap with).
+        let lock: StoreLock?
+        if let schedule {
+            guard let held = try await store.tryLock(.schedule(schedule.rowID)) else {
+                logger.info("the schedule's lock is held: skipping")
+                return try await ending.finish(
+                    claimed,
+                    result: RunResult(
+                        status: .skipped, code: .concurrentRun,
+                        message: "schedule \(label) was already running; this run was skipped"))
+            }
+            lock = held
+        } else {
+            lock = nil
         }
-        defer { lock.release() }
+        defer { lock?.release() }
         // A restore writing into the tenant holds its tenant lock exclusive: never capture a
         // half-restored tenant.
         guard let tenantLock = try await TenantWriteLock.shared(store: store, tenantId: tenant.rowID) else {
@@ -70,9 +90,7 @@ public struct RunExecutor: Sendable {
                 claimed,
                 result: RunResult(
                     status: .skipped, code: .concurrentRun,
-                    message:
-                        "a restore was writing into tenant \(tenant.name); this run of \(tenant.name)/\(schedule.name) was skipped"
-                ))
+                    message: "a restore was writing into tenant \(tenant.name); this run of \(label) was skipped"))
         }
         defer { tenantLock.release() }
 
@@ -85,17 +103,17 @@ public struct RunExecutor: Sendable {
                 at: startedAt, actor: actor, tenantId: tenant.id, action: .runStarted, resource: .run,
                 resourceId: String(runId),
                 metadata: [
-                    "schedule_id": .int(schedule.rowID), "scheduled_for": .string(started.scheduledFor.text),
+                    "schedule_id": schedule.map { .int($0.rowID) } ?? .null,
+                    "scheduled_for": .string(started.scheduledFor.text),
                     "trigger": .string(started.trigger.rawValue),
                 ])
             return started
         }
         logger.debug("run started")
         await observer?.runStarted(
-            RunDocument(started, tenantName: tenant.name, scheduleName: schedule.name), tenantId: tenant.rowID)
+            RunDocument(started, tenantName: tenant.name, scheduleName: schedule?.name), tenantId: tenant.rowID)
 
         // 3. Types: keys the registry no longer knows are skipped.
-        let keys = schedule.policyTypes
         let known = keys.compactMap { registry.type(forKey: $0) }
         let unknown = keys.filter { registry.type(forKey: $0) == nil }
         if known.isEmpty {
@@ -108,7 +126,7 @@ public struct RunExecutor: Sendable {
         }
 
         // 4. Sync, then capture into a set left `building` — within the run's deadline.
-        let (backup, instant, scheduleId) = (self.backup, clock.now(), schedule.rowID)
+        let (backup, instant, scheduleId) = (self.backup, clock.now(), schedule?.id)
         let capture = await deadline.run {
             await backup.capture(
                 tenant: tenant, types: known, scheduleId: scheduleId, runId: runId, actor: actor, at: instant,

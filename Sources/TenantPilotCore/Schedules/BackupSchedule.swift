@@ -1,8 +1,8 @@
 /// A backup schedule (a row of `backup_schedules`): which policy types of which tenant to back
-/// up, on what timetable in which IANA zone, and how many sets to keep. `nextRunAt` is its next
+/// up, on what timetable in which IANA zone, and which sets to keep. `nextRunAt` is its next
 /// slot, kept in the store so that dispatch finds due schedules through an index.
 public struct BackupSchedule: Sendable, Equatable {
-    public static let defaultKeepLast = 30
+    public static let defaultKeepLast = RetentionPolicy.defaultKeepLast
 
     public var id: Int64?
     public var tenantId: Int64
@@ -13,7 +13,8 @@ public struct BackupSchedule: Sendable, Equatable {
     public var timetable: Timetable
     /// Policy-type keys, possibly including keys the registry no longer knows.
     public var policyTypes: [String]
-    public var keepLast: Int
+    /// Which sets retention keeps (`keep_last`, `keep_daily`, …).
+    public var retention: RetentionPolicy
     public var nextRunAt: Instant?
     public var lastRunAt: Instant?
     public var lastRunStatus: BackupRun.Status?
@@ -23,7 +24,7 @@ public struct BackupSchedule: Sendable, Equatable {
 
     public init(
         id: Int64? = nil, tenantId: Int64, name: String, enabled: Bool, timezone: String, timetable: Timetable,
-        policyTypes: [String], keepLast: Int, nextRunAt: Instant?, lastRunAt: Instant? = nil,
+        policyTypes: [String], retention: RetentionPolicy, nextRunAt: Instant?, lastRunAt: Instant? = nil,
         lastRunStatus: BackupRun.Status? = nil, createdAt: Instant, updatedAt: Instant, removedAt: Instant? = nil
     ) {
         self.id = id
@@ -33,7 +34,7 @@ public struct BackupSchedule: Sendable, Equatable {
         self.timezone = timezone
         self.timetable = timetable
         self.policyTypes = policyTypes
-        self.keepLast = keepLast
+        self.retention = retention
         self.nextRunAt = nextRunAt
         self.lastRunAt = lastRunAt
         self.lastRunStatus = lastRunStatus
@@ -45,6 +46,9 @@ public struct BackupSchedule: Sendable, Equatable {
     public var rowID: Int64 { id ?? 0 }
 
     public var isRemoved: Bool { removedAt != nil }
+
+    /// The keep-last rule in force (30 when the schedule has no rule at all).
+    public var keepLast: Int? { retention.effectiveKeepLast }
 }
 
 /// What retention needs of a schedule, read without its timetable (so that a row with an
@@ -54,17 +58,21 @@ public struct RetentionSubject: Sendable, Equatable {
     public var tenantId: Int64
     public var tenantName: String
     public var scheduleName: String
-    public var keepLast: Int
+    public var policy: RetentionPolicy
+    /// The schedule's zone, in which the calendar rules count days.
+    public var timezone: String
     public var removed: Bool
 
     public init(
-        scheduleId: Int64, tenantId: Int64, tenantName: String, scheduleName: String, keepLast: Int, removed: Bool
+        scheduleId: Int64, tenantId: Int64, tenantName: String, scheduleName: String, policy: RetentionPolicy,
+        timezone: String, removed: Bool
     ) {
         self.scheduleId = scheduleId
         self.tenantId = tenantId
         self.tenantName = tenantName
         self.scheduleName = scheduleName
-        self.keepLast = keepLast
+        self.policy = policy
+        self.timezone = timezone
         self.removed = removed
     }
 }

@@ -10,7 +10,15 @@ public struct ScheduleDocument: Encodable, Sendable {
     public let timetable: Timetable
     public let timetableSummary: String
     public let policyTypes: [String]
-    public let keepLast: Int
+    /// The keep-last rule in force: the one given, 30 when the schedule has no rule at all, null
+    /// when it has calendar rules only.
+    @Nullable public var keepLast: Int?
+    @Nullable public var keepDaily: Int?
+    @Nullable public var keepWeekly: Int?
+    @Nullable public var keepMonthly: Int?
+    @Nullable public var keepYearly: Int?
+    /// The rules in one line: `last 30`, `daily 7, weekly 4, monthly 12, yearly 3`.
+    public let retention: String
     @Nullable public var nextRunAt: Instant?
     @Nullable public var nextRunLocal: String?
     @Nullable public var nextRunUtcOffset: String?
@@ -30,7 +38,12 @@ public struct ScheduleDocument: Encodable, Sendable {
         timetable = schedule.timetable
         timetableSummary = schedule.timetable.summary
         policyTypes = schedule.policyTypes
-        keepLast = schedule.keepLast
+        keepLast = schedule.retention.effectiveKeepLast
+        keepDaily = schedule.retention.keepDaily
+        keepWeekly = schedule.retention.keepWeekly
+        keepMonthly = schedule.retention.keepMonthly
+        keepYearly = schedule.retention.keepYearly
+        retention = schedule.retention.summary
         nextRunAt = schedule.nextRunAt
         let zone = TimeZone(identifier: schedule.timezone)
         let next = schedule.nextRunAt?.date

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Validation of the parts of a schedule that need no database: zone, timetable, policy
-/// types, keep-last. Run before the store is opened, so bad input never writes anything.
+/// types, retention rules. Run before the store is opened, so bad input never writes anything.
 public enum ScheduleInput {
-    public static let maximumKeepLast = 100_000
+    public static let maximumKeepLast = RetentionPolicy.maximumCount
 
     /// `--timezone`: an IANA zone known to the tz database.
     public static func zone(_ identifier: String) throws(TenantPilotError) -> TimeZone {
@@ -28,7 +28,7 @@ public enum ScheduleInput {
         }
     }
 
-    /// `--types k1,k2`: known registry keys, at least one, duplicates dropped, order kept.
+    /// `--types k1,k2` (or `all`): known registry keys, at least one, duplicates dropped, order kept.
     /// An unknown key is refused with the nearest valid keys.
     public static func policyTypes(_ values: [String], registry: PolicyTypeRegistry) throws(TenantPilotError)
         -> [String]
@@ -41,6 +41,8 @@ public enum ScheduleInput {
         guard !nonEmpty.isEmpty else {
             throw .invalid("--types must name at least one policy type; see `tenantpilot policy-types list`")
         }
+        // `all`: every key of the registry.
+        if nonEmpty == ["all"] { return registry.keys }
         var result: [String] = []
         for key in nonEmpty where !result.contains(key) {
             guard registry.type(forKey: key) != nil else {
@@ -62,11 +64,32 @@ public enum ScheduleInput {
 
     /// `--keep-last N`: at least 1.
     public static func keepLast(_ value: Int) throws(TenantPilotError) -> Int {
-        guard value >= 1 else { throw .invalid("--keep-last \(value) must be at least 1") }
+        try ruleCount(value, .last)
+    }
+
+    /// The count of `--keep-last`, `--keep-daily`, …: at least 1, at most 100,000.
+    public static func ruleCount(_ value: Int, _ rule: RetentionRule) throws(TenantPilotError) -> Int {
+        guard value >= 1 else {
+            throw .invalid(
+                "\(rule.option) \(value) must be at least 1 (leave the option out, or give `none` to "
+                    + "`schedules update`, for no such rule)")
+        }
         guard value <= maximumKeepLast else {
-            throw .invalid("--keep-last \(value) is above the limit of \(maximumKeepLast)")
+            throw .invalid("\(rule.option) \(value) is above the limit of \(maximumKeepLast)")
         }
         return value
+    }
+
+    /// The rules given to `schedules add`: a rule left out (or given as `none`) is not there; with
+    /// no rule at all the schedule keeps its newest 30.
+    public static func policy(_ rules: [RetentionRule: RetentionRuleChange]) throws(TenantPilotError)
+        -> RetentionPolicy
+    {
+        var policy = RetentionPolicy()
+        for rule in RetentionRule.allCases {
+            if case .set(let count)? = rules[rule] { policy.set(rule, try ruleCount(count, rule)) }
+        }
+        return policy
     }
 
     /// Refuses a timetable that never yields a slot in its zone.
@@ -88,12 +111,15 @@ public struct ScheduleDraft: Sendable {
     public var zoneIdentifier: String
     public var timetable: Timetable
     public var policyTypes: [String]
-    public var keepLast: Int
+    public var retention: RetentionPolicy
     public var enabled: Bool
 
+    /// `keepLast` and `rules` are the retention options (`keepLast`, when given, is the keep-last
+    /// rule).
     public init(
         tenantName: String, name: String, timezone: String, at times: [String], days: String?, cron: String?,
-        types: [String], keepLast: Int?, enabled: Bool, registry: PolicyTypeRegistry, now: Date
+        types: [String], keepLast: Int?, rules: [RetentionRule: RetentionRuleChange] = [:], enabled: Bool,
+        registry: PolicyTypeRegistry, now: Date
     ) throws(TenantPilotError) {
         self.tenantName = tenantName
         self.name = try InputValidation.name(name, what: "schedule")
@@ -101,7 +127,9 @@ public struct ScheduleDraft: Sendable {
         self.zoneIdentifier = timezone
         self.timetable = try ScheduleInput.timetable(at: times, days: days, cron: cron)
         self.policyTypes = try ScheduleInput.policyTypes(types, registry: registry)
-        self.keepLast = try ScheduleInput.keepLast(keepLast ?? BackupSchedule.defaultKeepLast)
+        var rules = rules
+        if let keepLast { rules[.last] = .set(keepLast) }
+        self.retention = try ScheduleInput.policy(rules)
         self.enabled = enabled
         try ScheduleInput.checkFires(timetable, in: zone, from: now)
     }
@@ -116,11 +144,12 @@ public struct ScheduleChanges: Sendable {
     public var days: String?
     public var cron: String?
     public var policyTypes: [String]?
-    public var keepLast: Int?
+    /// Retention rules to set or remove; a rule not named stays as it is.
+    public var retention: [RetentionRule: RetentionRuleChange]
 
     public init(
         name: String?, timezone: String?, at times: [String], days: String?, cron: String?, types: [String],
-        keepLast: Int?, registry: PolicyTypeRegistry
+        keepLast: Int?, rules: [RetentionRule: RetentionRuleChange] = [:], registry: PolicyTypeRegistry
     ) throws(TenantPilotError) {
         self.name = try name.map { (value: String) throws(TenantPilotError) in
             try InputValidation.name(value, what: "schedule")
@@ -135,14 +164,31 @@ public struct ScheduleChanges: Sendable {
         if let cron { _ = try Timetable.cron(parsing: cron) }
         if !times.isEmpty { _ = try Timetable.localTimes(parsing: times, days: ScheduleInput.days(days)) }
         self.policyTypes = types.isEmpty ? nil : try ScheduleInput.policyTypes(types, registry: registry)
-        self.keepLast = try keepLast.map { (value: Int) throws(TenantPilotError) in try ScheduleInput.keepLast(value) }
+        var rules = rules
+        if let keepLast { rules[.last] = .set(keepLast) }
+        for (rule, change) in rules {
+            if case .set(let count) = change { _ = try ScheduleInput.ruleCount(count, rule) }
+        }
+        self.retention = rules
         if name == nil && timezone == nil && times.isEmpty && days == nil && cron == nil && types.isEmpty
-            && keepLast == nil
+            && rules.isEmpty
         {
             throw .invalid(
-                "nothing to update: give at least one of --name, --timezone, --at, --days, --cron, --types, --keep-last"
-            )
+                "nothing to update: give at least one of --name, --timezone, --at, --days, --cron, --types, "
+                    + "--keep-last, --keep-daily, --keep-weekly, --keep-monthly, --keep-yearly")
         }
+    }
+
+    /// The retention rules after the change.
+    public func policy(from current: RetentionPolicy) -> RetentionPolicy {
+        var policy = current
+        for (rule, change) in retention {
+            switch change {
+            case .set(let count): policy.set(rule, count)
+            case .remove: policy.set(rule, nil)
+            }
+        }
+        return policy
     }
 
     /// Whether the change touches when the schedule fires (so its next slot is recomputed).
@@ -162,5 +208,21 @@ public struct ScheduleChanges: Sendable {
                 parsing: currentTimes.sorted().map(\.description), days: ScheduleInput.days(days))
         }
         return current
+    }
+}
+
+/// A retention option as given: a count, or `none` (`schedules update`: remove the rule).
+public enum RetentionRuleChange: Sendable, Hashable {
+    case set(Int)
+    case remove
+
+    /// `7`, or `none` / `off`; anything else is nil (the command line names it as bad input).
+    public init?(parsing text: String) {
+        switch text.lowercased() {
+        case "none", "off": self = .remove
+        default:
+            guard let count = Int(text) else { return nil }
+            self = .set(count)
+        }
     }
 }

@@ -26,7 +26,7 @@ public struct ScheduleService: Sendable {
             let schedule = try tx.schedules.insert(
                 BackupSchedule(
                     tenantId: tenant.rowID, name: draft.name, enabled: draft.enabled, timezone: draft.zoneIdentifier,
-                    timetable: draft.timetable, policyTypes: draft.policyTypes, keepLast: draft.keepLast,
+                    timetable: draft.timetable, policyTypes: draft.policyTypes, retention: draft.retention,
                     nextRunAt: draft.enabled ? Self.nextSlot(draft.timetable, draft.zone, after: now) : nil,
                     createdAt: stamp,
                     updatedAt: stamp))
@@ -37,15 +37,32 @@ public struct ScheduleService: Sendable {
                     "name": .string(schedule.name), "timezone": .string(schedule.timezone),
                     "timetable": .string(draft.timetable.summary),
                     "policy_types": .array(draft.policyTypes.map(JSONValue.string)),
-                    "keep_last": .int(Int64(schedule.keepLast)), "enabled": .bool(schedule.enabled),
-                ])
+                    "enabled": .bool(schedule.enabled),
+                ].merging(Self.ruleMetadata(schedule.retention)) { $1 })
             return Entry(schedule: schedule, tenant: tenant)
         }
+    }
+
+    /// What `update` did, and what the next retention of the schedule will delete when the change
+    /// touched its rules (empty otherwise).
+    public struct Update: Sendable {
+        public let entry: Entry
+        /// The sets the next retention will delete under the new rules, newest first.
+        public let nextRetentionDeletes: [RetentionDecision]
+        /// Whether a rule now keeps fewer sets than before (a smaller count, or a rule gone).
+        public let lowersRetention: Bool
     }
 
     public func update(
         _ reference: ScheduleReference, changes: ScheduleChanges, actor: String, at now: Date
     ) async throws(TenantPilotError) -> Entry {
+        try await updateReporting(reference, changes: changes, actor: actor, at: now).entry
+    }
+
+    /// `update`, with what the next retention will delete when the rules changed.
+    public func updateReporting(
+        _ reference: ScheduleReference, changes: ScheduleChanges, actor: String, at now: Date
+    ) async throws(TenantPilotError) -> Update {
         try await store.write { tx in
             var (schedule, tenant) = try Self.resolveActive(reference, tx)
             var changed: [String: JSONValue] = [:]
@@ -67,9 +84,11 @@ public struct ScheduleService: Sendable {
                 schedule.policyTypes = types
                 changed["policy_types"] = .array(types.map(JSONValue.string))
             }
-            if let keepLast = changes.keepLast {
-                schedule.keepLast = keepLast
-                changed["keep_last"] = .int(Int64(keepLast))
+            let oldPolicy = schedule.retention
+            let policy = changes.policy(from: oldPolicy)
+            if policy != oldPolicy {
+                schedule.retention = policy
+                changed.merge(Self.ruleMetadata(policy)) { $1 }
             }
             let zone = try ScheduleZone.resolve(schedule.timezone)
             try ScheduleInput.checkFires(timetable, in: zone, from: now)
@@ -81,8 +100,24 @@ public struct ScheduleService: Sendable {
             try tx.audit.record(
                 at: now, actor: actor, tenantId: tenant.id, action: .scheduleUpdated, resource: .schedule,
                 resourceId: schedule.id.map(String.init), metadata: ["changes": .object(changed)])
-            return Entry(schedule: schedule, tenant: tenant)
+            var deletes: [RetentionDecision] = []
+            if policy != oldPolicy {
+                deletes = try RetentionService.plan(tx, scheduleId: schedule.rowID).sets.filter { $0.action == .delete }
+            }
+            return Update(
+                entry: Entry(schedule: schedule, tenant: tenant), nextRetentionDeletes: deletes,
+                lowersRetention: policy.lowers(oldPolicy))
         }
+    }
+
+    /// The rules as audit metadata: every rule, `null` when the schedule does not have it.
+    static func ruleMetadata(_ policy: RetentionPolicy) -> [String: JSONValue] {
+        var metadata: [String: JSONValue] = [:]
+        for rule in RetentionRule.allCases {
+            let count = rule == .last ? policy.effectiveKeepLast : policy.count(rule)
+            metadata["keep_\(rule.rawValue)"] = count.map { .int(Int64($0)) } ?? .null
+        }
+        return metadata
     }
 
     /// Enables or disables. Enabling counts the next slot from `now`; disabling clears it.
@@ -113,17 +148,27 @@ public struct ScheduleService: Sendable {
         -> Entry
     {
         try await store.write { tx in
-            var (schedule, tenant) = try Self.resolveActive(reference, tx)
-            schedule.enabled = false
-            schedule.nextRunAt = nil
-            schedule.removedAt = Instant(now)
-            schedule.updatedAt = Instant(now)
-            try tx.schedules.update(schedule)
-            try tx.audit.record(
-                at: now, actor: actor, tenantId: tenant.id, action: .scheduleRemoved, resource: .schedule,
-                resourceId: schedule.id.map(String.init), metadata: ["name": .string(schedule.name)])
-            return Entry(schedule: schedule, tenant: tenant)
+            let (schedule, tenant) = try Self.resolveActive(reference, tx)
+            return Entry(
+                schedule: try Self.markRemoved(tx, schedule, tenant: tenant, actor: actor, at: now), tenant: tenant)
         }
+    }
+
+    /// Removes a schedule inside the caller's transaction (`tenants remove --with-schedules`
+    /// removes a tenant's schedules with it), with its `backup_schedule.removed` entry.
+    static func markRemoved(
+        _ tx: any StoreTransaction, _ schedule: BackupSchedule, tenant: Tenant, actor: String, at now: Date
+    ) throws -> BackupSchedule {
+        var schedule = schedule
+        schedule.enabled = false
+        schedule.nextRunAt = nil
+        schedule.removedAt = Instant(now)
+        schedule.updatedAt = Instant(now)
+        try tx.schedules.update(schedule)
+        try tx.audit.record(
+            at: now, actor: actor, tenantId: tenant.id, action: .scheduleRemoved, resource: .schedule,
+            resourceId: schedule.id.map(String.init), metadata: ["name": .string(schedule.name)])
+        return schedule
     }
 
     /// Schedules not removed, optionally of one tenant, by tenant then name.

@@ -113,11 +113,29 @@ public enum SafeFiles {
 
         deinit { close(fd) }
 
-        /// The sub-folder `name`, created with `mode` (less the umask) if missing; a link in its
-        /// place is refused, never followed.
-        public func subdirectory(_ name: String, mode: mode_t = 0o777) throws(Failure) -> Directory {
+        /// The names in this folder (`.` and `..` left out).
+        public func entries() throws(Failure) -> [String] {
+            let copy = dup(fd)
+            guard copy >= 0, let stream = fdopendir(copy) else { throw failure(path) }
+            defer { closedir(stream) }
+            var names: [String] = []
+            while let entry = readdir(stream) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            return names
+        }
+
+        /// The sub-folder `name`, created with `mode` (less the umask, or exactly with `exact`) if
+        /// missing; a link in its place is refused, never followed.
+        public func subdirectory(_ name: String, mode: mode_t = 0o777, exact: Bool = false) throws(Failure)
+            -> Directory
+        {
             let child = path + "/" + name
-            if mkdirat(fd, name, mode) != 0, errno != EEXIST { throw failure(child) }
+            let created = mkdirat(fd, name, mode) == 0
+            if !created, errno != EEXIST { throw failure(child) }
             let opened = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard opened >= 0 else {
                 let code = errno
@@ -125,6 +143,11 @@ public enum SafeFiles {
                     throw Failure(
                         path: child, reason: "is a symbolic link or not a folder; nothing is written through it")
                 }
+                throw failure(child, code)
+            }
+            if created, exact, fchmod(opened, mode) != 0 {
+                let code = errno
+                close(opened)
                 throw failure(child, code)
             }
             return Directory(path: child, fd: opened)

@@ -23,6 +23,8 @@ public enum SecretFile {
         public let message: String
         /// The file is missing (which registration accepts: it may be written later).
         public let missing: Bool
+        /// This user may not open the file (registration warns: the user of the crontab may).
+        public var denied = false
     }
 
     /// Reads the secret file at `path` once it passed every rule; the rules are checked on the
@@ -66,7 +68,7 @@ public enum SecretFile {
             let code = errno
             throw Refusal(
                 message: "cannot read secret file \(path): \(String(cString: strerror(code)))",
-                missing: code == ENOENT || code == ENOTDIR)
+                missing: code == ENOENT || code == ENOTDIR, denied: code == EACCES)
         }
         return fd
     }

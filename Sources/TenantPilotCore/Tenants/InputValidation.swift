@@ -68,12 +68,12 @@ public enum InputValidation {
     }
 
     /// An application (client) id: printable, no whitespace, at most 128 characters.
-    public static func clientId(_ value: String) throws(TenantPilotError) -> String {
+    public static func clientId(_ value: String, option: String = "--client-id") throws(TenantPilotError) -> String {
         if value.isEmpty || value.count > 128 || value.contains(where: { $0.isWhitespace })
             || PlainText.containsControl(value)
         {
             throw .invalid(
-                "--client-id \(PlainText.escaped(value).debugDescription) is not a valid application (client) id")
+                "\(option) \(PlainText.escaped(value).debugDescription) is not a valid application (client) id")
         }
         return value
     }

@@ -16,11 +16,16 @@ public struct Tenant: Sendable, Equatable {
     public var certificateFile: String?
     /// PEM private key of a certificate credential; nil when the certificate file holds it.
     public var privateKeyFile: String?
+    /// When `tenants remove` removed the tenant: it is no longer backed up, and its name is free
+    /// for a new tenant, but its row stays for its kept backups, run history and audit entries.
+    public var removedAt: Instant?
+    /// When `tenants remove --purge` deleted the tenant's backups, runs, policies and notifications.
+    public var purgedAt: Instant?
 
     public init(
         id: Int64? = nil, name: String, tenantGuid: String, clientId: String, secretEnv: String?, secretFile: String?,
         graphURL: String, authorityURL: String, createdAt: Instant, certificateFile: String? = nil,
-        privateKeyFile: String? = nil
+        privateKeyFile: String? = nil, removedAt: Instant? = nil, purgedAt: Instant? = nil
     ) {
         self.id = id
         self.name = name
@@ -33,7 +38,11 @@ public struct Tenant: Sendable, Equatable {
         self.createdAt = createdAt
         self.certificateFile = certificateFile
         self.privateKeyFile = privateKeyFile
+        self.removedAt = removedAt
+        self.purgedAt = purgedAt
     }
+
+    public var isRemoved: Bool { removedAt != nil }
 
     /// The tenant's row id (present once stored).
     public var rowID: Int64 { id ?? 0 }

@@ -11,6 +11,10 @@ public struct TenantDocument: Encodable, Sendable {
     public let graphUrl: String
     public let authorityUrl: String
     public let createdAt: Instant
+    /// Removed by `tenants remove` (its history stays until purged).
+    public let removed: Bool
+    @Nullable public var removedAt: Instant?
+    @Nullable public var purgedAt: Instant?
 
     public init(_ tenant: Tenant) {
         id = tenant.rowID
@@ -24,5 +28,8 @@ public struct TenantDocument: Encodable, Sendable {
         graphUrl = tenant.graphURL
         authorityUrl = tenant.authorityURL
         createdAt = tenant.createdAt
+        removed = tenant.isRemoved
+        removedAt = tenant.removedAt
+        purgedAt = tenant.purgedAt
     }
 }

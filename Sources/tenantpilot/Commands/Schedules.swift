@@ -35,6 +35,45 @@ struct TimetableOptions: ParsableArguments {
     var cron: String?
 }
 
+/// Retention options shared by `schedules add` and `schedules update`.
+struct RetentionOptions: ParsableArguments {
+    @Option(
+        name: .customLong("keep-last"), parsing: .unconditional,
+        help: ArgumentHelp("Keep the newest N sets (default 30 when no rule is given).", valueName: "n"))
+    var keepLast: RetentionRuleChange?
+
+    @Option(
+        name: .customLong("keep-daily"), parsing: .unconditional,
+        help: ArgumentHelp("Keep the newest set of each of the last N days that have one.", valueName: "n"))
+    var keepDaily: RetentionRuleChange?
+
+    @Option(
+        name: .customLong("keep-weekly"), parsing: .unconditional,
+        help: ArgumentHelp("Keep the newest set of each of the last N ISO weeks that have one.", valueName: "n"))
+    var keepWeekly: RetentionRuleChange?
+
+    @Option(
+        name: .customLong("keep-monthly"), parsing: .unconditional,
+        help: ArgumentHelp("Keep the newest set of each of the last N months that have one.", valueName: "n"))
+    var keepMonthly: RetentionRuleChange?
+
+    @Option(
+        name: .customLong("keep-yearly"), parsing: .unconditional,
+        help: ArgumentHelp("Keep the newest set of each of the last N years that have one.", valueName: "n"))
+    var keepYearly: RetentionRuleChange?
+
+    /// The rules given, by rule.
+    var rules: [RetentionRule: RetentionRuleChange] {
+        var rules: [RetentionRule: RetentionRuleChange] = [:]
+        rules[.last] = keepLast
+        rules[.daily] = keepDaily
+        rules[.weekly] = keepWeekly
+        rules[.monthly] = keepMonthly
+        rules[.yearly] = keepYearly
+        return rules
+    }
+}
+
 extension TenantPilot.Schedules {
     struct Add: TenantPilotCommand {
         static let configuration = CommandConfiguration(
@@ -48,6 +87,13 @@ extension TenantPilot.Schedules {
                   tenantpilot schedules add --tenant contoso --name workdays \\
                     --timezone America/New_York --cron "30 6 * * mon-fri" \\
                     --types deviceConfiguration
+                  tenantpilot schedules add --tenant contoso --name hourly \\
+                    --timezone Europe/Berlin --cron "0 * * * *" --types all \\
+                    --keep-daily 7 --keep-weekly 4 --keep-monthly 12
+
+                Retention: a set is kept when any rule keeps it (restic's rules, days
+                counted in the schedule's zone); with no rule at all, the newest 30 sets
+                are kept.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -62,15 +108,14 @@ extension TenantPilot.Schedules {
                 "Policy-type keys, comma-separated (see `tenantpilot policy-types list`).", valueName: "k1,k2"),
             completion: Completions.types)
         var types: [String] = []
-        @Option(name: .customLong("keep-last"), parsing: .unconditional, help: "Backup sets to keep (default 30).")
-        var keepLast: Int?
+        @OptionGroup var retention: RetentionOptions
         @Flag(help: "Create the schedule disabled.") var disabled = false
 
         func run(in context: CommandContext) async throws {
             let now = context.now
             let draft = try ScheduleDraft(
                 tenantName: tenant, name: name, timezone: timezone, at: timetable.at, days: timetable.days,
-                cron: timetable.cron, types: types, keepLast: keepLast, enabled: !disabled,
+                cron: timetable.cron, types: types, keepLast: nil, rules: retention.rules, enabled: !disabled,
                 registry: try context.registry(), now: now)
             context.announceClock()
             let entry = try await ScheduleService(store: try await context.openStore()).add(
@@ -131,6 +176,10 @@ extension TenantPilot.Schedules {
                 Examples:
                   tenantpilot schedules update contoso/nightly --at 03:15 --days mon-fri
                   tenantpilot schedules update 4 --keep-last 60 --types settingsCatalogPolicy
+                  tenantpilot schedules update contoso/nightly --keep-last none --keep-daily 14
+
+                A retention option given `none` removes that rule. When the new rules keep fewer sets,
+                the sets the next retention will delete are listed on stderr.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -144,17 +193,26 @@ extension TenantPilot.Schedules {
             help: ArgumentHelp("New policy-type keys, comma-separated.", valueName: "k1,k2"),
             completion: Completions.types)
         var types: [String] = []
-        @Option(name: .customLong("keep-last"), parsing: .unconditional, help: "New number of sets to keep.")
-        var keepLast: Int?
+        @OptionGroup var retention: RetentionOptions
 
         func run(in context: CommandContext) async throws {
             let changes = try ScheduleChanges(
                 name: name, timezone: timezone, at: timetable.at, days: timetable.days, cron: timetable.cron,
-                types: types, keepLast: keepLast, registry: try context.registry())
+                types: types, keepLast: nil, rules: retention.rules, registry: try context.registry())
             context.announceClock()
-            let entry = try await ScheduleService(store: try await context.openStore())
-                .update(schedule, changes: changes, actor: context.actor, at: context.now)
+            let update = try await ScheduleService(store: try await context.openStore())
+                .updateReporting(schedule, changes: changes, actor: context.actor, at: context.now)
+            let entry = update.entry
             context.emit(entry.document) { ScheduleText.detail(entry.document) }
+            if !update.nextRetentionDeletes.isEmpty {
+                let ids = update.nextRetentionDeletes.map { String($0.setId) }
+                let shown = ids.prefix(20).joined(separator: ", ") + (ids.count > 20 ? ", …" : "")
+                CommandOutput.writeError(
+                    "warning: under the new rules (\(entry.schedule.retention.summary)) the next retention of "
+                        + "\(entry.tenant.name)/\(entry.schedule.name) will delete \(ids.count) backup set"
+                        + "\(ids.count == 1 ? "" : "s"): \(shown); see `tenantpilot retention apply --schedule "
+                        + "\(entry.schedule.rowID) --dry-run`, pin a set to keep it (`tenantpilot backups pin ID`)\n")
+            }
         }
     }
 
@@ -251,7 +309,7 @@ enum ScheduleText {
             "  enabled:     \(document.enabled ? "yes" : "no")",
             "  timetable:   \(document.timetableSummary) (\(document.timezone))",
             "  types:       \(document.policyTypes.joined(separator: ", "))",
-            "  keep last:   \(document.keepLast)",
+            "  retention:   keep \(document.retention)",
         ]
         if let next = document.nextRunAt {
             lines.append(

@@ -177,7 +177,8 @@ import Testing
             let setId = try #require(await harness.backup(simulator, ["deviceConfiguration"]).backupSetId)
             let out = harness.folder.url.appendingPathComponent("export")
             let files = try await BackupExporter(store: BackupSetStore(store: harness.store)).export(
-                setId: setId, to: out)
+                setId: setId, to: out, force: false, actor: "admin", at: Date()
+            ).files
             #expect(files.count == 4)
             for file in files {
                 #expect(file.deletingLastPathComponent().lastPathComponent == "deviceConfiguration")

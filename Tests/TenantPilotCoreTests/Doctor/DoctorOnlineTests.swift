@@ -36,7 +36,8 @@ import Testing
         let store = try await Store.open(path: path)
         for (name, variable) in [("contoso", "CONTOSO_SECRET"), ("fabrikam", "FABRIKAM_SECRET")] {
             let request = try NewTenant(
-                name: name, tenantId: "11111111-2222-3333-4444-555555555555", clientId: "app", secretEnv: variable,
+                name: name, tenantId: "11111111-2222-3333-4444-555555555555", clientId: "app-\(name)",
+                secretEnv: variable,
                 secretFile: nil, graphURL: "http://127.0.0.1:9", authorityURL: "http://127.0.0.1:9")
             _ = try await TenantService(store: store).add(
                 request, actor: "admin", at: Date(timeIntervalSince1970: 1_800_000_000))

@@ -21,7 +21,7 @@ import Testing
             Candidate(id: Int64(index + 1), status: letter == "c" ? .complete : .partial)
         }
         let decisions = RetentionRules.decide(sets: sets, keepLast: keepLast)
-        let actions = sets.map { decisions[$0.id]?.0 == .keep ? "k" : "d" }.joined()
+        let actions = sets.map { decisions[$0.id]?.action == .keep ? "k" : "d" }.joined()
         #expect(actions == expected)
     }
 
@@ -32,9 +32,9 @@ import Testing
             Candidate(id: 5, status: .partial),
         ]
         let decisions = RetentionRules.decide(sets: sets, keepLast: 2)
-        #expect(decisions[5]?.1 == ["within newest 2"])
-        #expect(decisions[4]?.1 == ["within newest 2", "newest complete set"])
-        #expect(decisions[3]?.1 == ["older than the newest 2"])
-        #expect(decisions[1]?.0 == .delete)
+        #expect(decisions[5]?.reasons == ["within newest 2"])
+        #expect(decisions[4]?.reasons == ["within newest 2", "newest complete set"])
+        #expect(decisions[3]?.reasons == ["older than the newest 2"])
+        #expect(decisions[1]?.action == .delete)
     }
 }

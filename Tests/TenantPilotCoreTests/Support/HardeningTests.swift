@@ -183,7 +183,8 @@ import Testing
         try FileManager.default.createSymbolicLink(
             atPath: out.file("deviceConfiguration"), withDestinationPath: outside.path)
         let error = await #expect(throws: TenantPilotError.self) {
-            try await BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
+            try await BackupExporter(store: fixture.backups).export(
+                setId: set, to: out.url, force: true, actor: "admin", at: Date())
         }
         #expect(error?.message.contains("symbolic link") == true, "\(error?.message ?? "")")
         #expect(
@@ -196,11 +197,14 @@ import Testing
         let elsewhere = TemporaryDirectory()
         let victim = elsewhere.file("victim")
         try Data("keep".utf8).write(to: URL(fileURLWithPath: victim))
-        let files = try await BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
+        let files = try await BackupExporter(store: fixture.backups).export(
+            setId: set, to: out.url, force: false, actor: "admin", at: Date()
+        ).files
         let first = try #require(files.first)
         try FileManager.default.removeItem(at: first)
         try FileManager.default.createSymbolicLink(atPath: first.path, withDestinationPath: victim)
-        _ = try await BackupExporter(store: fixture.backups).export(setId: set, to: out.url)
+        _ = try await BackupExporter(store: fixture.backups).export(
+            setId: set, to: out.url, force: true, actor: "admin", at: Date())
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep")
         #expect(SafeFiles.entry(at: first.path) == .file)
     }

@@ -46,6 +46,12 @@ struct PostgreSQLAuditTable: AuditTable {
         ).map(Self.entry)
     }
 
+    func count(tenantId: Int64) throws -> Int {
+        try connection.row("SELECT count(*) AS entries FROM audit_logs WHERE tenant_id = $1", [tenantId])?.int(
+            "entries")
+            ?? 0
+    }
+
     func actions() throws -> [AuditAction] {
         try connection.rows("SELECT DISTINCT action FROM audit_logs ORDER BY action").map {
             AuditAction(rawValue: try $0.string("action"))

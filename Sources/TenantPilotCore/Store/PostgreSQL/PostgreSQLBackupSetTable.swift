@@ -4,8 +4,9 @@ import PostgresNIO
 /// read the names they show.
 ///
 /// In a write transaction the sets whose status decides a write — the one items are added to
-/// or that is completed, the `building` ones about to be discarded — are locked `FOR UPDATE`,
-/// so a capture and a discard of one set never overlap: the later sees what the earlier did.
+/// or that is completed, the `building` ones about to be discarded, those retention weighs, one
+/// being pinned or deleted — are locked `FOR UPDATE`, so a capture and a discard of one set, or
+/// a pin and retention, never overlap: the later sees what the earlier did.
 struct PostgreSQLBackupSetTable: BackupSetTable {
     let connection: PostgreSQLConnection
     /// Whether the rows read for a decision are locked (a write transaction).
@@ -91,7 +92,7 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
             SELECT \(Self.setColumns) FROM backup_sets
             WHERE backup_schedule_id = $1 AND status IN ('complete', 'partial')
             ORDER BY id DESC
-            """, [scheduleId]
+            """ + forUpdate, [scheduleId]
         ).map(Self.set)
     }
 
@@ -122,20 +123,44 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
         return Dictionary(sets.map { ($0.tenantId, $0) }) { first, _ in first }
     }
 
-    static let setColumns = "id, tenant_id, backup_schedule_id, run_id, status, item_count, created_at, completed_at"
+    static let setColumns = """
+        id, tenant_id, backup_schedule_id, run_id, status, item_count, created_at, completed_at, pinned_at, pin_note
+        """
 
     static func set(_ row: PostgresRandomAccessRow) throws -> BackupSet {
         BackupSet(
             id: try row.int64("id"), tenantId: try row.int64("tenant_id"),
             scheduleId: try row.optionalInt64("backup_schedule_id"), runId: try row.optionalInt64("run_id"),
             status: try row.code("status"), itemCount: try row.int("item_count"),
-            createdAt: try row.instant("created_at"), completedAt: try row.optionalInstant("completed_at"))
+            createdAt: try row.instant("created_at"), completedAt: try row.optionalInstant("completed_at"),
+            pinnedAt: try row.optionalInstant("pinned_at"), pinNote: try row.optionalString("pin_note"))
+    }
+
+    func find(id: Int64) throws -> BackupSet? {
+        try connection.row("SELECT \(Self.setColumns) FROM backup_sets WHERE id = $1" + forUpdate, [id]).map(Self.set)
+    }
+
+    func all(ofTenant tenantId: Int64) throws -> [BackupSet] {
+        try connection.rows(
+            "SELECT \(Self.setColumns) FROM backup_sets WHERE tenant_id = $1 ORDER BY id" + forUpdate, [tenantId]
+        ).map(Self.set)
+    }
+
+    func pin(_ id: Int64, note: String?, at instant: Instant) throws {
+        try connection.execute(
+            "UPDATE backup_sets SET pinned_at = coalesce(pinned_at, $1), pin_note = $2 WHERE id = $3",
+            [instant, note, id])
+    }
+
+    func unpin(_ id: Int64) throws {
+        try connection.execute("UPDATE backup_sets SET pinned_at = NULL, pin_note = NULL WHERE id = $1", [id])
     }
 
     private static let summarySelect = """
-        SELECT s.id, s.tenant_id, t.name AS tenant_name, s.backup_schedule_id, sc.name AS schedule_name,
+        SELECT s.id, s.tenant_id, t.name AS tenant_name, t.removed_at IS NOT NULL AS tenant_removed,
+               s.backup_schedule_id, sc.name AS schedule_name,
                coalesce(sc.removed_at IS NOT NULL, false) AS schedule_removed, s.run_id, s.status, s.item_count,
-               s.created_at, s.completed_at
+               s.created_at, s.completed_at, s.pinned_at, s.pin_note
         FROM backup_sets s
         JOIN tenants t ON t.id = s.tenant_id
         LEFT JOIN backup_schedules sc ON sc.id = s.backup_schedule_id
@@ -148,6 +173,7 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
             scheduleName: try row.optionalString("schedule_name"), scheduleRemoved: try row.bool("schedule_removed"),
             runId: try row.optionalInt64("run_id"), status: try row.code("status"),
             itemCount: try row.int("item_count"), createdAt: try row.instant("created_at"),
-            completedAt: try row.optionalInstant("completed_at"))
+            completedAt: try row.optionalInstant("completed_at"), pinnedAt: try row.optionalInstant("pinned_at"),
+            pinNote: try row.optionalString("pin_note"), tenantRemoved: try row.bool("tenant_removed"))
     }
 }

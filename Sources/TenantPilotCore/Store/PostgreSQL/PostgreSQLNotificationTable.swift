@@ -34,6 +34,11 @@ struct PostgreSQLNotificationTable: NotificationTable {
         ).map(Self.notification)
     }
 
+    func delete(forRuns runIds: [Int64]) throws -> Int {
+        if runIds.isEmpty { return 0 }
+        return try connection.execute("DELETE FROM notifications WHERE run_id = ANY($1)", [runIds])
+    }
+
     func existing(ids: [Int64]) throws -> Set<Int64> {
         if ids.isEmpty { return [] }
         return Set(

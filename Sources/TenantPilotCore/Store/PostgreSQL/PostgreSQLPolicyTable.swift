@@ -32,4 +32,8 @@ struct PostgreSQLPolicyTable: PolicyTable {
             "UPDATE policies SET gone_at = $1 WHERE tenant_id = $2 AND policy_type = $3 AND graph_id = $4",
             [instant, tenantId, type, graphId])
     }
+
+    func deleteAll(ofTenant tenantId: Int64) throws -> Int {
+        try connection.execute("DELETE FROM policies WHERE tenant_id = $1", [tenantId])
+    }
 }

@@ -141,6 +141,19 @@ struct PostgreSQLRunTable: RunTable {
         try connection.row("SELECT \(Self.columns) FROM backup_schedule_runs WHERE id = $1", [id]).map(Self.run)
     }
 
+    func ids(ofTenant tenantId: Int64) throws -> [Int64] {
+        try connection.rows("SELECT id FROM backup_schedule_runs WHERE tenant_id = $1 ORDER BY id", [tenantId]).map {
+            try $0.int64("id")
+        }
+    }
+
+    /// One statement: a retry and the run it retries go together (the foreign key of `retry_of`
+    /// is checked at the end of the statement).
+    func delete(_ ids: [Int64]) throws {
+        if ids.isEmpty { return }
+        try connection.execute("DELETE FROM backup_schedule_runs WHERE id = ANY($1)", [ids])
+    }
+
     func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
         -> [BackupRun]
     {

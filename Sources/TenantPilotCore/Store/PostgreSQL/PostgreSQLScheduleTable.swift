@@ -16,7 +16,7 @@ struct PostgreSQLScheduleTable: ScheduleTable {
 
     static let columns = """
         id, tenant_id, name, enabled, timezone, timetable, policy_types, keep_last, next_run_at, last_run_at,
-        last_run_status, created_at, updated_at, removed_at
+        last_run_status, created_at, updated_at, removed_at, keep_daily, keep_weekly, keep_monthly, keep_yearly
         """
 
     func insert(_ schedule: BackupSchedule) throws -> BackupSchedule {
@@ -24,9 +24,10 @@ struct PostgreSQLScheduleTable: ScheduleTable {
         let row = try connection.row(
             """
             INSERT INTO backup_schedules (id, tenant_id, name, enabled, timezone, timetable, policy_types, keep_last,
-                                          next_run_at, last_run_at, last_run_status, created_at, updated_at, removed_at)
+                                          next_run_at, last_run_at, last_run_status, created_at, updated_at, removed_at,
+                                          keep_daily, keep_weekly, keep_monthly, keep_yearly)
             VALUES (coalesce($1, nextval(pg_get_serial_sequence('backup_schedules', 'id'))), $2, $3, $4, $5, $6, $7,
-                    $8, $9, $10, $11, $12, $13, $14)
+                    $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
             RETURNING id
             """, [schedule.id] + Self.values(schedule))
         inserted.id = try row?.int64("id")
@@ -39,7 +40,8 @@ struct PostgreSQLScheduleTable: ScheduleTable {
             UPDATE backup_schedules
             SET tenant_id = $2, name = $3, enabled = $4, timezone = $5, timetable = $6, policy_types = $7,
                 keep_last = $8, next_run_at = $9, last_run_at = $10, last_run_status = $11, created_at = $12,
-                updated_at = $13, removed_at = $14
+                updated_at = $13, removed_at = $14, keep_daily = $15, keep_weekly = $16, keep_monthly = $17,
+                keep_yearly = $18
             WHERE id = $1
             """, [schedule.rowID] + Self.values(schedule))
     }
@@ -48,8 +50,10 @@ struct PostgreSQLScheduleTable: ScheduleTable {
     private static func values(_ schedule: BackupSchedule) -> [any PostgreSQLValue] {
         [
             schedule.tenantId, schedule.name, schedule.enabled, schedule.timezone, JSONColumn.text(schedule.timetable),
-            JSONColumn.text(schedule.policyTypes), schedule.keepLast, schedule.nextRunAt, schedule.lastRunAt,
-            schedule.lastRunStatus, schedule.createdAt, schedule.updatedAt, schedule.removedAt,
+            JSONColumn.text(schedule.policyTypes), schedule.retention.keepLast, schedule.nextRunAt,
+            schedule.lastRunAt, schedule.lastRunStatus, schedule.createdAt, schedule.updatedAt, schedule.removedAt,
+            schedule.retention.keepDaily, schedule.retention.keepWeekly, schedule.retention.keepMonthly,
+            schedule.retention.keepYearly,
         ]
     }
 
@@ -129,8 +133,8 @@ struct PostgreSQLScheduleTable: ScheduleTable {
     func retentionSubject(id: Int64) throws -> RetentionSubject? {
         try connection.row(
             """
-            SELECT sc.id, sc.tenant_id, t.name AS tenant_name, sc.name, sc.keep_last,
-                   sc.removed_at IS NOT NULL AS removed
+            SELECT sc.id, sc.tenant_id, t.name AS tenant_name, sc.name, sc.timezone, sc.keep_last, sc.keep_daily,
+                   sc.keep_weekly, sc.keep_monthly, sc.keep_yearly, sc.removed_at IS NOT NULL AS removed
             FROM backup_schedules sc JOIN tenants t ON t.id = sc.tenant_id
             WHERE sc.id = $1
             """ + (locksRows ? " FOR UPDATE OF sc" : ""), [id]
@@ -138,7 +142,7 @@ struct PostgreSQLScheduleTable: ScheduleTable {
             RetentionSubject(
                 scheduleId: try row.int64("id"), tenantId: try row.int64("tenant_id"),
                 tenantName: try row.string("tenant_name"), scheduleName: try row.string("name"),
-                keepLast: try row.int("keep_last"), removed: try row.bool("removed"))
+                policy: try Self.policy(row), timezone: try row.string("timezone"), removed: try row.bool("removed"))
         }
     }
 
@@ -168,9 +172,17 @@ struct PostgreSQLScheduleTable: ScheduleTable {
             id: id, tenantId: try row.int64("tenant_id"), name: try row.string("name"),
             enabled: try row.bool("enabled"),
             timezone: try row.string("timezone"), timetable: timetable,
-            policyTypes: JSONColumn.strings(try row.string("policy_types")), keepLast: try row.int("keep_last"),
+            policyTypes: JSONColumn.strings(try row.string("policy_types")), retention: try Self.policy(row),
             nextRunAt: try row.optionalInstant("next_run_at"), lastRunAt: try row.optionalInstant("last_run_at"),
             lastRunStatus: try row.optionalCode("last_run_status"), createdAt: try row.instant("created_at"),
             updatedAt: try row.instant("updated_at"), removedAt: try row.optionalInstant("removed_at"))
+    }
+
+    /// The rules of a row that holds `keep_last` … `keep_yearly` (NULL: no such rule).
+    static func policy(_ row: PostgresRandomAccessRow) throws -> RetentionPolicy {
+        func rule(_ column: String) throws -> Int? { try row.optionalInt64(column).map { Int($0) } }
+        return RetentionPolicy(
+            keepLast: try rule("keep_last"), keepDaily: try rule("keep_daily"), keepWeekly: try rule("keep_weekly"),
+            keepMonthly: try rule("keep_monthly"), keepYearly: try rule("keep_yearly"))
     }
 }

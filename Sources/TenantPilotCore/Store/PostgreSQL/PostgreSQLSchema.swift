@@ -17,6 +17,7 @@ enum PostgreSQLSchema {
         ("v5_store_meta", v5),
         ("v6_certificate_credentials", v6),
         ("v7_hooks", v7),
+        ("v8_lifecycle", v8),
     ]
 
     static var knownMigrations: [String] { migrations.map(\.name) }
@@ -284,5 +285,27 @@ enum PostgreSQLSchema {
             CONSTRAINT hooks_one_target CHECK ((target IS NULL) <> (target_env IS NULL)),
             CONSTRAINT hooks_one_scope CHECK (tenant_id IS NULL OR backup_schedule_id IS NULL)
         );
+        """
+
+    /// As SQLite's v8: pins; removed (and purged) tenants, whose name is unique only among the
+    /// tenants not removed; calendar retention rules, and `keep_last` nullable without a default
+    /// (NULL: no such rule) — changed in place, where SQLite rebuilds `tenants` and
+    /// `backup_schedules`.
+    private static let v8 = """
+        ALTER TABLE backup_sets ADD COLUMN pinned_at \(text), ADD COLUMN pin_note \(text);
+        CREATE INDEX backup_sets_by_tenant ON backup_sets(tenant_id, id);
+        ALTER TABLE tenants
+            DROP CONSTRAINT tenants_name_key,
+            ADD COLUMN removed_at \(text),
+            ADD COLUMN purged_at \(text);
+        CREATE UNIQUE INDEX tenants_active_name ON tenants(name) WHERE removed_at IS NULL;
+        CREATE INDEX tenants_by_application ON tenants(tenant_guid, client_id);
+        ALTER TABLE backup_schedules
+            ALTER COLUMN keep_last DROP NOT NULL,
+            ALTER COLUMN keep_last DROP DEFAULT,
+            ADD COLUMN keep_daily bigint CONSTRAINT backup_schedules_keep_daily_check CHECK (keep_daily >= 1),
+            ADD COLUMN keep_weekly bigint CONSTRAINT backup_schedules_keep_weekly_check CHECK (keep_weekly >= 1),
+            ADD COLUMN keep_monthly bigint CONSTRAINT backup_schedules_keep_monthly_check CHECK (keep_monthly >= 1),
+            ADD COLUMN keep_yearly bigint CONSTRAINT backup_schedules_keep_yearly_check CHECK (keep_yearly >= 1);
         """
 }

@@ -25,6 +25,10 @@ struct SQLiteAuditTable: AuditTable {
         return try request.fetchAll(db)
     }
 
+    func count(tenantId: Int64) throws -> Int {
+        try AuditEntry.filter(Columns.tenantId == tenantId).fetchCount(db)
+    }
+
     func actions() throws -> [AuditAction] {
         try AuditAction.fetchAll(db, sql: "SELECT DISTINCT action FROM audit_logs ORDER BY action")
     }

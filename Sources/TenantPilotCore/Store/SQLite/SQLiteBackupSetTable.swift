@@ -80,7 +80,7 @@ struct SQLiteBackupSetTable: BackupSetTable {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT * FROM backup_sets
+                SELECT \(Self.setColumns) FROM backup_sets
                 WHERE backup_schedule_id = ? AND status IN ('complete', 'partial')
                 ORDER BY id DESC
                 """,
@@ -88,11 +88,32 @@ struct SQLiteBackupSetTable: BackupSetTable {
         ).map(Self.set)
     }
 
+    func find(id: Int64) throws -> BackupSet? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.setColumns) FROM backup_sets WHERE id = ?", arguments: [id]).map(
+            Self.set)
+    }
+
+    func all(ofTenant tenantId: Int64) throws -> [BackupSet] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(Self.setColumns) FROM backup_sets WHERE tenant_id = ? ORDER BY id", arguments: [tenantId]
+        ).map(Self.set)
+    }
+
+    func pin(_ id: Int64, note: String?, at instant: Instant) throws {
+        try db.execute(
+            sql: "UPDATE backup_sets SET pinned_at = coalesce(pinned_at, ?), pin_note = ? WHERE id = ?",
+            arguments: [instant, note, id])
+    }
+
+    func unpin(_ id: Int64) throws {
+        try db.execute(sql: "UPDATE backup_sets SET pinned_at = NULL, pin_note = NULL WHERE id = ?", arguments: [id])
+    }
+
     func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet] {
         let sets = try Row.fetchAll(
             db,
             sql: """
-                SELECT b.* FROM backup_schedules sc
+                SELECT \(Self.setColumns(of: "b")) FROM backup_schedules sc
                 JOIN backup_sets b ON b.id = (
                     SELECT id FROM backup_sets
                     WHERE backup_schedule_id = sc.id AND status IN ('complete', 'partial')
@@ -107,7 +128,7 @@ struct SQLiteBackupSetTable: BackupSetTable {
         let sets = try Row.fetchAll(
             db,
             sql: """
-                SELECT b.* FROM backup_sets b
+                SELECT \(Self.setColumns(of: "b")) FROM backup_sets b
                 JOIN (SELECT MAX(id) AS id FROM backup_sets WHERE status IN ('complete', 'partial')
                       GROUP BY tenant_id) latest ON latest.id = b.id
                 """
@@ -116,9 +137,9 @@ struct SQLiteBackupSetTable: BackupSetTable {
     }
 
     private static let summarySelect = """
-        SELECT s.id, s.tenant_id, t.name AS tenant_name, s.backup_schedule_id, sc.name AS schedule_name,
-               sc.removed_at IS NOT NULL AS schedule_removed, s.run_id, s.status, s.item_count,
-               s.created_at, s.completed_at
+        SELECT s.id, s.tenant_id, t.name AS tenant_name, t.removed_at IS NOT NULL AS tenant_removed,
+               s.backup_schedule_id, sc.name AS schedule_name, sc.removed_at IS NOT NULL AS schedule_removed,
+               s.run_id, s.status, s.item_count, s.created_at, s.completed_at, s.pinned_at, s.pin_note
         FROM backup_sets s
         JOIN tenants t ON t.id = s.tenant_id
         LEFT JOIN backup_schedules sc ON sc.id = s.backup_schedule_id
@@ -143,24 +164,38 @@ struct SQLiteBackupSetTable: BackupSetTable {
             scheduleRemoved: try row.decode(Bool?.self, forColumn: "schedule_removed") ?? false,
             runId: try row.decode(forColumn: "run_id"), status: status,
             itemCount: try row.decode(forColumn: "item_count"),
-            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)))
+            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)),
+            pinnedAt: try row.decode(forColumn: "pinned_at"), pinNote: try row.decode(forColumn: "pin_note"),
+            tenantRemoved: try row.decode(Bool?.self, forColumn: "tenant_removed") ?? false)
+    }
+
+    /// The columns `set` reads, in its order. Read by position: retention reads every set of
+    /// every schedule, and a lookup by name costs more than the value.
+    private static let setColumns = setColumns(of: nil)
+
+    /// `setColumns`, each qualified by the table's alias in a join.
+    private static func setColumns(of alias: String?) -> String {
+        [
+            "id", "tenant_id", "backup_schedule_id", "run_id", "status", "item_count", "created_at", "completed_at",
+            "pinned_at", "pin_note",
+        ].map { column in alias.map { "\($0).\(column)" } ?? column }.joined(separator: ", ")
     }
 
     private static func set(_ row: Row) throws -> BackupSet {
-        let id: Int64 = try row.decode(forColumn: "id")
-        let statusText: String = try row.decode(forColumn: "status")
-        let createdText: String = try row.decode(forColumn: "created_at")
+        let id: Int64 = try row.decode(atIndex: 0)
+        let statusText: String = try row.decode(atIndex: 4)
+        let createdText: String = try row.decode(atIndex: 6)
         guard let status = BackupSetStatus(rawValue: statusText), let createdAt = Instant(text: createdText) else {
             throw TenantPilotError.failed(
                 "backup set \(id) has status \(statusText) and created_at \(createdText)", code: .storeCorrupt)
         }
-        let completedText: String? = try row.decode(forColumn: "completed_at")
+        let completedText: String? = try row.decode(atIndex: 7)
+        let pinnedAt: Instant? = try row.decode(atIndex: 8)
         return BackupSet(
-            id: id, tenantId: try row.decode(forColumn: "tenant_id"),
-            scheduleId: try row.decode(forColumn: "backup_schedule_id"),
-            runId: try row.decode(forColumn: "run_id"), status: status,
-            itemCount: try row.decode(forColumn: "item_count"),
-            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)))
+            id: id, tenantId: try row.decode(atIndex: 1), scheduleId: try row.decode(atIndex: 2),
+            runId: try row.decode(atIndex: 3), status: status, itemCount: try row.decode(atIndex: 5),
+            createdAt: createdAt, completedAt: completedText.flatMap(Instant.init(text:)),
+            pinnedAt: pinnedAt, pinNote: try row.decode(atIndex: 9))
     }
 }
 

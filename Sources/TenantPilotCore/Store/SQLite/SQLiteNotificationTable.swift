@@ -17,6 +17,14 @@ struct SQLiteNotificationTable: NotificationTable {
         return try request.fetchAll(db)
     }
 
+    func delete(forRuns runIds: [Int64]) throws -> Int {
+        if runIds.isEmpty { return 0 }
+        try db.execute(
+            sql: "DELETE FROM notifications WHERE run_id IN (SELECT value FROM json_each(?))",
+            arguments: [SQLiteIds.json(runIds)])
+        return db.changesCount
+    }
+
     func existing(ids: [Int64]) throws -> Set<Int64> {
         Set(
             try Int64.fetchAll(

@@ -36,4 +36,9 @@ struct SQLitePolicyTable: PolicyTable {
             sql: "UPDATE policies SET gone_at = ? WHERE tenant_id = ? AND policy_type = ? AND graph_id = ?")
         try statement.execute(arguments: [instant, tenantId, type, graphId])
     }
+
+    func deleteAll(ofTenant tenantId: Int64) throws -> Int {
+        try db.execute(sql: "DELETE FROM policies WHERE tenant_id = ?", arguments: [tenantId])
+        return db.changesCount
+    }
 }

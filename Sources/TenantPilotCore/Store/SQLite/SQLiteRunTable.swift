@@ -119,6 +119,20 @@ struct SQLiteRunTable: RunTable {
         try BackupRun.fetchOne(db, key: id)
     }
 
+    func ids(ofTenant tenantId: Int64) throws -> [Int64] {
+        try Int64.fetchAll(
+            db, sql: "SELECT id FROM backup_schedule_runs WHERE tenant_id = ? ORDER BY id", arguments: [tenantId])
+    }
+
+    func delete(_ ids: [Int64]) throws {
+        if ids.isEmpty { return }
+        // One statement: a retry and the run it retries go together (the foreign key of
+        // `retry_of` is checked at the end of the statement).
+        try db.execute(
+            sql: "DELETE FROM backup_schedule_runs WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [SQLiteIds.json(ids)])
+    }
+
     func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
         -> [BackupRun]
     {

@@ -86,8 +86,8 @@ struct SQLiteScheduleTable: ScheduleTable {
         try Row.fetchOne(
             db,
             sql: """
-                SELECT sc.id, sc.tenant_id, t.name AS tenant_name, sc.name, sc.keep_last,
-                       sc.removed_at IS NOT NULL AS removed
+                SELECT sc.id, sc.tenant_id, t.name AS tenant_name, sc.name, sc.timezone, sc.keep_last, sc.keep_daily,
+                       sc.keep_weekly, sc.keep_monthly, sc.keep_yearly, sc.removed_at IS NOT NULL AS removed
                 FROM backup_schedules sc JOIN tenants t ON t.id = sc.tenant_id
                 WHERE sc.id = ?
                 """,
@@ -96,8 +96,19 @@ struct SQLiteScheduleTable: ScheduleTable {
             RetentionSubject(
                 scheduleId: try row.decode(forColumn: "id"), tenantId: try row.decode(forColumn: "tenant_id"),
                 tenantName: try row.decode(forColumn: "tenant_name"), scheduleName: try row.decode(forColumn: "name"),
-                keepLast: try row.decode(forColumn: "keep_last"), removed: try row.decode(forColumn: "removed"))
+                policy: try Self.policy(row), timezone: try row.decode(forColumn: "timezone"),
+                removed: try row.decode(forColumn: "removed"))
         }
+    }
+
+    /// The rules of a row that holds `keep_last` … `keep_yearly`.
+    static func policy(_ row: Row) throws -> RetentionPolicy {
+        RetentionPolicy(
+            keepLast: try row.decode(forColumn: Columns.keepLast),
+            keepDaily: try row.decode(forColumn: Columns.keepDaily),
+            keepWeekly: try row.decode(forColumn: Columns.keepWeekly),
+            keepMonthly: try row.decode(forColumn: Columns.keepMonthly),
+            keepYearly: try row.decode(forColumn: Columns.keepYearly))
     }
 
     func overview() throws -> [ScheduleOverview] {
@@ -132,6 +143,10 @@ extension BackupSchedule: FetchableRecord, MutablePersistableRecord {
         public static let timetable = Column("timetable")
         public static let policyTypes = Column("policy_types")
         public static let keepLast = Column("keep_last")
+        public static let keepDaily = Column("keep_daily")
+        public static let keepWeekly = Column("keep_weekly")
+        public static let keepMonthly = Column("keep_monthly")
+        public static let keepYearly = Column("keep_yearly")
         public static let nextRunAt = Column("next_run_at")
         public static let lastRunAt = Column("last_run_at")
         public static let lastRunStatus = Column("last_run_status")
@@ -151,7 +166,7 @@ extension BackupSchedule: FetchableRecord, MutablePersistableRecord {
             name: try row.decode(forColumn: Columns.name),
             enabled: try row.decode(forColumn: Columns.enabled), timezone: try row.decode(forColumn: Columns.timezone),
             timetable: timetable, policyTypes: JSONColumn.strings(try row.decode(forColumn: Columns.policyTypes)),
-            keepLast: try row.decode(forColumn: Columns.keepLast),
+            retention: try SQLiteScheduleTable.policy(row),
             nextRunAt: try row.decode(forColumn: Columns.nextRunAt),
             lastRunAt: try row.decode(forColumn: Columns.lastRunAt),
             lastRunStatus: try row.decode(forColumn: Columns.lastRunStatus),
@@ -168,7 +183,11 @@ extension BackupSchedule: FetchableRecord, MutablePersistableRecord {
         container[Columns.timezone] = timezone
         container[Columns.timetable] = JSONColumn.text(timetable)
         container[Columns.policyTypes] = JSONColumn.text(policyTypes)
-        container[Columns.keepLast] = keepLast
+        container[Columns.keepLast] = retention.keepLast
+        container[Columns.keepDaily] = retention.keepDaily
+        container[Columns.keepWeekly] = retention.keepWeekly
+        container[Columns.keepMonthly] = retention.keepMonthly
+        container[Columns.keepYearly] = retention.keepYearly
         container[Columns.nextRunAt] = nextRunAt
         container[Columns.lastRunAt] = lastRunAt
         container[Columns.lastRunStatus] = lastRunStatus

@@ -29,6 +29,8 @@ enum StoreSchema {
         migrator.registerMigration("v7_hooks") { db in
             try db.execute(sql: v7Hooks)
         }
+        // Pins, calendar rules, removed tenants (StoreSchema+Lifecycle.swift).
+        migrator.registerMigration(lifecycleMigration, migrate: migrateToLifecycle)
         return migrator
     }
 

@@ -6,6 +6,8 @@ public protocol AuditTable {
     func record(_ entry: AuditEntry) throws
     /// Newest first.
     func list(tenantId: Int64?, action: AuditActionFilter?, limit: Int) throws -> [AuditEntry]
+    /// How many entries name this tenant.
+    func count(tenantId: Int64) throws -> Int
     /// The distinct actions of the entries there are (through the index on `action`).
     func actions() throws -> [AuditAction]
 }

@@ -19,6 +19,15 @@ public protocol BackupSetTable {
     func finished(id: Int64) throws -> BackupSetSummary?
     /// The finished sets of one schedule, newest first, as retention weighs them.
     func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet]
+    /// A set in any status (`building` too); nil when there is none with this id.
+    func find(id: Int64) throws -> BackupSet?
+    /// Every set of a tenant, in any status, by id.
+    func all(ofTenant tenantId: Int64) throws -> [BackupSet]
+    /// Pins a set (retention keeps it) with an optional note; pinning a pinned set replaces its note
+    /// and keeps its first `pinned_at`.
+    func pin(_ id: Int64, note: String?, at instant: Instant) throws
+    /// Hands a pinned set back to the retention rules.
+    func unpin(_ id: Int64) throws
     /// Of each enabled schedule, its newest finished set (by schedule id), in one statement.
     func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet]
     /// Of each tenant, its newest finished set of any schedule or none (by tenant id).

@@ -3,6 +3,8 @@ public protocol NotificationTable {
     func record(_ notification: UserNotification) throws
     /// Newest first.
     func list(actor: String?, unreadOnly: Bool, limit: Int) throws -> [UserNotification]
+    /// Deletes the notifications of these runs; returns how many.
+    func delete(forRuns runIds: [Int64]) throws -> Int
     /// Of these ids, those that exist.
     func existing(ids: [Int64]) throws -> Set<Int64>
     /// Marks these notifications read (those already read keep their time); returns how many

@@ -8,6 +8,8 @@ public protocol PolicyTable {
     ) throws
     /// Records that a known policy was not listed any more.
     func markGone(tenantId: Int64, type: String, graphId: String, at instant: Instant) throws
+    /// Forgets every policy of a tenant (`tenants remove --purge`); returns how many.
+    func deleteAll(ofTenant tenantId: Int64) throws -> Int
 }
 
 /// What the store remembers of a policy between two syncs.

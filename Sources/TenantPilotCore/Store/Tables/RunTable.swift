@@ -27,6 +27,10 @@ public protocol RunTable {
     /// Newest first; each filter only when given (`since`: slots at or after it).
     func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
         -> [BackupRun]
+    /// Ids of every run of a tenant (any trigger, with or without a schedule), ascending.
+    func ids(ofTenant tenantId: Int64) throws -> [Int64]
+    /// Deletes these runs (`tenants remove --purge`); their notifications must be gone first.
+    func delete(_ ids: [Int64]) throws
 
     // MARK: - Monitoring (one statement each, whatever the number of schedules)
 
