@@ -60,8 +60,10 @@ import Testing
         }
         let exportedA = sqlite.folder.appendingPathComponent("a").path
         let exportedB = sqlite.folder.appendingPathComponent("b").path
-        #expect(try sqlite.run(["backups", "export", "3", "--out", exportedA]).status == 0)
-        #expect(try postgreSQL.run(["backups", "export", "3", "--out", exportedB]).status == 0)
+        // At one instant: the manifest records when it was exported.
+        let at = ["--now", "2026-06-05T00:00:00Z"]
+        #expect(try sqlite.run(["backups", "export", "3", "--out", exportedA] + at).status == 0)
+        #expect(try postgreSQL.run(["backups", "export", "3", "--out", exportedB] + at).status == 0)
         #expect(try Self.files(exportedA) == Self.files(exportedB), "the payloads come out byte for byte")
 
         // The ids go on from the copied ones.

@@ -2,8 +2,18 @@ import PostgresNIO
 
 /// Every statement on `tenants`. A removed tenant's row stays; only the lookups that say so
 /// find it.
+///
+/// In a write transaction a tenant read by id or name is locked `FOR SHARE` until the
+/// transaction ends: claims of its schedules on any host go on side by side, but an edit,
+/// removal or purge of the tenant waits for them (and they for it), so none writes back a
+/// tenant that another changed meanwhile; two edits at once meet in a deadlock, and the one
+/// run again reads what the other wrote.
 struct PostgreSQLTenantTable: TenantTable {
     let connection: PostgreSQLConnection
+    /// Whether reads by id or name lock the row (a write transaction).
+    let locksRows: Bool
+
+    private var forShare: String { locksRows ? " FOR SHARE" : "" }
 
     static let columns = """
         id, name, tenant_guid, client_id, secret_env, secret_file, graph_url, authority_url, created_at,
@@ -56,7 +66,8 @@ struct PostgreSQLTenantTable: TenantTable {
 
     func removed(named name: String) throws -> Tenant? {
         try connection.row(
-            "SELECT \(Self.columns) FROM tenants WHERE name = $1 AND removed_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+            "SELECT \(Self.columns) FROM tenants WHERE name = $1 AND removed_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+                + forShare,
             [name]
         ).map(Self.tenant)
     }
@@ -76,7 +87,7 @@ struct PostgreSQLTenantTable: TenantTable {
     }
 
     func find(id: Int64) throws -> Tenant? {
-        try connection.row("SELECT \(Self.columns) FROM tenants WHERE id = $1", [id]).map(Self.tenant)
+        try connection.row("SELECT \(Self.columns) FROM tenants WHERE id = $1" + forShare, [id]).map(Self.tenant)
     }
 
     func find(ids: Set<Int64>) throws -> [Tenant] {
@@ -87,8 +98,9 @@ struct PostgreSQLTenantTable: TenantTable {
     }
 
     func named(_ name: String) throws -> Tenant? {
-        try connection.row("SELECT \(Self.columns) FROM tenants WHERE name = $1 AND removed_at IS NULL", [name]).map(
-            Self.tenant)
+        try connection.row(
+            "SELECT \(Self.columns) FROM tenants WHERE name = $1 AND removed_at IS NULL" + forShare, [name]
+        ).map(Self.tenant)
     }
 
     func all() throws -> [Tenant] {

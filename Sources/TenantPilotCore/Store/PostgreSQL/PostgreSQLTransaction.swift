@@ -5,7 +5,7 @@ struct PostgreSQLTransaction: StoreTransaction {
     /// A read snapshot (no row locks can be taken in it).
     let readOnly: Bool
 
-    var tenants: any TenantTable { PostgreSQLTenantTable(connection: connection) }
+    var tenants: any TenantTable { PostgreSQLTenantTable(connection: connection, locksRows: !readOnly) }
     var schedules: any ScheduleTable { PostgreSQLScheduleTable(connection: connection, locksRows: !readOnly) }
     var runs: any RunTable { PostgreSQLRunTable(connection: connection) }
     var backupSets: any BackupSetTable { PostgreSQLBackupSetTable(connection: connection, locksRows: !readOnly) }
