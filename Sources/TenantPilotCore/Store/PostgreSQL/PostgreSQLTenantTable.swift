@@ -3,14 +3,14 @@ import PostgresNIO
 /// Every statement on `tenants`. A removed tenant's row stays; only the lookups that say so
 /// find it.
 ///
-/// In a write transaction a tenant read by id or name is locked `FOR SHARE` until the
-/// transaction ends: claims of its schedules on any host go on side by side, but an edit,
-/// removal or purge of the tenant waits for them (and they for it), so none writes back a
-/// tenant that another changed meanwhile; two edits at once meet in a deadlock, and the one
-/// run again reads what the other wrote.
+/// In a write transaction a tenant read by name — as every command that changes a tenant reads
+/// it — is locked `FOR SHARE` until the transaction ends, so an edit, removal or purge never
+/// writes back a tenant that another changed meanwhile (two at once meet in a deadlock, and the
+/// one run again reads what the other wrote). A read by id (a claim reading its schedule's
+/// tenant) takes no lock: the claim holds its schedule's row, which a removal also changes.
 struct PostgreSQLTenantTable: TenantTable {
     let connection: PostgreSQLConnection
-    /// Whether reads by id or name lock the row (a write transaction).
+    /// Whether reads by name lock the row (a write transaction).
     let locksRows: Bool
 
     private var forShare: String { locksRows ? " FOR SHARE" : "" }
@@ -87,7 +87,7 @@ struct PostgreSQLTenantTable: TenantTable {
     }
 
     func find(id: Int64) throws -> Tenant? {
-        try connection.row("SELECT \(Self.columns) FROM tenants WHERE id = $1" + forShare, [id]).map(Self.tenant)
+        try connection.row("SELECT \(Self.columns) FROM tenants WHERE id = $1", [id]).map(Self.tenant)
     }
 
     func find(ids: Set<Int64>) throws -> [Tenant] {
