@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         // Certificate credentials (SPEC §14): the certificate's subject, thumbprint and expiry.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        // The PostgreSQL store (SPEC §15): the wire protocol, and TLS per `sslmode` through NIOSSL.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // All behaviour lives here; the executables are thin doorways.
@@ -28,6 +32,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("Registry/policy-types.json")]
         ),
@@ -65,17 +73,23 @@ let package = Package(
             dependencies: [
                 "TenantPilotCore",
                 "GraphSimulator",
+                "TenantPilotTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The PostgreSQL server of the tests and benchmarks: a database each, psql to inspect it.
+        .target(
+            name: "TenantPilotTestSupport",
+            path: "Tests/TenantPilotTestSupport"
+        ),
         .testTarget(
             name: "TenantPilotCoreTests",
-            dependencies: ["TenantPilotCore", "GraphSimulator"]
+            dependencies: ["TenantPilotCore", "GraphSimulator", "TenantPilotTestSupport"]
         ),
         .testTarget(
             name: "TenantPilotEndToEndTests",
-            dependencies: ["TenantPilotCore", "GraphSimulator"]
+            dependencies: ["TenantPilotCore", "GraphSimulator", "TenantPilotTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -9,7 +9,10 @@ struct CommandContext {
     let actor: String
     /// The store this command was pointed at, and which rule chose it.
     let location: StoreLocation
-    var databasePath: String { location.path }
+    /// Which database that is (a SQLite file, or PostgreSQL with its password found).
+    let database: StoreDatabase
+    /// The store as messages name it (a path, or a URL without any password).
+    var databasePath: String { database.displayName }
     let dependencies: Dependencies
     /// Where the clock was set from when it is not the system clock (`--now`, `TENANTPILOT_NOW`).
     let clockSource: String?
@@ -38,11 +41,16 @@ struct CommandContext {
         if options.db?.isEmpty == true {
             throw .invalid("--db \"\" names no file; give the store's path, or leave --db out")
         }
+        if options.dbPasswordFile?.isEmpty == true {
+            throw .invalid("--db-password-file \"\" names no file; give the password file's path, or leave it out")
+        }
         self.json = options.json
         self.actor = ActorName.resolve(explicit: options.actor, environment: environment)
+        let logger = Diagnostics.logger(level: options.diagnosticLevel)
         self.location = StateLocation.resolve(explicit: options.db, environment: environment)
-        self.dependencies = Dependencies(
-            clock: clock, environment: environment, logger: Diagnostics.logger(level: options.diagnosticLevel))
+        self.database = try StoreDatabase.resolve(
+            location, passwordFile: options.dbPasswordFile, environment: environment, logger: logger)
+        self.dependencies = Dependencies(clock: clock, environment: environment, logger: logger)
     }
 
     /// Says on stderr that this command writes with a clock that is not the system's, so that a
@@ -58,9 +66,9 @@ struct CommandContext {
     var now: Date { dependencies.clock.now() }
 
     /// Opens (and migrates) the store, which must exist: only the commands that create things
-    /// create one (`openOrCreateStore`); every other command pointed at a path with no store
-    /// fails with `STORE_NOT_FOUND` instead of starting an empty one. It is closed when the
-    /// command ends.
+    /// create one (`openOrCreateStore`); every other command pointed at a path with no store (or
+    /// a PostgreSQL database without tenantpilot's tables) fails with `STORE_NOT_FOUND` instead
+    /// of starting an empty one. It is closed when the command ends.
     func openStore() async throws(TenantPilotError) -> Store {
         try await open(ifMissing: .refuse)
     }
@@ -71,7 +79,7 @@ struct CommandContext {
     }
 
     private func open(ifMissing missing: Store.Missing) async throws(TenantPilotError) -> Store {
-        let store = try await Store.open(location, ifMissing: missing, logger: dependencies.logger)
+        let store = try await Store.open(database, location: location, ifMissing: missing, logger: dependencies.logger)
         opened.add(store)
         return store
     }

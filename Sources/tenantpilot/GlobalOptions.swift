@@ -9,8 +9,15 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "SQLite store (else $TENANTPILOT_DB, else $TENANTPILOT_HOME/tenantpilot.sqlite).", valueName: "path"))
+            "SQLite file or postgresql://USER@HOST[:PORT]/DB (else $TENANTPILOT_DB, else $TENANTPILOT_HOME/tenantpilot.sqlite).",
+            valueName: "path|url"))
     var db: String?
+
+    @Option(
+        name: .customLong("db-password-file"),
+        help: ArgumentHelp(
+            "File holding the PostgreSQL password (else $PGPASSWORD, else ~/.pgpass).", valueName: "path"))
+    var dbPasswordFile: String?
 
     @Flag(name: .long, help: "Print one JSON document on stdout and nothing else.")
     var json = false

@@ -28,6 +28,7 @@ struct TenantPilot: AsyncParsableCommand {
             Metrics.self,
             Hooks.self,
             Doctor.self,
+            StoreCommands.self,
         ]
     )
 }

@@ -1,7 +1,20 @@
 import Foundation
 import GRDB
 import GraphSimulator
+import TenantPilotTestSupport
 import Testing
+
+/// The store a test runs the binary against: a SQLite file of its own, or a database of its
+/// own on the tests' PostgreSQL server (`scripts/test` starts one).
+enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgreSQL
+
+    /// SQLite, and PostgreSQL when the tests have a server.
+    static var available: [TestBackend] { TestPostgreSQLServer.current == nil ? [.sqlite] : [.sqlite, .postgreSQL] }
+
+    var testDescription: String { rawValue }
+}
 
 /// Runs the real `tenantpilot` binary, as a user's script would, in a folder of its own.
 final class CLI: @unchecked Sendable {
@@ -22,16 +35,46 @@ final class CLI: @unchecked Sendable {
 
     let folder: URL
     var environment: [String: String]
+    let backend: TestBackend
+    /// The PostgreSQL database of a `.postgreSQL` CLI.
+    let database: TestDatabase?
 
-    init() {
+    convenience init() {
+        self.init(backend: .sqlite, database: nil)
+    }
+
+    /// A CLI whose store is on `backend` (for PostgreSQL a new database, its password in
+    /// `PGPASSWORD`).
+    convenience init(_ backend: TestBackend) throws {
+        switch backend {
+        case .sqlite:
+            self.init(backend: .sqlite, database: nil)
+        case .postgreSQL:
+            guard let server = TestPostgreSQLServer.current else {
+                throw TestPostgreSQLError(message: "no PostgreSQL test server (run scripts/test)", sql: "")
+            }
+            self.init(backend: .postgreSQL, database: try server.makeDatabase())
+        }
+    }
+
+    private init(backend: TestBackend, database: TestDatabase?) {
+        self.backend = backend
+        self.database = database
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenantpilot-e2e-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         environment = ProcessInfo.processInfo.environment
         environment["TENANTPILOT_DB"] = folder.appendingPathComponent("state/tenantpilot.sqlite").path
         environment["TENANTPILOT_NOW"] = nil
         environment["TENANTPILOT_POLICY_TYPES"] = nil
+        environment["TENANTPILOT_HOST"] = nil
+        environment["PGPASSWORD"] = nil
+        environment["PGPASSFILE"] = folder.appendingPathComponent("no-pgpass").path
         environment["USER"] = "tester"
         environment["SUDO_USER"] = nil
+        if let database {
+            environment["TENANTPILOT_DB"] = database.url
+            environment["PGPASSWORD"] = database.password
+        }
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -94,8 +137,39 @@ final class CLI: @unchecked Sendable {
         return result
     }
 
+    /// The integer a query returns, read behind the binary's back from whichever store it uses
+    /// (0 while a SQLite store does not exist yet).
+    func scalar(_ sql: String) throws -> Int {
+        if let database { return try database.scalar(sql) }
+        guard FileManager.default.fileExists(atPath: databasePath) else { return 0 }
+        let queue = try DatabaseQueue(path: databasePath)
+        defer { try? queue.close() }
+        return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
+    /// Changes the store behind the binary's back, as an older binary or a hand edit would.
+    func execute(_ sql: String) throws {
+        if let database {
+            try database.query(sql)
+            return
+        }
+        let queue = try DatabaseQueue(path: databasePath)
+        try queue.write { db in try db.execute(sql: sql) }
+        try queue.close()
+    }
+
     /// Every row of every table, as text: what "the database is unchanged in content" compares.
     func databaseContent() throws -> String {
+        if let database {
+            var lines: [String] = []
+            let tables = try database.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")
+            for table in tables.split(separator: "\n") where table != "schema_migrations" {
+                let rows = try database.query("SELECT r::text FROM \"\(table)\" r ORDER BY 1")
+                lines += rows.split(separator: "\n").map { "\(table): \($0)" }
+            }
+            return lines.joined(separator: "\n")
+        }
         let queue = try DatabaseQueue(path: databasePath)
         defer { try? queue.close() }
         return try queue.read { db in

@@ -8,9 +8,9 @@ import Testing
 /// seconds, not minutes; no test sleeps.
 @Suite struct HookCommandTests {
     /// The simulated tenant with a schedule; keep the simulator alive for as long as the CLI is used.
-    static func setUp() throws -> (SimulatorProcess, CLI) {
+    static func setUp(_ backend: TestBackend = .sqlite) throws -> (SimulatorProcess, CLI) {
         let simulator = try SimulatorProcess(policiesPerType: 1)
-        let cli = try EngineProcessTests.cli(with: simulator)
+        let cli = try EngineProcessTests.cli(with: simulator, backend: backend)
         try EngineProcessTests.addSchedule(cli, name: "nightly", types: "deviceConfiguration")
         return (simulator, cli)
     }
@@ -27,8 +27,9 @@ import Testing
 
     // MARK: - Webhooks
 
-    @Test func aWebhookGetsTheRunsStartAndEndAndItsURLIsNeverShown() async throws {
-        let (simulator, cli) = try Self.setUp()
+    @Test(arguments: TestBackend.available)
+    func aWebhookGetsTheRunsStartAndEndAndItsURLIsNeverShown(backend: TestBackend) async throws {
+        let (simulator, cli) = try Self.setUp(backend)
         defer { withExtendedLifetime(simulator) {} }
         let receiver = try HookReceiver(answer: .status(200))
         let url = receiver.baseURL + "/services/T000/B000/secret-token-123"

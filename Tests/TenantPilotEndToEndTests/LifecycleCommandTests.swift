@@ -87,8 +87,9 @@ import Testing
 
     // MARK: - Changing and offboarding
 
-    @Test func updateRemoveAndPurgeKeepTheAuditLog() throws {
-        let cli = CLI()
+    @Test(arguments: TestBackend.available)
+    func updateRemoveAndPurgeKeepTheAuditLog(backend: TestBackend) throws {
+        let cli = try CLI(backend)
         cli.environment["LIFECYCLE_SECRET"] = "value"
         #expect(try Self.add(cli, "contoso").status == 0)
         #expect(try Self.add(cli, "fabrikam", guid: Self.guidB).status == 0)
@@ -138,10 +139,39 @@ import Testing
         #expect(try Self.add(cli, "contoso").status == 0)
     }
 
+    /// A purge deletes what the tenant owned — sets, items, runs, notifications, policies, and the
+    /// payloads nothing else holds — and leaves its row and its audit trail.
+    @Test(arguments: TestBackend.available)
+    func aPurgeDeletesEverythingTheTenantOwnedButItsRowAndAuditLog(backend: TestBackend) throws {
+        let simulator = try SimulatorProcess(policiesPerType: 2)
+        let cli = try EngineProcessTests.cli(with: simulator, backend: backend)
+        try EngineProcessTests.addSchedule(cli, name: "nightly")
+        for now in ["2026-06-02T10:00:00Z", "2026-06-02T11:00:00Z"] {
+            #expect(try cli.run(["run", "contoso/nightly", "--now", now]).status == 0)
+        }
+        #expect(try cli.run(["retry", "2", "--now", "2026-06-02T12:00:00Z"]).status == 2, "a success is not retried")
+        #expect(try cli.scalar("SELECT count(*) FROM backup_payloads") > 0)
+        #expect(try cli.scalar("SELECT count(*) FROM notifications") > 0)
+        let audited = try cli.scalar("SELECT count(*) FROM audit_logs WHERE tenant_id = 1")
+
+        #expect(try cli.run(["tenants", "remove", "contoso", "--with-schedules"]).status == 0)
+        let purged = try cli.run(["tenants", "remove", "contoso", "--purge", "--json"])
+        #expect(purged.status == 0, "\(purged.stderr)")
+        for table in [
+            "backup_sets", "backup_items", "backup_item_versions", "backup_payloads", "backup_item_keys",
+            "backup_schedule_runs", "notifications", "policies",
+        ] {
+            #expect(try cli.scalar("SELECT count(*) FROM \(table)") == 0, "\(table) after the purge")
+        }
+        #expect(try cli.scalar("SELECT count(*) FROM tenants WHERE purged_at IS NOT NULL") == 1)
+        #expect(try cli.scalar("SELECT count(*) FROM audit_logs WHERE tenant_id = 1") > audited)
+    }
+
     // MARK: - Retention rules
 
-    @Test func badRuleCountsAreRefusedNamingTheValue() throws {
-        let cli = CLI()
+    @Test(arguments: TestBackend.available)
+    func badRuleCountsAreRefusedNamingTheValue(backend: TestBackend) throws {
+        let cli = try CLI(backend)
         cli.environment["LIFECYCLE_SECRET"] = "value"
         #expect(try Self.add(cli, "contoso").status == 0)
         let base = [
@@ -169,9 +199,10 @@ import Testing
         #expect(unknown.stderr.contains("4242"))
     }
 
-    @Test func calendarRulesAgainstTheSimulatorNameEveryKeepingRule() throws {
+    @Test(arguments: TestBackend.available)
+    func calendarRulesAgainstTheSimulatorNameEveryKeepingRule(backend: TestBackend) throws {
         let simulator = try SimulatorProcess(policiesPerType: 1)
-        let cli = try EngineProcessTests.cli(with: simulator)
+        let cli = try EngineProcessTests.cli(with: simulator, backend: backend)
         let added = try cli.run([
             "schedules", "add", "--tenant", "contoso", "--name", "nightly", "--timezone", "Europe/Berlin", "--at",
             "02:00", "--types", "deviceConfiguration", "--now", "2026-03-01T00:00:00Z",

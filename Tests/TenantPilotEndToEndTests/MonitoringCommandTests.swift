@@ -51,9 +51,9 @@ import Testing
 
     /// Four schedules due at 02:00 UTC on 2026-06-01: two succeed, one ends partial (a 403 on
     /// one collection), one fails (its secret is not set); a tenant without schedules.
-    static func fleet() async throws -> (SimulatorProcess, CLI) {
+    static func fleet(_ backend: TestBackend = .sqlite) async throws -> (SimulatorProcess, CLI) {
         let simulator = try SimulatorProcess(policiesPerType: 2)
-        let cli = try EngineProcessTests.cli(with: simulator)
+        let cli = try EngineProcessTests.cli(with: simulator, backend: backend)
         let offline = try cli.run([
             "tenants", "add", "--name", "offline", "--tenant-id", "22222222-2222-3333-4444-555555555555",
             "--client-id", "a", "--client-secret-env", "UNSET_SECRET", "--graph-url", simulator.baseURL,
@@ -79,8 +79,9 @@ import Testing
         text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("run ") }
     }
 
-    @Test func dispatchNamesExactlyTheRunsThatDidNotSucceedOnStderr() async throws {
-        let (simulator, cli) = try await Self.fleet()
+    @Test(arguments: TestBackend.available)
+    func dispatchNamesExactlyTheRunsThatDidNotSucceedOnStderr(backend: TestBackend) async throws {
+        let (simulator, cli) = try await Self.fleet(backend)
         defer { withExtendedLifetime(simulator) {} }
         let dispatch = try cli.run(["dispatch", "--now", "2026-06-01T02:00:30Z"])
         #expect(dispatch.status == 1, "a run failed: \(dispatch.stderr)")
@@ -152,8 +153,8 @@ import Testing
 
     /// The fleet after 02:00's dispatch, a failed manual run of `flaky`, and two schedules added
     /// later: one whose slot passed without a dispatch (overdue), one not due yet (pending).
-    static func fleetAfterADay() async throws -> (SimulatorProcess, CLI) {
-        let (simulator, cli) = try await fleet()
+    static func fleetAfterADay(_ backend: TestBackend = .sqlite) async throws -> (SimulatorProcess, CLI) {
+        let (simulator, cli) = try await fleet(backend)
         #expect(try cli.run(["dispatch", "--now", "2026-06-01T02:00:30Z"]).status == 1)
         let failed = try cli.run(
             ["run", "contoso/flaky", "--now", "2026-06-01T02:10:00Z"], environment: ["SIM_SECRET": "wrong"])
@@ -168,8 +169,9 @@ import Testing
         return (simulator, cli)
     }
 
-    @Test func statusGivesEveryScheduleItsStateAndExitsOneWhenAnyIsNotBackedUp() async throws {
-        let (simulator, cli) = try await Self.fleetAfterADay()
+    @Test(arguments: TestBackend.available)
+    func statusGivesEveryScheduleItsStateAndExitsOneWhenAnyIsNotBackedUp(backend: TestBackend) async throws {
+        let (simulator, cli) = try await Self.fleetAfterADay(backend)
         defer { withExtendedLifetime(simulator) {} }
         let status = try cli.run(["status", "--json", "--now", "2026-06-01T04:00:00Z"])
         #expect(status.status == 1, "\(status.stderr)")
@@ -241,8 +243,9 @@ import Testing
         }
     }
 
-    @Test func metricsExposeTheSameFactsInPrometheusTextFormat() async throws {
-        let (simulator, cli) = try await Self.fleetAfterADay()
+    @Test(arguments: TestBackend.available)
+    func metricsExposeTheSameFactsInPrometheusTextFormat(backend: TestBackend) async throws {
+        let (simulator, cli) = try await Self.fleetAfterADay(backend)
         defer { withExtendedLifetime(simulator) {} }
         let metrics = try cli.run(["metrics", "--now", "2026-06-01T04:00:00Z"])
         #expect(metrics.status == 0, "\(metrics.stderr)")

@@ -16,8 +16,8 @@ import Testing
 
     /// A CLI with the simulated tenant (`contoso`), an empty one (`fabrikam`), a schedule of
     /// several types, and one backup set (id 1).
-    static func setUp(_ simulator: SimulatorProcess) throws -> CLI {
-        let cli = try EngineProcessTests.cli(with: simulator)
+    static func setUp(_ simulator: SimulatorProcess, backend: TestBackend = .sqlite) throws -> CLI {
+        let cli = try EngineProcessTests.cli(with: simulator, backend: backend)
         let target = try cli.run([
             "tenants", "add", "--name", "fabrikam", "--tenant-id", targetGuid, "--client-id", "tenantpilot-tests",
             "--client-secret-env", "SIM_SECRET", "--graph-url", simulator.baseURL, "--authority-url", simulator.baseURL,
@@ -140,13 +140,14 @@ import Testing
         #expect(try await Self.writes(simulator) == 0)
     }
 
-    @Test func whileARestoreWritesTheTenantsBackupsAndOtherRestoresAreSkipped() throws {
+    /// On PostgreSQL the tenant lock is an advisory lock: shared for backups, exclusive for a restore.
+    @Test(arguments: TestBackend.available)
+    func whileARestoreWritesTheTenantsBackupsAndOtherRestoresAreSkipped(backend: TestBackend) throws {
         let simulator = try Self.simulator(latency: 60, perType: 4)
-        let cli = try Self.setUp(simulator)
+        let cli = try Self.setUp(simulator, backend: backend)
         let fabrikam = try Self.start(cli, ["restore", "1", "--to", "fabrikam", "--apply"])
-        let writing = try EngineProcessTests.waitUntil(cli) { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_logs WHERE action = 'policy.restored'") ?? 0 > 0
-        }
+        let writing = try EngineProcessTests.waitUntil(
+            cli, "SELECT count(*) FROM audit_logs WHERE action = 'policy.restored'")
         #expect(writing)
         let second = try cli.run(["restore", "1", "--to", "fabrikam", "--apply", "--json"])
         #expect(second.status == 4, "\(second.stderr)")
@@ -166,13 +167,13 @@ import Testing
         #expect(fabrikam.terminationStatus == 0)
     }
 
-    @Test func anApplyKilledHalfWayIsAbandonedAndASecondApplyFinishesIt() throws {
+    @Test(arguments: TestBackend.available)
+    func anApplyKilledHalfWayIsAbandonedAndASecondApplyFinishesIt(backend: TestBackend) throws {
         let simulator = try Self.simulator(latency: 60, perType: 4)
-        let cli = try Self.setUp(simulator)
+        let cli = try Self.setUp(simulator, backend: backend)
         let victim = try Self.start(cli, ["restore", "1", "--to", "fabrikam", "--apply"])
-        let writing = try EngineProcessTests.waitUntil(cli) { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_logs WHERE action = 'policy.restored'") ?? 0 >= 2
-        }
+        let writing = try EngineProcessTests.waitUntil(
+            cli, "SELECT count(*) FROM audit_logs WHERE action = 'policy.restored'", atLeast: 2)
         #expect(writing)
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExitWithoutSpinning()

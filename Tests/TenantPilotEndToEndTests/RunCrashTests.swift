@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 
 #if canImport(Glibc)
@@ -15,10 +14,11 @@ import Testing
 @Suite(.serialized) struct RunCrashTests {
     static let types = "deviceConfiguration,roleScopeTag,assignmentFilter,settingsCatalogPolicy"
 
-    @Test func aRunKilledAtAnyMomentLeavesAListedSetOnlyUnderAFinishedRun() throws {
+    @Test(arguments: TestBackend.available)
+    func aRunKilledAtAnyMomentLeavesAListedSetOnlyUnderAFinishedRun(backend: TestBackend) throws {
         let simulator = try SimulatorProcess(policiesPerType: 40, pageSize: 5)
         // A complete run first: how long the work takes.
-        let full = try Self.prepare(simulator)
+        let full = try Self.prepare(simulator, backend: backend)
         let completed = try Self.launch(full)
         #expect(try Self.waitForTheRun(full))
         let started = ContinuousClock.now
@@ -31,7 +31,7 @@ import Testing
         // The first the moment its row exists (so one is killed however fast the others run);
         // most land in the last third of the run, where its set is completed.
         for fraction in [0.0, 0.3, 0.6, 0.75, 0.85, 0.9, 0.95, 0.98, 1.0] {
-            let cli = try Self.prepare(simulator)
+            let cli = try Self.prepare(simulator, backend: backend)
             let victim = try Self.launch(cli)
             #expect(try Self.waitForTheRun(cli), "the run at \(fraction) never got its row")
             let delay = duration * fraction
@@ -49,8 +49,8 @@ import Testing
     enum Outcome: Equatable { case finished, abandoned }
 
     /// A store with the simulated tenant and one schedule that nothing makes due.
-    static func prepare(_ simulator: SimulatorProcess) throws -> CLI {
-        let cli = CLI()
+    static func prepare(_ simulator: SimulatorProcess, backend: TestBackend) throws -> CLI {
+        let cli = try CLI(backend)
         cli.environment["SIM_SECRET"] = SimulatorProcess.clientSecret
         let added = try simulator.addTenant(to: cli)
         #expect(added.status == 0, "\(added.stderr)")
@@ -64,9 +64,7 @@ import Testing
 
     /// Waits until the launched run has its row (the moment its crash can be recovered from).
     static func waitForTheRun(_ cli: CLI) throws -> Bool {
-        try EngineProcessTests.waitUntil(cli) { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_schedule_runs") ?? 0 > 0
-        }
+        try EngineProcessTests.waitUntil(cli, "SELECT count(*) FROM backup_schedule_runs")
     }
 
     static func launch(_ cli: CLI) throws -> Process {
@@ -82,43 +80,36 @@ import Testing
 
     /// The invariants after recovery, and which way the run went.
     static func check(_ cli: CLI) throws -> Outcome {
-        let queue = try DatabaseQueue(path: cli.databasePath)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
-            // Nothing is left half-done.
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_sets WHERE status = 'building'") == 0)
-            #expect(
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM backup_schedule_runs WHERE status IN ('pending', 'running')") == 0)
-            // Every listed set belongs to a run that ended with it.
-            let orphanedSets = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM backup_sets s
-                    WHERE s.status IN ('complete', 'partial') AND NOT EXISTS (
-                        SELECT 1 FROM backup_schedule_runs r
-                        WHERE r.id = s.run_id AND r.backup_set_id = s.id AND r.status IN ('success', 'partial'))
-                    """)
-            #expect(orphanedSets == 0, "a listed set under a run that did not end with it")
-            let sets = try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_sets") ?? -1
-            let created =
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_logs WHERE action = 'backup.created'") ?? -1
-            #expect(created == sets, "backup.created entries \(created), sets \(sets)")
-            let run = try Row.fetchOne(
-                db, sql: "SELECT status, error_code, backup_set_id FROM backup_schedule_runs WHERE id = 1")
-            let status: String? = run?["status"]
-            let code: String? = run?["error_code"]
-            let setId: Int64? = run?["backup_set_id"]
-            switch status {
-            case "success":
-                #expect(setId != nil && sets == 1)
-                return .finished
-            default:
-                #expect(status == "failed" && code == "ABANDONED", "run 1 ended \(status ?? "-") \(code ?? "-")")
-                #expect(setId == nil && sets == 0)
-                return .abandoned
-            }
+        if cli.backend == .sqlite {
+            #expect(try cli.scalar("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1)
+        }
+        // Nothing is left half-done.
+        #expect(try cli.scalar("SELECT count(*) FROM backup_sets WHERE status = 'building'") == 0)
+        #expect(try cli.scalar("SELECT count(*) FROM backup_schedule_runs WHERE status IN ('pending', 'running')") == 0)
+        // Every listed set belongs to a run that ended with it.
+        let orphanedSets = try cli.scalar(
+            """
+            SELECT count(*) FROM backup_sets s
+            WHERE s.status IN ('complete', 'partial') AND NOT EXISTS (
+                SELECT 1 FROM backup_schedule_runs r
+                WHERE r.id = s.run_id AND r.backup_set_id = s.id AND r.status IN ('success', 'partial'))
+            """)
+        #expect(orphanedSets == 0, "a listed set under a run that did not end with it")
+        let sets = try cli.scalar("SELECT count(*) FROM backup_sets")
+        let created = try cli.scalar("SELECT count(*) FROM audit_logs WHERE action = 'backup.created'")
+        #expect(created == sets, "backup.created entries \(created), sets \(sets)")
+        let run = try cli.run(["runs", "show", "1", "--json"]).json()
+        let status = run["status"] as? String
+        let code = run["error_code"] as? String
+        let setId = run["backup_set_id"] as? Int
+        switch status {
+        case "success":
+            #expect(setId != nil && sets == 1)
+            return .finished
+        default:
+            #expect(status == "failed" && code == "ABANDONED", "run 1 ended \(status ?? "-") \(code ?? "-")")
+            #expect(setId == nil && sets == 0)
+            return .abandoned
         }
     }
 }

@@ -3,15 +3,18 @@ import Testing
 
 /// How Graph's answers end a run, through the real binary against the simulator executable.
 @Suite struct RunOutcomeTests {
-    static func setUp(types: String = "deviceConfiguration,roleScopeTag") throws -> (SimulatorProcess, CLI) {
+    static func setUp(types: String = "deviceConfiguration,roleScopeTag", backend: TestBackend = .sqlite) throws -> (
+        SimulatorProcess, CLI
+    ) {
         let simulator = try SimulatorProcess(policiesPerType: 2)
-        let cli = try EngineProcessTests.cli(with: simulator)
+        let cli = try EngineProcessTests.cli(with: simulator, backend: backend)
         try EngineProcessTests.addSchedule(cli, name: "nightly", types: types)
         return (simulator, cli)
     }
 
-    @Test func throttledThenAnsweredEndsInSuccess() async throws {
-        let (simulator, cli) = try Self.setUp()
+    @Test(arguments: TestBackend.available)
+    func throttledThenAnsweredEndsInSuccess(backend: TestBackend) async throws {
+        let (simulator, cli) = try Self.setUp(backend: backend)
         try await simulator.control(
             "POST", "faults",
             ["fault": "throttle", "target": "collection:deviceConfiguration", "times": 2, "retryAfter": 1])
@@ -68,8 +71,9 @@ import Testing
         #expect((notifications["notifications"] as? [[String: Any]])?.first?["status"] as? String == "failed")
     }
 
-    @Test func legacyUnknownTypesInTheStoreArePartialOrSkipped() throws {
-        let (simulator, cli) = try Self.setUp(types: "deviceConfiguration")
+    @Test(arguments: TestBackend.available)
+    func legacyUnknownTypesInTheStoreArePartialOrSkipped(backend: TestBackend) throws {
+        let (simulator, cli) = try Self.setUp(types: "deviceConfiguration", backend: backend)
         defer { withExtendedLifetime(simulator) {} }
         let added = try cli.run([
             "schedules", "add", "--tenant", "contoso", "--name", "legacy", "--timezone", "UTC", "--at", "02:00",
@@ -95,8 +99,9 @@ import Testing
         #expect(run["backup_set_id"] is NSNull)
     }
 
-    @Test func retryMakesANewRunLinkedToTheFailedOne() throws {
-        let (simulator, cli) = try Self.setUp()
+    @Test(arguments: TestBackend.available)
+    func retryMakesANewRunLinkedToTheFailedOne(backend: TestBackend) throws {
+        let (simulator, cli) = try Self.setUp(backend: backend)
         defer { withExtendedLifetime(simulator) {} }
         let failed = try cli.run(
             ["run", "contoso/nightly", "--json", "--now", "2026-06-02T10:00:00Z"], environment: ["SIM_SECRET": "wrong"])

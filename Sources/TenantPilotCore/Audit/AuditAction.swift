@@ -41,7 +41,7 @@ public struct AuditAction: StringConstant {
         .tenantCreated, .scheduleCreated, .scheduleUpdated, .scheduleEnabled, .scheduleDisabled, .scheduleRemoved,
         .dispatched, .runStarted, .runCompleted, .retentionApplied, .backupCreated, .restoreStarted,
         .policyRestored, .restoreCompleted, .hookCreated, .hookRemoved, .hookFailed, .tenantUpdated,
-        .tenantRemoved, .tenantPurged, .backupDeleted, .backupPinned, .backupUnpinned, .backupExported,
+        .tenantRemoved, .tenantPurged, .backupDeleted, .backupPinned, .backupUnpinned, .backupExported, .storeCopied,
     ]
 }
 

@@ -8,9 +8,12 @@ import Foundation
 /// It reports; it never repairs. Opening the store migrates it (as every command does), and
 /// nothing else is written. No secret's value ever appears in a check.
 public struct Doctor: Sendable {
-    public let databasePath: String
-    /// Which rule chose the store's path (named when there is no store there).
+    /// Which rule chose the store (named when there is no store there).
     public let location: StoreLocation
+    /// The database checked: a SQLite file, or PostgreSQL.
+    public let database: StoreDatabase
+    /// The store as the checks name it.
+    public var databasePath: String { database.displayName }
     public let dependencies: Dependencies
     /// The Graph behind `--online` (`GraphProbe` in the CLI); `nil` reports those checks
     /// `skipped`.
@@ -23,15 +26,17 @@ public struct Doctor: Sendable {
         dispatchGrace: TimeInterval = 5 * 60
     ) {
         self.init(
-            location: StoreLocation(path: databasePath, source: .option), dependencies: dependencies, graph: graph,
+            location: StoreLocation(path: databasePath, source: .option), database: .sqlite(path: databasePath),
+            dependencies: dependencies, graph: graph,
             dispatchGrace: dispatchGrace)
     }
 
     public init(
-        location: StoreLocation, dependencies: Dependencies, graph: (any GraphProbing)? = nil,
+        location: StoreLocation, database: StoreDatabase, dependencies: Dependencies,
+        graph: (any GraphProbing)? = nil,
         dispatchGrace: TimeInterval = 5 * 60
     ) {
-        self.databasePath = location.path
+        self.database = database
         self.location = location
         self.dependencies = dependencies
         self.graph = graph
@@ -41,9 +46,16 @@ public struct Doctor: Sendable {
     /// Runs every check, in order; never throws: a problem is a failed check.
     public func run(online: Bool) async -> DoctorReport {
         var checks: [DoctorCheck] = []
-        let opened = await checkStore()
-        checks += opened.checks
-        checks.append(checkLockFolder())
+        let opened: (checks: [DoctorCheck], store: Store?)
+        switch database {
+        case .sqlite:
+            opened = await checkStore()
+            checks += opened.checks
+            checks.append(checkLockFolder())
+        case .postgreSQL(let postgreSQL):
+            opened = await checkPostgreSQLStore(postgreSQL)
+            checks += opened.checks
+        }
         let registry = checkRegistry()
         checks.append(registry.check)
         guard let store = opened.store else {
@@ -61,6 +73,7 @@ public struct Doctor: Sendable {
                     of: tenant, secretUsable: secret.status != .fail, registry: registry.registry, store: store)
             }
         }
+        try? await store.close()
         return DoctorReport(checks: checks)
     }
 

@@ -14,7 +14,7 @@ enum RestoreRunRecord {
             scheduleId: nil, tenantId: scope.target.rowID, scheduledFor: now.minute, trigger: .restore,
             status: .running,
             backupSetId: scope.setId, actor: actor, process: ProcessIdentity.current, policiesCount: scope.items.count,
-            restoreCounts: RestoreCounts(), createdAt: now, startedAt: now)
+            restoreCounts: RestoreCounts(), host: HostIdentity.current, createdAt: now, startedAt: now)
         let metadata: [String: JSONValue] = [
             "source_tenant": scope.source.map { .string($0.name) } ?? .null,
             "target_tenant": .string(scope.target.name),

@@ -70,7 +70,7 @@ public struct RestoreService: Sendable {
     private func applyLocked(_ scope: RestoreScope, actor: String) async throws(TenantPilotError) -> (
         plan: RestorePlan?, outcome: RestoreOutcome
     ) {
-        guard let lock = try TenantWriteLock.exclusive(store: store, tenantId: scope.target.rowID) else {
+        guard let lock = try await TenantWriteLock.exclusive(store: store, tenantId: scope.target.rowID) else {
             throw TenantPilotError(
                 .notRun, code: .concurrentRun,
                 "tenant \(scope.target.name) is being backed up or restored right now; nothing was written — try again when that has ended"

@@ -117,10 +117,14 @@ public struct Dispatcher: Sendable {
         return recovered
     }
 
-    /// Runs that a dead process left `pending` or `running`. The process identity (pid and
-    /// start time) tells a dead owner from a live one, so a run in progress is never taken.
+    /// Runs that a dead process left `pending` or `running`. The store tells a dead owner from
+    /// a live one (SQLite by the process identity, PostgreSQL by the run's lock, from any host),
+    /// so a run in progress is never taken.
     static func abandonedRuns(_ tx: any StoreTransaction) throws -> [BackupRun] {
-        try tx.runs.unfinished().filter { run in !(run.process.map(ProcessIdentity.isAlive) ?? false) }
+        let unfinished = try tx.runs.unfinished()
+        if unfinished.isEmpty { return [] }
+        let gone = try tx.abandoned(among: unfinished)
+        return unfinished.filter { gone.contains($0.rowID) }
     }
 
     /// For every schedule whose `next_run_at` has come: claims the latest slot inside the grace
@@ -133,7 +137,10 @@ public struct Dispatcher: Sendable {
         logger.debug("schedules due", metadata: ["count": "\(dueIds.count)"])
         var claimed: [ClaimedRun] = []
         var skipped: [ClaimedRun] = []
-        for id in dueIds {
+        // On a store that several hosts share, every dispatcher walks the due schedules in an
+        // order of its own, so their claims spread over the hosts (each claims at its own pace)
+        // instead of all racing for the same schedule, the slowest losing every race.
+        for id in store.isShared ? dueIds.shuffled() : dueIds {
             let outcome = try await store.write { tx in try Self.claim(tx, scheduleId: id, now: now, grace: grace) }
             if let run = outcome.claimed { claimed.append(run) }
             if let run = outcome.missed { skipped.append(run) }
@@ -189,7 +196,8 @@ public struct Dispatcher: Sendable {
         if let due {
             switch try tx.runs.claimSlot(
                 scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: Instant(due).minute, trigger: .scheduled,
-                retryOf: nil, actor: nil, process: ProcessIdentity.current, at: Instant(now))
+                retryOf: nil, actor: nil, process: ProcessIdentity.current, host: HostIdentity.current,
+                at: Instant(now))
             {
             case .claimed(let run): claimed = ClaimedRun(run: run, schedule: schedule, tenant: tenant)
             case .taken: break

@@ -78,7 +78,7 @@ public struct ManualRuns: Sendable {
         switch try tx.runs.claimSlot(
             scheduleId: schedule.rowID, tenantId: tenant.rowID, slot: slot, trigger: trigger, retryOf: retryOf,
             actor: actor,
-            process: ProcessIdentity.current, at: Instant(now))
+            process: ProcessIdentity.current, host: HostIdentity.current, at: Instant(now))
         {
         case .claimed(let run):
             return run

@@ -13,6 +13,8 @@ public struct RunDocument: Encodable, Sendable, Equatable {
     @Nullable public var errorMessage: String?
     @Nullable public var backupSetId: Int64?
     @Nullable public var actor: String?
+    /// The host that executed the run (or claimed it, until it starts); null for a missed slot.
+    @Nullable public var host: String?
     public let createdAt: Instant
     @Nullable public var startedAt: Instant?
     @Nullable public var finishedAt: Instant?
@@ -31,6 +33,7 @@ public struct RunDocument: Encodable, Sendable, Equatable {
         errorMessage = run.errorMessage
         backupSetId = run.backupSetId
         actor = run.actor
+        host = run.host
         createdAt = run.createdAt
         startedAt = run.startedAt
         finishedAt = run.finishedAt

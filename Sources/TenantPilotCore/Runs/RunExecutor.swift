@@ -29,11 +29,6 @@ public struct RunExecutor: Sendable {
         self.observer = observer
     }
 
-    /// Path of the per-schedule lock file.
-    public func lockPath(scheduleId: Int64) -> String {
-        store.lockDirectory + "/schedule-\(scheduleId).lock"
-    }
-
     /// Executes a claimed (`pending`) run to its end and returns it as finished. The observer
     /// hears of its end once its row is final and its locks are released.
     public func execute(
@@ -70,11 +65,11 @@ public struct RunExecutor: Sendable {
         logger[metadataKey: "schedule"] = "\(label)"
         let ending = RunEnding(executor: self, schedule: schedule, tenant: tenant, actor: actor, logger: logger)
 
-        // 1. Lock: one execution per schedule at a time.
-        try store.ensureLockDirectory()
-        let lock: FileLock?
+        // 1. Lock: one execution per schedule at a time, on every host (a run without a schedule
+        // has no schedule to overlap with).
+        let lock: StoreLock?
         if let schedule {
-            guard let held = try FileLock.tryAcquire(path: lockPath(scheduleId: schedule.rowID)) else {
+            guard let held = try await store.tryLock(.schedule(schedule.rowID)) else {
                 logger.info("the schedule's lock is held: skipping")
                 return try await ending.finish(
                     claimed,
@@ -89,7 +84,7 @@ public struct RunExecutor: Sendable {
         defer { lock?.release() }
         // A restore writing into the tenant holds its tenant lock exclusive: never capture a
         // half-restored tenant.
-        guard let tenantLock = try TenantWriteLock.shared(store: store, tenantId: tenant.rowID) else {
+        guard let tenantLock = try await TenantWriteLock.shared(store: store, tenantId: tenant.rowID) else {
             logger.info("a restore holds the tenant's lock: skipping")
             return try await ending.finish(
                 claimed,
@@ -102,7 +97,8 @@ public struct RunExecutor: Sendable {
         // 2. Running, and its audit entry, in one transaction.
         let startedAt = clock.now()
         let started = try await store.write { tx in
-            let started = try tx.runs.start(claimed, process: ProcessIdentity.current, at: Instant(startedAt))
+            let started = try tx.runs.start(
+                claimed, process: ProcessIdentity.current, host: HostIdentity.current, at: Instant(startedAt))
             try tx.audit.record(
                 at: startedAt, actor: actor, tenantId: tenant.id, action: .runStarted, resource: .run,
                 resourceId: String(runId),

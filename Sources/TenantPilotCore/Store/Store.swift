@@ -10,26 +10,30 @@ import Logging
 /// threads, never on the caller's: a write that waits for another process's lock (up to the
 /// busy timeout) does not hold a thread of Swift's cooperative pool.
 ///
-/// The backend today is SQLite (`SQLiteBackend`): one file in WAL mode, migrated on open.
+/// The backend is SQLite (`SQLiteBackend`: one file in WAL mode, one host) or PostgreSQL
+/// (`PostgreSQLBackend`: one database that several hosts share), chosen by the `StoreDatabase`;
+/// both are migrated on open with the same named migrations.
 public final class Store: Sendable {
-    /// The store's file.
-    public let path: String
+    /// Which database the store is.
+    public let database: StoreDatabase
+    /// The store as messages name it: the SQLite file's path, or the PostgreSQL URL (never
+    /// with a password).
+    public var path: String { database.displayName }
     let backend: any StoreBackend
     let logger: Logger
 
-    /// How long a writer waits for another process's write transaction before failing.
+    /// How long a writer waits for another process's write transaction (or row lock) before failing.
     public static let busyTimeout: TimeInterval = 60
 
-    init(path: String, backend: any StoreBackend, logger: Logger) {
-        self.path = path
+    init(database: StoreDatabase, backend: any StoreBackend, logger: Logger) {
+        self.database = database
         self.backend = backend
         self.logger = logger
     }
 
     /// Opens (creating if needed) and migrates the SQLite store at `path`.
     public static func open(path: String, logger: Logger = .disabled) async throws(TenantPilotError) -> Store {
-        let backend = try await SQLiteBackend.open(path: path, busyTimeout: busyTimeout, logger: logger)
-        return Store(path: backend.path, backend: backend, logger: logger)
+        try await open(.sqlite(path: path), logger: logger)
     }
 
     /// What opening does where there is no store yet.
@@ -42,27 +46,71 @@ public final class Store: Sendable {
     }
 
     /// Opens and migrates the store at `location`; where there is none, creates it or refuses,
-    /// as `missing` says. This is the one place that decides whether a store comes into being.
+    /// as `missing` says. A PostgreSQL URL is read with the process's environment (its password
+    /// from `PGPASSWORD` or `~/.pgpass`).
     public static func open(
         _ location: StoreLocation, ifMissing missing: Missing, logger: Logger = .disabled
     ) async throws(TenantPilotError) -> Store {
-        if missing == .refuse, !exists(at: location) { throw .storeNotFound(location) }
-        return try await open(path: location.path, logger: logger)
+        let database = try StoreDatabase.resolve(
+            location, passwordFile: nil, environment: ProcessInfo.processInfo.environment, logger: logger)
+        return try await open(database, location: location, ifMissing: missing, logger: logger)
+    }
+
+    /// Opens and migrates `database`, which `location` named; where there is no store — no file,
+    /// or a PostgreSQL database without tenantpilot's tables — creates it or refuses, as
+    /// `missing` says. This is the one place that decides whether a store comes into being.
+    public static func open(
+        _ database: StoreDatabase, location: StoreLocation?, ifMissing missing: Missing, logger: Logger = .disabled
+    ) async throws(TenantPilotError) -> Store {
+        switch database {
+        case .sqlite(let path):
+            if missing == .refuse, !exists(atPath: path) {
+                throw .storeNotFound(location ?? StoreLocation(path: path, source: .option))
+            }
+            let backend = try await SQLiteBackend.open(path: path, busyTimeout: busyTimeout, logger: logger)
+            return Store(database: .sqlite(path: backend.path), backend: backend, logger: logger)
+        case .postgreSQL(let postgreSQL):
+            let backend = try await PostgreSQLBackend.open(
+                postgreSQL, mustExist: missing == .refuse, logger: logger)
+            return Store(database: database, backend: backend, logger: logger)
+        }
+    }
+
+    /// `open(_:location:ifMissing:)` without a rule to name: with `mustExist`, a store that is not
+    /// there yet is `STORE_NOT_FOUND` and nothing is created; else it is created.
+    public static func open(_ database: StoreDatabase, mustExist: Bool = false, logger: Logger = .disabled)
+        async throws(TenantPilotError) -> Store
+    {
+        try await open(database, location: nil, ifMissing: mustExist ? .refuse : .create, logger: logger)
     }
 
     /// The version of the SQLite library this binary uses (`3.46.1`).
     public static var sqliteVersion: String? { SQLiteBackend.libraryVersion() }
 
-    /// Whether a store is there (a file, or a link to one).
+    /// Whether a SQLite store is there (a file, or a link to one).
     public static func exists(at location: StoreLocation) -> Bool {
-        switch SafeFiles.entry(at: location.path) {
+        exists(atPath: location.path)
+    }
+
+    private static func exists(atPath path: String) -> Bool {
+        switch SafeFiles.entry(at: path) {
         case .file, .link, .directory, .other: true
         case .missing, .danglingLink: false
         }
     }
 
-    /// Folder holding this store's lock files (one per schedule, and one for migrations).
-    public var lockDirectory: String { path + ".locks" }
+    /// Whether processes on several hosts may share this store (PostgreSQL).
+    public var isShared: Bool { database.isShared }
+
+    // MARK: - Locks
+
+    /// Takes a lock without waiting; nil when another process (on any host) holds it. Released
+    /// by `StoreLock.release()`, and when the holder dies.
+    public func tryLock(_ name: StoreLockName, mode: StoreLockMode = .exclusive) async throws(TenantPilotError)
+        -> StoreLock?
+    {
+        try boundary(await backend.tryLock(name, mode: mode), action: "take the lock of \(name)", verb: "lock")
+    }
 
     // MARK: - Transactions
 
@@ -115,11 +163,6 @@ public final class Store: Sendable {
     /// A database failure as one line, for messages that add it to their own.
     public func describe(_ error: any Error) -> String {
         backend.describe(error)
-    }
-
-    /// Creates the lock folder if it is missing.
-    func ensureLockDirectory() throws(TenantPilotError) {
-        try SQLiteBackend.createLockDirectory(lockDirectory)
     }
 
     private func boundary<T>(_ result: Result<T, any Error>, action: String?, verb: String) throws(TenantPilotError)

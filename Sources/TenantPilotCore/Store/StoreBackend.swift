@@ -1,6 +1,7 @@
-/// What a database must provide for `Store`: transactions that hand out the tables, and the
-/// upkeep the store needs. SQLite (`SQLiteBackend`) is the one implementation today; another
-/// (PostgreSQL) implements the same protocol and the same tables, and no service changes.
+/// What a database must provide for `Store`: transactions that hand out the tables, the locks
+/// that coordinate processes, and the upkeep the store needs. SQLite (`SQLiteBackend`, one host)
+/// and PostgreSQL (`PostgreSQLBackend`, several hosts) implement it with the same tables; no
+/// service knows which one it has.
 ///
 /// Every method runs its work on the backend's own threads and returns the outcome as a
 /// `Result`; `Store` turns failures into `TenantPilotError`s.
@@ -12,6 +13,11 @@ protocol StoreBackend: Sendable {
 
     /// Runs `body` in a read-only snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error>
+
+    /// Takes a lock without waiting; nil when another holder has it (SQLite: a `flock` in
+    /// `<db>.locks/`; PostgreSQL: a session advisory lock on a connection of its own). Either is
+    /// released when its holder dies.
+    func tryLock(_ name: StoreLockName, mode: StoreLockMode) async -> Result<StoreLock?, any Error>
 
     /// Gives unused space back to the file system, in short steps; returns how much (in pages).
     func releaseFreePages(stepPages: Int, maxSteps: Int) async -> Result<Int, any Error>

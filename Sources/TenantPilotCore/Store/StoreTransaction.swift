@@ -23,6 +23,13 @@ public protocol StoreTransaction {
     var meta: any StoreMetaTable { get }
     var hooks: any HookTable { get }
 
+    /// The ids of those unfinished (`pending` or `running`) runs whose owner is gone, so that
+    /// they are abandoned. SQLite: the pid and start time a run recorded name no live process.
+    /// PostgreSQL (any host may ask, in one query): a `running` run of a schedule is abandoned
+    /// when its schedule lock is free, any other when its owner's process lock is free; in a
+    /// write transaction the runs' rows are locked, so a run that is just ending is never taken.
+    func abandoned(among runs: [BackupRun]) throws -> Set<Int64>
+
     /// Runs `body` inside the transaction so that, when it throws, only its own writes are
     /// undone (a savepoint) and the transaction goes on.
     func savepoint<T>(_ body: () throws -> T) throws -> T

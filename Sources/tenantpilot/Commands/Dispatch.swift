@@ -139,6 +139,7 @@ enum RunText {
         if let message = run.errorMessage { lines.append("  message:    \(message)") }
         lines.append("  started:    \(run.startedAt?.text ?? "-")")
         lines.append("  finished:   \(run.finishedAt?.text ?? "-")")
+        lines.append("  host:       \(run.host.map(PlainText.escaped) ?? "-")")
         lines.append("  backup set: \(run.backupSetId.map(String.init) ?? "-")")
         if run.trigger == .restore {
             lines.append("  counts:     " + restoreCounts(run))

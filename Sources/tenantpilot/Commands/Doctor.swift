@@ -23,7 +23,8 @@ extension TenantPilot {
 
         func run(in context: CommandContext) async throws {
             let doctor = TenantPilotCore.Doctor(
-                location: context.location, dependencies: context.dependencies, graph: context.graphProbe())
+                location: context.location, database: context.database, dependencies: context.dependencies,
+                graph: context.graphProbe())
             let report = await doctor.run(online: online)
             context.emit(report) { report.text }
             try context.exit(with: report.ok ? ExitStatus.success : ExitStatus.failure)

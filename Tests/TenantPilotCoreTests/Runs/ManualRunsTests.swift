@@ -56,8 +56,7 @@ import Testing
         let fixture = try await EngineFixture()
         try await fixture.addSchedule(at: ["02:00"])
         let executor = fixture.executor()
-        try fixture.store.ensureLockDirectory()
-        let held = try #require(try FileLock.tryAcquire(path: executor.lockPath(scheduleId: 1)))
+        let held = try #require(try await fixture.store.tryLock(.schedule(1)))
         defer { held.release() }
         let run = try await ManualRuns(executor: executor).runNow(
             .id(1), actor: "alice", at: EngineFixture.instant("2026-01-01T10:00:00Z"))

@@ -115,6 +115,25 @@ final class SQLiteBackend: StoreBackend {
         }
     }
 
+    // MARK: - Locks
+
+    /// `<db>.locks/schedule-<id>.lock` and `tenant-<id>.lock`, flocked exclusive or shared.
+    func tryLock(_ name: StoreLockName, mode: StoreLockMode) async -> Result<StoreLock?, any Error> {
+        Result {
+            try ensureLockDirectory()
+            let path = lockDirectory + "/" + Self.lockFile(name)
+            let lock = mode == .shared ? try FileLock.tryAcquireShared(path: path) : try FileLock.tryAcquire(path: path)
+            return lock.map { lock in StoreLock(name: name) { lock.release() } }
+        }
+    }
+
+    static func lockFile(_ name: StoreLockName) -> String {
+        switch name {
+        case .schedule(let id): "schedule-\(id).lock"
+        case .tenant(let id): "tenant-\(id).lock"
+        }
+    }
+
     // MARK: - Maintenance
 
     /// Gives free pages back in steps of `stepPages`, each its own short write, until none are

@@ -7,23 +7,24 @@ struct SQLiteRunTable: RunTable {
 
     func claimSlot(
         scheduleId: Int64, tenantId: Int64, slot: Instant, trigger: BackupRun.Trigger, retryOf: Int64?, actor: String?,
-        process: String, at instant: Instant
+        process: String, host: String, at instant: Instant
     ) throws -> RunClaim {
         let slot = slot.minute
         try db.execute(
             sql: """
                 INSERT INTO backup_schedule_runs
-                    (backup_schedule_id, tenant_id, scheduled_for, trigger, retry_of, status, actor, process, created_at)
-                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                    (backup_schedule_id, tenant_id, scheduled_for, trigger, retry_of, status, actor, process, host,
+                     created_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
                 ON CONFLICT (backup_schedule_id, scheduled_for) DO NOTHING
                 """,
-            arguments: [scheduleId, tenantId, slot, trigger, retryOf, actor, process, instant])
+            arguments: [scheduleId, tenantId, slot, trigger, retryOf, actor, process, host, instant])
         if db.changesCount > 0 {
             return .claimed(
                 BackupRun(
                     id: db.lastInsertedRowID, scheduleId: scheduleId, tenantId: tenantId, scheduledFor: slot,
                     trigger: trigger,
-                    retryOf: retryOf, status: .pending, actor: actor, process: process, createdAt: instant))
+                    retryOf: retryOf, status: .pending, actor: actor, process: process, host: host, createdAt: instant))
         }
         guard
             let existing = try BackupRun.filter(Columns.scheduleId == scheduleId && Columns.scheduledFor == slot)
@@ -55,15 +56,21 @@ struct SQLiteRunTable: RunTable {
             finishedAt: instant)
     }
 
-    func start(_ run: BackupRun, process: String, at instant: Instant) throws -> BackupRun {
+    func start(_ run: BackupRun, process: String, host: String, at instant: Instant) throws -> BackupRun {
         try db.execute(
-            sql: "UPDATE backup_schedule_runs SET status = 'running', started_at = ?, process = ? WHERE id = ?",
-            arguments: [instant, process, run.id])
-        guard db.changesCount > 0 else { throw TenantPilotError.failed("run \(run.rowID) vanished") }
+            sql: """
+                UPDATE backup_schedule_runs SET status = 'running', started_at = ?, process = ?, host = ?
+                WHERE id = ? AND status = 'pending'
+                """,
+            arguments: [instant, process, host, run.id])
+        guard db.changesCount > 0 else {
+            throw TenantPilotError.failed("run \(run.rowID) is no longer pending (marked abandoned?)")
+        }
         var started = run
         started.status = .running
         started.startedAt = instant
         started.process = process
+        started.host = host
         return started
     }
 

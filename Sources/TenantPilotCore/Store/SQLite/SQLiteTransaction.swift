@@ -16,6 +16,12 @@ struct SQLiteTransaction: StoreTransaction {
     var meta: any StoreMetaTable { SQLiteStoreMetaTable(db: db) }
     var hooks: any HookTable { SQLiteHookTable(db: db) }
 
+    /// The run's process (pid and start time, from `/proc`) no longer runs: one host, so the
+    /// kernel knows.
+    func abandoned(among runs: [BackupRun]) throws -> Set<Int64> {
+        Set(runs.filter { !($0.process.map(ProcessIdentity.isAlive) ?? false) }.map(\.rowID))
+    }
+
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         var outcome: Result<T, any Error>?
         try db.inSavepoint {

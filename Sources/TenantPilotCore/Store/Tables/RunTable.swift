@@ -1,18 +1,19 @@
 /// `backup_schedule_runs`: the run history, and the claim that makes each slot run once.
 public protocol RunTable {
     /// Inserts a `pending` run for (schedule, slot) unless the slot already has one: the
-    /// UNIQUE constraint decides, so two processes can never both create it.
+    /// UNIQUE constraint decides, so two processes — on any hosts — can never both create it.
+    /// `process` and `host` name its owner until it starts.
     func claimSlot(
         scheduleId: Int64, tenantId: Int64, slot: Instant, trigger: BackupRun.Trigger, retryOf: Int64?, actor: String?,
-        process: String, at instant: Instant
+        process: String, host: String, at instant: Instant
     ) throws -> RunClaim
     /// Inserts a run that ended before it began (a missed slot), already `skipped`; nil when
     /// the slot already has a run.
     func recordSkipped(
         scheduleId: Int64, tenantId: Int64, slot: Instant, code: ErrorCode, message: String, at instant: Instant
     ) throws -> BackupRun?
-    /// Marks a claimed run `running` by `process`; returns it as written.
-    func start(_ run: BackupRun, process: String, at instant: Instant) throws -> BackupRun
+    /// Marks a claimed run `running` by `process` on `host`; returns it as written.
+    func start(_ run: BackupRun, process: String, host: String, at instant: Instant) throws -> BackupRun
     /// Writes a run's end: status, error, set, counts, `started_at` and `finished_at`.
     func finish(_ run: BackupRun) throws
     /// Inserts a run that belongs to no schedule (a restore), as given; returns it with its id.
