@@ -15,7 +15,7 @@ extension GraphSimulator {
         public var defaultPageSize: Int?
         /// Answer every `$expand` on a listing with 400, as collections that do not support it do.
         public var refuseListExpansions: Bool
-        /// Intune's request limits, enforced per tenant when set (SPEC §13); nil serves everything.
+        /// Intune's request limits, enforced per tenant when set (docs/operations.md, "Graph's request limits"); nil serves everything.
         public var throttling: SimulatedThrottling?
         /// Added to every HTTP request (a `$batch` counts once).
         public var latency: Duration
@@ -24,7 +24,7 @@ extension GraphSimulator {
         /// The client id the token endpoint accepts; nil accepts any.
         public var clientID: String?
         /// PEM certificates registered on the app: the token endpoint accepts client assertions
-        /// signed by their keys (SPEC §14).
+        /// signed by their keys (docs/operations.md §2).
         public var clientCertificates: [String]
         /// `expires_in` of issued tokens, in seconds.
         public var tokenLifetime: Int

@@ -1,7 +1,7 @@
 import Foundation
 import TenantPilotCore
 
-/// Graph's request limits as the simulator enforces them per tenant (SPEC §13): every Graph
+/// Graph's request limits as the simulator enforces them per tenant (docs/operations.md, "Graph's request limits"): every Graph
 /// request counts, each sub-request of a `$batch` alone (the batch itself does not), and so
 /// does every refused one — "all requests accrue against your usage limits". Over the limit,
 /// Intune answers 429 with `Retry-After`; conditional access answers 429 without it.

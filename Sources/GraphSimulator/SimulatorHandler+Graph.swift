@@ -18,7 +18,7 @@ extension SimulatorHandler {
         }
     }
 
-    /// Expansions Graph answers with empty arrays on a listing (SPEC §13): the simulator does too.
+    /// Expansions Graph answers with empty arrays on a listing (docs/operations.md, "Graph's request limits"): the simulator does too.
     static let emptyListExpansions: Set<String> = [
         "groupPolicyConfiguration.definitionValues", "roleScopeTag.assignments",
     ]

@@ -20,7 +20,7 @@ extension RetentionRuleChange: ExpressibleByArgument {
     }
 }
 
-/// A duration as the command line writes it: `90s`, `10m`, `1h` (SPEC §3).
+/// A duration as the command line writes it: `90s`, `10m`, `1h` (docs/cli.md).
 struct DurationArgument: ExpressibleByArgument, Sendable {
     let seconds: TimeInterval
     let text: String

@@ -111,7 +111,7 @@ struct CommandContext {
         }
     }
 
-    /// Ends the command with `status` (SPEC §3) after its output; returns for 0.
+    /// Ends the command with `status` (docs/cli.md) after its output; returns for 0.
     func exit(with status: Int32) throws {
         if status != ExitStatus.success { throw ExitCode(status) }
     }

@@ -7,7 +7,7 @@ import TenantPilotCore
 #endif
 
 /// The doorway: parses, runs, and renders
-/// usage errors with exit code 2 as SPEC §3 asks (ArgumentParser's own default is 64).
+/// usage errors with exit code 2 as docs/cli.md asks (ArgumentParser's own default is 64).
 /// Output goes through `CommandOutput`, which writes whole lines unbuffered, so cron and
 /// scripts reading a pipe see each line as it is written.
 @main

@@ -43,7 +43,7 @@ struct GlobalOptions: ParsableArguments {
     /// The level of the diagnostic stream: `--log-level`, else debug with `--verbose`, else warning.
     var diagnosticLevel: Logger.Level { logLevel?.level ?? (verbose ? .debug : .warning) }
 
-    /// Runs a command body with its context, rendering any error once, as SPEC §3 asks:
+    /// Runs a command body with its context, rendering any error once, as docs/cli.md asks:
     /// a message on stderr, with `--json` also `{"error": {...}}` on stdout, and the exit code.
     func run(_ body: (CommandContext) async throws -> Void) async throws {
         do {

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// A subcommand of `tenantpilot`: it maps its flags to a service call in `run(in:)`; opening the
-/// context and rendering errors (once, with the exit code of SPEC §3) is done here for all.
+/// context and rendering errors (once, with the exit code of docs/cli.md) is done here for all.
 protocol TenantPilotCommand: AsyncParsableCommand {
     var global: GlobalOptions { get }
 

@@ -2,7 +2,7 @@ import Foundation
 import GraphSimulator
 import Testing
 
-/// SPEC §14 through the binary: `tenants add --certificate-file/--private-key-file`, a run
+/// docs/operations.md §2 through the binary: `tenants add --certificate-file/--private-key-file`, a run
 /// that signs in with a client assertion, and what bad input and an expired certificate do.
 @Suite struct CertificateCredentialEndToEndTests {
     /// Writes a certificate and its key into the CLI's folder; returns their paths.

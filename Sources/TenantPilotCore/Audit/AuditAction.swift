@@ -1,4 +1,4 @@
-/// What an audit entry records (SPEC §8). Every action the tool writes is a static member here.
+/// What an audit entry records (docs/cli.md). Every action the tool writes is a static member here.
 public struct AuditAction: StringConstant {
     public let rawValue: String
 

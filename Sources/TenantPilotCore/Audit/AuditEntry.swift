@@ -1,6 +1,6 @@
 import Foundation
 
-/// One row of `audit_logs` (SPEC §8). Metadata never holds a secret: callers pass counts,
+/// One row of `audit_logs` (docs/cli.md). Metadata never holds a secret: callers pass counts,
 /// names and codes, never credentials.
 public struct AuditEntry: Sendable, Equatable {
     /// `status` of an entry whose action succeeded.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sync, then backup (SPEC §2, §6 step 4): lists each policy type through Graph, records the
+/// Sync, then backup (docs/architecture.md, "How a run flows"): lists each policy type through Graph, records the
 /// listing in `policies`, captures every policy's full payload, and stores them as one
 /// content-addressed backup set that becomes visible only when complete.
 public struct BackupService: BackupPerforming {

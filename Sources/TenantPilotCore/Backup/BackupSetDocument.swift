@@ -1,4 +1,4 @@
-/// A backup set as `--json` prints it (SPEC §3).
+/// A backup set as `--json` prints it (docs/cli.md).
 public struct BackupSetDocument: Encodable, Sendable {
     public let id: Int64
     public let tenant: String

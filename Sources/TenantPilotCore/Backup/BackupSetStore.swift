@@ -1,6 +1,6 @@
 import Foundation
 
-/// The content-addressed store of backup sets (SPEC §2 "Backup"). A run begins a set
+/// The content-addressed store of backup sets (docs/architecture.md). A run begins a set
 /// (`building`, invisible to every listing), adds its items in batches, and completes it as
 /// `complete` or `partial`; only then is it listed. Each payload is stored once per distinct
 /// SHA-256 of its canonical JSON, and each policy's identity and display name once, so a backup

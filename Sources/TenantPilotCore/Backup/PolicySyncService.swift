@@ -25,7 +25,7 @@ public struct PolicyTypeSyncReport: Sendable, Equatable, Codable {
     }
 }
 
-/// Keeps `policies` in step with what Graph lists (SPEC §2 "Policy sync"): upserts every listed
+/// Keeps `policies` in step with what Graph lists (docs/architecture.md): upserts every listed
 /// policy, marks the ones that disappeared as gone, and reports per type.
 public struct PolicySyncService: Sendable {
     public let store: Store

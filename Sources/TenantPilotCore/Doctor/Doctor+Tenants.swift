@@ -75,7 +75,7 @@ extension Doctor {
         }
     }
 
-    /// A certificate credential (SPEC §14): both files readable, the key the certificate's; its
+    /// A certificate credential (docs/operations.md §2): both files readable, the key the certificate's; its
     /// subject, thumbprint and expiry shown. Fails when it has expired, warns within 30 days of
     /// it and when group or others can read the key. The key never appears.
     func checkCertificate(of tenant: Tenant, _ credential: CertificateCredential) -> DoctorCheck {

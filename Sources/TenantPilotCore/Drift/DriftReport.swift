@@ -55,7 +55,7 @@ public struct DriftReport: Encodable, Sendable {
     /// Whether any check found a difference.
     public var drift: Bool { checks.contains { $0.drifted } }
 
-    /// SPEC §11: 0 no drift, 5 drift, 1 a check could not be done.
+    /// docs/restore.md: 0 no drift, 5 drift, 1 a check could not be done.
     public var exitCode: Int32 {
         if checks.contains(where: { $0.error != nil }) { return ExitStatus.failure }
         return drift ? ExitStatus.differences : ExitStatus.success

@@ -11,7 +11,7 @@ import _CryptoExtras
     import Darwin
 #endif
 
-/// A certificate credential of an app registration (SPEC §14): where its certificate and
+/// A certificate credential of an app registration (docs/operations.md §2): where its certificate and
 /// private key are read from at run time. Only the two paths are stored; the key is read when a
 /// token is requested and never stored, printed or logged.
 public struct CertificateCredential: Sendable, Hashable {

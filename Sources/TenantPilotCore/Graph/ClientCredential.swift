@@ -1,6 +1,6 @@
 import Foundation
 
-/// How an app registration proves who it is to the authority (SPEC §14): a client secret read
+/// How an app registration proves who it is to the authority (docs/operations.md §2): a client secret read
 /// from its source, or a certificate whose key signs a client assertion.
 public enum ClientCredential: Sendable, Hashable {
     case secret(SecretSource)

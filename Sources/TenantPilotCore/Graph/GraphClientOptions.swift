@@ -9,7 +9,7 @@ public struct GraphClientOptions: Sendable, Hashable {
 
     /// Concurrent requests to Graph for this client (one client serves one tenant).
     public var concurrency: Int
-    /// Retry limits (SPEC §6).
+    /// Retry limits (docs/architecture.md).
     public var retry: RetryPolicy
     /// How long one HTTP request may wait for the next bytes (URLSession's idle timeout).
     public var requestTimeout: Duration

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One failed attempt of a Graph request, classified for the retry policy (SPEC §6).
+/// One failed attempt of a Graph request, classified for the retry policy (docs/architecture.md).
 struct GraphFailure: Error, Sendable {
     /// Whether and how often a failure like this one is retried.
     enum Retry: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Keeps one app's requests to one tenant under Graph's limits (SPEC §13), so that a backup,
+/// Keeps one app's requests to one tenant under Graph's limits (docs/operations.md, "Graph's request limits"), so that a backup,
 /// drift check or restore provokes no 429 in normal operation.
 ///
 /// A sliding window per limit: a request holds its units from the moment it is admitted until

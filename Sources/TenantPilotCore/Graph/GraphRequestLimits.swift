@@ -1,6 +1,6 @@
 import Foundation
 
-/// Microsoft Graph's throttling limits that the client paces under (SPEC §13): Intune allows
+/// Microsoft Graph's throttling limits that the client paces under (docs/operations.md, "Graph's request limits"): Intune allows
 /// 1,000 requests per 20 seconds per app and tenant, 100 of them writes, every `$batch`
 /// sub-request counted; conditional access allows 1 request per second per tenant.
 public struct GraphRequestLimits: Sendable, Hashable {

@@ -125,12 +125,13 @@ final class Transfer: @unchecked Sendable {
 
     /// The response headers arrived; false when the announced body is already too large.
     func received(_ response: URLResponse) -> Bool {
+        // A refusal here is carried out by the caller's `.cancel` disposition, not by `cancel()`.
         guard let http = response as? HTTPURLResponse else {
-            finish(.failure(.network(URLError(.badServerResponse))))
+            finish(.failure(.network(URLError(.badServerResponse))), cancellingTask: false)
             return false
         }
         if http.expectedContentLength > Int64(maxBytes) {
-            finish(.failure(.tooLarge(limit: maxBytes)))
+            finish(.failure(.tooLarge(limit: maxBytes)), cancellingTask: false)
             return false
         }
         lock.withLock {
@@ -167,8 +168,11 @@ final class Transfer: @unchecked Sendable {
     }
 
     /// Ends the exchange with `outcome` unless it already ended: resumes the waiter, lets the
-    /// body go, and cancels the task if it is still running.
-    func finish(_ outcome: Outcome) {
+    /// body go, and (for a failure, unless `cancellingTask` is false) cancels the task if it is
+    /// still running. A callback that ends the task through its completion handler passes false:
+    /// a `cancel()` racing that handler makes FoundationNetworking trap ("Received callback for
+    /// HTTP redirection, but we're not waiting for it").
+    func finish(_ outcome: Outcome, cancellingTask: Bool = true) {
         let (waiter, task) = lock.withLock { () -> (CheckedContinuation<Outcome, Never>?, URLSessionTask?) in
             guard !finished else { return (nil, nil) }
             finished = true
@@ -178,7 +182,7 @@ final class Transfer: @unchecked Sendable {
             return (waiter, self.task)
         }
         waiter?.resume(returning: outcome)
-        if case .failure = outcome, let task { Self.cancelLater(task) }
+        if cancellingTask, case .failure = outcome, let task { Self.cancelLater(task) }
     }
 
     /// Cancels a task from a queue of its own: never from a URLSession callback or a
@@ -206,9 +210,11 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
     ) {
         // Graph and the token endpoint never redirect: following one would send the bearer
-        // token (or the client secret) wherever the Location points.
-        transfer(task)?.finish(.failure(.redirected(status: response.statusCode, location: request.url)))
+        // token (or the client secret) wherever the Location points. Declining first ends the
+        // task with the redirect response itself; no `cancel()` may race the handler.
         completionHandler(nil)
+        transfer(task)?.finish(
+            .failure(.redirected(status: response.statusCode, location: request.url)), cancellingTask: false)
     }
 
     func urlSession(

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How Graph requests are retried (SPEC §6). Throttling (429) and unavailability (502, 503, 504,
+/// How Graph requests are retried (docs/architecture.md). Throttling (429) and unavailability (502, 503, 504,
 /// timeouts, dropped connections) are retried with exponential backoff and jitter, honouring
 /// `Retry-After`; other failures (500, a malformed body) get a small fixed number of attempts;
 /// 401 and 403 are never retried. Every limit is bounded, so a run always ends.

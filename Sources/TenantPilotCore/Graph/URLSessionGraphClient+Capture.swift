@@ -1,7 +1,7 @@
 import Foundation
 
 extension URLSessionGraphClient {
-    /// Captures every listed policy whole (SPEC §2) with as few requests as the registry allows:
+    /// Captures every listed policy whole (docs/architecture.md) with as few requests as the registry allows:
     /// what the listing expanded is kept (its `…@odata.nextLink` followed to the end); a GET by
     /// id, when the type needs one, expands what it may; every other sub-resource is read per
     /// policy, and each element's children per element. The requests of all policies go

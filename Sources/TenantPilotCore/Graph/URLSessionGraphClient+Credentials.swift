@@ -2,7 +2,7 @@ import Foundation
 
 extension URLSessionGraphClient {
     /// The form fields that prove the app's identity: `client_secret`, or a signed
-    /// `client_assertion` (SPEC §14). The credential is read here, at run time, and goes nowhere
+    /// `client_assertion` (docs/operations.md §2). The credential is read here, at run time, and goes nowhere
     /// but into the token request.
     func credentialFields(tokenURL: URL) -> Result<[(String, String)], TenantPilotError> {
         switch connection.credential {

@@ -6,7 +6,7 @@ import Foundation
 
 /// The real `GraphClient`: HTTPS to Microsoft Graph (or the simulator) through URLSession, with
 /// an OAuth2 client-credentials token, `@odata.nextLink` paging, JSON `$batch`, a bound on
-/// concurrent requests, pacing under Graph's limits (SPEC §13) and the retry policy of SPEC §6.
+/// concurrent requests, pacing under Graph's limits (docs/operations.md, "Graph's request limits") and the retry policy of docs/architecture.md.
 /// One client serves one tenant.
 public final class URLSessionGraphClient: GraphClient {
     public let connection: GraphConnection

@@ -1,4 +1,4 @@
-/// One row of `notifications` (SPEC §9): what an interactive run or retry tells its actor.
+/// One row of `notifications` (docs/cli.md): what an interactive run or retry tells its actor.
 public struct UserNotification: Sendable, Equatable {
     /// What the notification is about.
     public struct Kind: StringConstant {

@@ -29,7 +29,7 @@ public struct PolicyType: Codable, Sendable, Hashable {
     /// `managedAppPolicies` has not). Each policy is captured through the typed collection that
     /// lists it; one that only the base collection lists is captured through the base.
     public let collections: [TypedCollection]
-    /// Which of Graph's request limits the type's requests count against (SPEC §13).
+    /// Which of Graph's request limits the type's requests count against (docs/operations.md, "Graph's request limits").
     public let requestLimit: RequestLimit
     /// The Graph application permissions that reading and writing the type need, for `doctor`
     /// and for 403 messages.
@@ -159,7 +159,7 @@ public struct TypedCollection: Codable, Sendable, Hashable {
     }
 }
 
-/// Which of Graph's throttling limits a type's requests fall under (SPEC §13).
+/// Which of Graph's throttling limits a type's requests fall under (docs/operations.md, "Graph's request limits").
 public enum RequestLimit: String, Codable, Sendable, Hashable, CaseIterable {
     /// Intune: 1,000 requests per 20 seconds per app and tenant, 100 of them writes.
     case intune

@@ -17,7 +17,7 @@ public struct RestoreOutcome: Sendable {
     /// The recorded run, as it ended.
     public var run: BackupRun
 
-    /// SPEC §11: 0 every action succeeded, 3 some failed, 1 none could be done.
+    /// docs/restore.md: 0 every action succeeded, 3 some failed, 1 none could be done.
     public var exitCode: Int32 {
         switch run.status {
         case .success: ExitStatus.success

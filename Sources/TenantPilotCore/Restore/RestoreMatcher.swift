@@ -9,7 +9,7 @@ struct LivePolicy: Sendable {
     let payload: JSONValue?
 }
 
-/// Finds the target policy a backed-up policy corresponds to (SPEC "Matching"): in the tenant the
+/// Finds the target policy a backed-up policy corresponds to (docs/restore.md, "Matching"): in the tenant the
 /// set came from by Graph id, then by display name; in another tenant by display name only. Two
 /// candidates with the same name are never guessed between.
 struct RestoreMatcher: Sendable {

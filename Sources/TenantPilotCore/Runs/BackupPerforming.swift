@@ -1,6 +1,6 @@
 import Foundation
 
-/// The sync-and-capture step of a run (SPEC §6 step 4), as the run pipeline sees it.
+/// The sync-and-capture step of a run (docs/architecture.md step 4), as the run pipeline sees it.
 /// `BackupService` is the real one; tests may pass their own.
 ///
 /// It leaves the set it wrote `building`: the run completes it (and writes `backup.created`)
@@ -18,7 +18,7 @@ public struct BackupProgress: Sendable, Equatable {
     public var typesDone: Int
     public var typesTotal: Int
     public var policiesDone: Int
-    /// How long requests now wait for Graph's request budget (SPEC §13); nil when they go.
+    /// How long requests now wait for Graph's request budget (docs/operations.md, "Graph's request limits"); nil when they go.
     public var waitingForBudget: Duration?
 
     public init(typesDone: Int, typesTotal: Int, policiesDone: Int, waitingForBudget: Duration? = nil) {

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// The cron entry point (SPEC §5): recovers runs left by dead processes, claims the due slot
+/// The cron entry point (docs/architecture.md): recovers runs left by dead processes, claims the due slot
 /// of every due schedule exactly once, records missed slots, executes what it claimed, exits.
 public struct Dispatcher: Sendable {
     public let executor: RunExecutor

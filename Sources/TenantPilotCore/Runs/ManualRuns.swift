@@ -1,6 +1,6 @@
 import Foundation
 
-/// "Run now" and "retry" (SPEC §6 step 1): a run for the current minute, unless that slot
+/// "Run now" and "retry" (docs/architecture.md step 1): a run for the current minute, unless that slot
 /// already has one, in which case the existing run is named and nothing new is made.
 public struct ManualRuns: Sendable {
     public let executor: RunExecutor

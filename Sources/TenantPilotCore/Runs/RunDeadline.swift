@@ -1,6 +1,6 @@
 import Foundation
 
-/// The deadline of one run (`--run-timeout`, SPEC §6): the Graph part of a run is cancelled when
+/// The deadline of one run (`--run-timeout`, docs/architecture.md): the Graph part of a run is cancelled when
 /// it passes, so that no server, however slow, holds a run — and its schedule's lock — for ever.
 public struct RunDeadline: Sendable, Hashable {
     /// The run error code of a run stopped at its deadline.

@@ -1,4 +1,4 @@
-/// A run as `--json` prints it (SPEC §3).
+/// A run as `--json` prints it (docs/cli.md).
 public struct RunDocument: Encodable, Sendable, Equatable {
     public let id: Int64
     /// Nil for a run without a schedule (a restore).

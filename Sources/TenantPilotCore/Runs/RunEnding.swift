@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// How a run ends (SPEC §6 steps 5–8), in one write transaction: the set completed with its
+/// How a run ends (docs/architecture.md steps 5–8), in one write transaction: the set completed with its
 /// `backup.created`, retention after a usable run (its failure does not fail the run), the run
 /// row, the schedule's last run, `run_completed`, and for an interactive run a notification.
 /// A process killed before the commit leaves the run unfinished and its set `building` (the

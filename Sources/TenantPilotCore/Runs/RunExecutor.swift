@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// The run pipeline of SPEC §6, shared by scheduled, manual and retry runs: lock, type check,
+/// The run pipeline of docs/architecture.md, shared by scheduled, manual and retry runs: lock, type check,
 /// sync and capture, status, then one transaction that completes the set, applies retention,
 /// and writes the run's end, the schedule's last run, the audit entries and the notification.
 public struct RunExecutor: Sendable {

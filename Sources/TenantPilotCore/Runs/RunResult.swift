@@ -17,7 +17,7 @@ struct RunResult: Sendable {
         self.counts = RunCounts(skippedTypes: skippedTypes)
     }
 
-    /// SPEC §6 step 5: `failed` when nothing usable was captured or the tenant could not be
+    /// docs/architecture.md step 5: `failed` when nothing usable was captured or the tenant could not be
     /// reached; `partial` when some types or items were not captured (or some type keys are
     /// unknown); `success` otherwise.
     static func from(_ outcome: BackupOutcome, knownTypes: Int, unknownTypes: [String]) -> RunResult {

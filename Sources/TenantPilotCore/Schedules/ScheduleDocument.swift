@@ -1,6 +1,6 @@
 import Foundation
 
-/// A schedule as `--json` prints it (SPEC §3), with its next slot in UTC and local time.
+/// A schedule as `--json` prints it (docs/cli.md), with its next slot in UTC and local time.
 public struct ScheduleDocument: Encodable, Sendable {
     public let id: Int64
     public let tenant: String

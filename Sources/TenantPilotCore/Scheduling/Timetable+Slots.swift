@@ -1,6 +1,6 @@
 import Foundation
 
-/// Slots (SPEC §4): local wall-clock minutes that match the timetable, as UTC instants. A
+/// Slots (docs/scheduling.md): local wall-clock minutes that match the timetable, as UTC instants. A
 /// minute inside a spring-forward gap is no slot (skipped, not moved); a minute that occurs
 /// twice (fall back) is one slot, at its first occurrence.
 ///

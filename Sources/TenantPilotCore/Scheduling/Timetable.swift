@@ -1,6 +1,6 @@
 import Foundation
 
-/// When a schedule fires, read in its IANA zone (SPEC §4): local times `HH:MM` on every day or
+/// When a schedule fires, read in its IANA zone (docs/scheduling.md): local times `HH:MM` on every day or
 /// on a set of weekdays, or a 5-field cron expression. Its slots are computed by
 /// `nextSlot(after:in:)` and friends (Timetable+Slots.swift); its JSON form is
 /// `{"at":["02:00"],"days":["mon"]}` or `{"cron":"0 2 * * 1-5"}` (Timetable+Codable.swift).

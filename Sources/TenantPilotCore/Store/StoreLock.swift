@@ -3,7 +3,7 @@
 /// `<db>.locks/` (released by the kernel), PostgreSQL's are session advisory locks on a
 /// connection of their own (released by the server when the connection goes).
 public enum StoreLockName: Sendable, Hashable, CustomStringConvertible {
-    /// One execution of a schedule at a time (SPEC §6 step 2).
+    /// One execution of a schedule at a time (docs/architecture.md step 2).
     case schedule(Int64)
     /// Backups of a tenant (shared) against a restore into it (exclusive).
     case tenant(Int64)

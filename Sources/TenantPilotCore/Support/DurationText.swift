@@ -1,6 +1,6 @@
 import Foundation
 
-/// Durations as the command line writes them: `90s`, `10m`, `1h` (SPEC §3).
+/// Durations as the command line writes them: `90s`, `10m`, `1h` (docs/cli.md).
 public enum DurationText {
     /// 366 days, in seconds.
     public static let longest: TimeInterval = 366 * 86_400

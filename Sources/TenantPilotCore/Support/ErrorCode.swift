@@ -36,7 +36,7 @@ public struct ErrorCode: StringConstant {
     /// A set was given two items of the same type and Graph id.
     public static let duplicateBackupItem = ErrorCode(rawValue: "DUPLICATE_BACKUP_ITEM")
 
-    // MARK: - Runs (a run's `error_code`, SPEC §6)
+    // MARK: - Runs (a run's `error_code`, docs/architecture.md)
 
     /// `run`/`retry`: the current minute's slot already has a run (exit 4).
     public static let slotTaken = ErrorCode(rawValue: "SLOT_TAKEN")

@@ -1,4 +1,4 @@
-/// The exit codes of SPEC §3, decided in one place: `0` done, `1` failed, `2` bad input or
+/// The exit codes of docs/cli.md, decided in one place: `0` done, `1` failed, `2` bad input or
 /// usage, `3` a run ended `partial`, `4` a run was `skipped` or not created.
 public enum ExitStatus {
     public static let success: Int32 = 0

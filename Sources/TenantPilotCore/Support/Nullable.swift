@@ -1,5 +1,5 @@
 /// Marks an optional property of a `--json` document that is printed as `null` when absent
-/// (the contract of SPEC §3 names these keys in every document), where Swift's synthesized
+/// (the contract of docs/cli.md names these keys in every document), where Swift's synthesized
 /// encoding would leave the key out. Keys that are only sometimes present (`items` of a set
 /// outside `backups show`) stay plain optionals. Together with the one key strategy of the
 /// command line's encoder (snake_case from the camelCase names), this is how every document

@@ -2,7 +2,7 @@ import Foundation
 
 /// The one error type that reaches the command line. Every failure is converted to it at the
 /// boundary (database, network, file system), carries a stable `ErrorCode`, and maps to an
-/// exit code of SPEC §3 in one place (`ExitStatus`).
+/// exit code of docs/cli.md in one place (`ExitStatus`).
 public struct TenantPilotError: Error, LocalizedError, Sendable, Equatable {
     /// How the failure is classified, which decides the exit code.
     public enum Kind: String, Sendable, Equatable {
@@ -27,7 +27,7 @@ public struct TenantPilotError: Error, LocalizedError, Sendable, Equatable {
 
     public var errorDescription: String? { message }
 
-    /// SPEC §3 exit code for this error.
+    /// docs/cli.md exit code for this error.
     public var exitCode: Int32 { ExitStatus.of(self) }
 
     /// Bad input: names the bad value; exit 2.

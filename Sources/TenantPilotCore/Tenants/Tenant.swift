@@ -12,7 +12,7 @@ public struct Tenant: Sendable, Equatable {
     public var graphURL: String
     public var authorityURL: String
     public var createdAt: Instant
-    /// PEM certificate of a certificate credential (SPEC §14).
+    /// PEM certificate of a certificate credential (docs/operations.md §2).
     public var certificateFile: String?
     /// PEM private key of a certificate credential; nil when the certificate file holds it.
     public var privateKeyFile: String?

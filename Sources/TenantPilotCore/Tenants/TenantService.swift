@@ -39,7 +39,7 @@ public struct NewTenant: Sendable {
 
     public var secretEnv: String? { credential.secretEnv }
     public var secretFile: String? { credential.secretFile }
-    /// A certificate credential instead of a secret (SPEC §14), checked: both files read.
+    /// A certificate credential instead of a secret (docs/operations.md §2), checked: both files read.
     public var certificate: ValidatedCertificate? { credential.certificate }
 
     /// How the other fields are spelled in messages (the flags, or `tenants import`'s columns).

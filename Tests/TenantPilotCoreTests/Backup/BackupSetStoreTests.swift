@@ -59,7 +59,7 @@ import Testing
         #expect(try fixture.count("SELECT count(DISTINCT payload_id) FROM backup_item_versions") == 1)
     }
 
-    /// SPEC §2: a backup of an unchanged tenant costs almost no space. What it still costs is one
+    /// docs/architecture.md: a backup of an unchanged tenant costs almost no space. What it still costs is one
     /// `backup_items` row of three integers per policy with its index entry (a few tens of bytes);
     /// with these payloads (about 5.8 KB on average) that is under 1 % of the first set.
     @Test func aSecondUnchangedBackupAddsNoPayloadBytes() async throws {

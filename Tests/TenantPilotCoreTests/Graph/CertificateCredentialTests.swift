@@ -5,7 +5,7 @@ import Testing
 
 @testable import TenantPilotCore
 
-/// SPEC §14: certificate credentials, the client assertion they sign, and what is refused.
+/// docs/operations.md §2: certificate credentials, the client assertion they sign, and what is refused.
 @Suite struct CertificateCredentialTests {
     static let registered = Result { try SimulatedCertificate.make(commonName: "tenantpilot-test") }
 

@@ -4,7 +4,7 @@ import Testing
 
 @testable import TenantPilotCore
 
-/// SPEC §2's payload rule against the simulator over HTTP: nothing truncated, nothing that only
+/// docs/architecture.md's payload rule against the simulator over HTTP: nothing truncated, nothing that only
 /// a per-item request returns left out.
 @Suite struct GraphClientCompletenessTests {
     @Test func settingsCatalogPolicyOfSixtySettingsIsCapturedAcrossPages() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import TenantPilotCore
 
-/// The retry policy of SPEC §6 against injected faults: each fault ends in the right outcome
+/// The retry policy of docs/architecture.md against injected faults: each fault ends in the right outcome
 /// after a bounded number of attempts, counted by the simulator.
 @Suite struct GraphClientRetryTests {
     private let collectionPath = "/beta/deviceManagement/deviceConfigurations"

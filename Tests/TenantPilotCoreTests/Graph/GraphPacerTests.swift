@@ -4,7 +4,7 @@ import Testing
 
 @testable import TenantPilotCore
 
-/// SPEC §13: the client paces every tenant's requests under Graph's limits, so that a backup
+/// docs/operations.md, "Graph's request limits": the client paces every tenant's requests under Graph's limits, so that a backup
 /// provokes no 429; the 429s other apps cause are still retried.
 @Suite struct GraphPacerTests {
     @Test func aWindowAdmitsItsLimitThenWaitsUntilTheOldestResponseIsAWindowOld() async throws {

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The PostgreSQL store (SPEC §15): one database that processes on several hosts share.
+/// The PostgreSQL store (docs/operations.md §12): one database that processes on several hosts share.
 ///
 /// Threads: a transaction runs on a connection of the store's pool (`PostgreSQLSessionPool`,
 /// up to `sessions` connections), from that connection's serial dispatch queue. A body — the

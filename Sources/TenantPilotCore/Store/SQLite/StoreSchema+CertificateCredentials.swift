@@ -1,6 +1,6 @@
 import GRDB
 
-// MARK: - v6_certificate_credentials (issue 13, SPEC §14)
+// MARK: - v6_certificate_credentials (issue 13, docs/operations.md §2)
 //
 // Kept apart from the other migrations so that branches adding theirs merge without touching
 // this one: `StoreSchema.migrator` registers it last with one line.

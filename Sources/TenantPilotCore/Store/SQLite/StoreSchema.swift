@@ -173,7 +173,7 @@ enum StoreSchema {
         """
 
     /// Backup items become three small integers per policy per set, so that keeping 30 sets of
-    /// an unchanged tenant costs little more than one (SPEC §2: "almost no space"). What a
+    /// an unchanged tenant costs little more than one (docs/architecture.md: "almost no space"). What a
     /// policy is (type and Graph id) is stored once in `backup_item_keys`; each distinct capture
     /// of it (display name and payload) once in `backup_item_versions`; payloads get an integer
     /// id. An item names its key, which keeps (set, type, Graph id) unique through the primary

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `audit_logs`: who did what (SPEC §8). Written inside the transaction of the action it
+/// `audit_logs`: who did what (docs/cli.md). Written inside the transaction of the action it
 /// records, so both land or neither.
 public protocol AuditTable {
     func record(_ entry: AuditEntry) throws

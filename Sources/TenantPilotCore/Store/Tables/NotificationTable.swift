@@ -1,4 +1,4 @@
-/// `notifications`: what interactive runs tell their actors (SPEC §9).
+/// `notifications`: what interactive runs tell their actors (docs/cli.md).
 public protocol NotificationTable {
     func record(_ notification: UserNotification) throws
     /// Newest first.

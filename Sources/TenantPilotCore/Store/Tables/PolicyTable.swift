@@ -1,4 +1,4 @@
-/// `policies`: what the last sync of each tenant and type listed (SPEC §2 "Policy sync").
+/// `policies`: what the last sync of each tenant and type listed (docs/architecture.md).
 public protocol PolicyTable {
     /// The policies known for a tenant and type, by Graph id.
     func known(tenantId: Int64, type: String) throws -> [String: KnownPolicy]
