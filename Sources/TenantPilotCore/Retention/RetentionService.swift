@@ -1,6 +1,6 @@
 import Foundation
 
-/// Applies retention (SPEC §7), scoped, explainable and safe:
+/// Applies retention (docs/retention.md), scoped, explainable and safe:
 ///
 /// - **Scoped**: a schedule only ever deletes sets that it created
 ///   (`backup_sets.backup_schedule_id`); sets of other schedules and sets made by hand
