@@ -26,7 +26,8 @@ enum Completions {
 
     static let types = CompletionKind.custom { _, _, prefix in
         let keys = (try? PolicyTypeRegistry.load(environment: ProcessInfo.processInfo.environment))?.keys ?? []
-        return commaList(keys, prefix: prefix)
+        // `all` stands alone: offered only as the first element.
+        return (prefix.contains(",") ? [] : ["all"].filter { $0.hasPrefix(prefix) }) + commaList(keys, prefix: prefix)
     }
 
     static let events = CompletionKind.custom { _, _, prefix in
