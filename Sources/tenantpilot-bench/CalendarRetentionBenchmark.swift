@@ -26,6 +26,13 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
     @Option(help: "keep-monthly.") var monthly = 12
     @Option(help: "keep-yearly.") var yearly = 3
     @Option(help: "Target in seconds for one retention apply over every schedule.") var target = 2.0
+    @Option(help: "Also copy the seeded store to this path before measuring (to profile it with sqlite3).")
+    var keepSeeded: String?
+    @Option(
+        help:
+            "Measure a copy of this store (one that --keep-seeded wrote, with the same options) instead of seeding one."
+    )
+    var seeded: String?
 
     mutating func run() async throws {
         let folder = FileManager.default.temporaryDirectory
@@ -34,8 +41,16 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
         let path = folder.appendingPathComponent("tenantpilot.sqlite").path
         let clock = ContinuousClock()
         let seedStart = clock.now
-        let start = try await seed(path: path)
+        let start: Date
+        if let seeded {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: seeded, toPath: path)
+            start = Self.seedStart
+        } else {
+            start = try await seed(path: path)
+        }
         let seedTime = clock.now - seedStart
+        if let keepSeeded { try FileManager.default.copyItem(atPath: path, toPath: keepSeeded) }
 
         let store = try await Store.open(path: path)
         let retention = RetentionService(store: store)
@@ -77,7 +92,7 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
             sets. `RetentionService.apply` for every schedule, as `tenantpilot retention apply` calls it, \
             whole schedules in write transactions of up to \(retention.setsPerTransaction) sets deleted each, a dry run \
             from one read snapshot. Baseline, in the same run and store: a dry run of keep-last \
-            \(kept) (the same number kept) without calendar rules. Seeding took \(Self.format(seedTime)).
+            \(kept) (the same number kept) without calendar rules. \(seeded == nil ? "Seeding took \(Self.format(seedTime))." : "The store was a copy of a seeded one.")
 
             | measure | time | sets deleted | vs. baseline |
             |---|---|---|---|
@@ -95,7 +110,7 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
     /// and `sets` daily sets each (inserted day by day, as dispatch writes them), each set holding
     /// `items` items of versions every set of its schedule shares.
     func seed(path: String) async throws -> Date {
-        let start = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01T00:00:00Z
+        let start = Self.seedStart
         try await BenchStore.seed(path: path) { db in
             let tenant = try db.makeStatement(
                 sql: """
@@ -138,6 +153,9 @@ struct CalendarRetentionBenchmark: AsyncParsableCommand {
         for day in 0..<sets { try await addDay(path: path, day: day, start: start) }
         return start
     }
+
+    /// The first seeded day.
+    static let seedStart = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01T00:00:00Z
 
     /// One day's set for every schedule.
     func addDay(path: String, day: Int, start: Date) async throws {
