@@ -33,7 +33,7 @@ extension StoreSchema {
         try db.execute(sql: "CREATE INDEX backup_sets_by_tenant ON backup_sets(tenant_id, id)")
 
         try rebuild(
-            db, table: "tenants",
+            db, table: "tenants", for: lifecycleMigration,
             replacing: [("name TEXT NOT NULL UNIQUE", "name TEXT NOT NULL")])
         try db.execute(sql: "ALTER TABLE tenants ADD COLUMN removed_at TEXT")
         try db.execute(sql: "ALTER TABLE tenants ADD COLUMN purged_at TEXT")
@@ -41,7 +41,7 @@ extension StoreSchema {
         try db.execute(sql: "CREATE INDEX tenants_by_application ON tenants(tenant_guid, client_id)")
 
         try rebuild(
-            db, table: "backup_schedules",
+            db, table: "backup_schedules", for: lifecycleMigration,
             replacing: [
                 (
                     "keep_last INTEGER NOT NULL DEFAULT 30 CHECK (keep_last >= 1)",
@@ -51,45 +51,5 @@ extension StoreSchema {
         for rule in ["keep_daily", "keep_weekly", "keep_monthly", "keep_yearly"] {
             try db.execute(sql: "ALTER TABLE backup_schedules ADD COLUMN \(rule) INTEGER CHECK (\(rule) >= 1)")
         }
-    }
-
-    /// Rebuilds `table` with its stored `CREATE TABLE` text edited by `replacing` (each text must
-    /// occur), keeping every row, id and index.
-    private static func rebuild(_ db: Database, table: String, replacing edits: [(String, String)]) throws {
-        guard
-            let create = try String.fetchOne(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
-        else { throw DatabaseError(message: "\(lifecycleMigration): the \(table) table is missing") }
-        var rebuilt = create
-        for (old, new) in edits {
-            guard rebuilt.contains(old) else {
-                throw DatabaseError(message: "\(lifecycleMigration): the \(table) table has an unexpected schema")
-            }
-            rebuilt = rebuilt.replacingOccurrences(of: old, with: new)
-        }
-        let temporary = "\(table)_v8"
-        for prefix in ["CREATE TABLE \"\(table)\"", "CREATE TABLE \(table)"] where rebuilt.hasPrefix(prefix) {
-            rebuilt = "CREATE TABLE \(temporary)" + rebuilt.dropFirst(prefix.count)
-            break
-        }
-        guard rebuilt.hasPrefix("CREATE TABLE \(temporary)") else {
-            throw DatabaseError(message: "\(lifecycleMigration): the \(table) table has an unexpected schema")
-        }
-        let indexes = try String.fetchAll(
-            db,
-            sql: """
-                SELECT sql FROM sqlite_master
-                WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL
-                """,
-            arguments: [table])
-        let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { row -> String in
-            let name: String = row["name"]
-            return "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""
-        }.joined(separator: ", ")
-        try db.execute(sql: rebuilt)
-        try db.execute(sql: "INSERT INTO \(temporary) (\(columns)) SELECT \(columns) FROM \(table)")
-        try db.execute(sql: "DROP TABLE \(table)")
-        try db.execute(sql: "ALTER TABLE \(temporary) RENAME TO \(table)")
-        for statement in indexes { try db.execute(sql: statement) }
     }
 }
