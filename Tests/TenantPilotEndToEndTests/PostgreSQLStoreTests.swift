@@ -137,6 +137,16 @@ import Testing
         #expect((schedule["bytes_freed"] as? Int ?? 0) > 0)
         #expect(try cli.scalar("SELECT count(*) FROM backup_payloads") == payloads - onlyInTheFirst)
         #expect(try cli.scalar("SELECT count(*) FROM backup_sets") == 1)
+        // The run that made the deleted set stays in the history without it, cleared by the
+        // deletion itself: no foreign key to backup_sets has an action (v9_explicit_set_deletion).
+        #expect(try cli.scalar("SELECT count(*) FROM backup_schedule_runs") == 2)
+        #expect(try cli.scalar("SELECT count(*) FROM backup_schedule_runs WHERE backup_set_id IS NULL") == 1)
+        let actions = try cli.scalar(
+            """
+            SELECT count(*) FROM pg_constraint
+            WHERE contype = 'f' AND confrelid = 'backup_sets'::regclass AND confdeltype <> 'a'
+            """)
+        #expect(actions == 0)
         let vacuumed = try cli.scalar(
             """
             SELECT count(*) FROM pg_stat_user_tables

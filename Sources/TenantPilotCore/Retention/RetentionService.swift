@@ -126,11 +126,13 @@ public struct RetentionService: Sendable {
         let first = scheduleIds.first ?? 0
         return try await store.write("apply retention to schedule \(first)") { tx in
             var batch = Batch(reports: [], failure: nil)
-            var deleted = 0
-            for id in scheduleIds where deleted < limit {
+            var emptied: [Int64] = []
+            for id in scheduleIds where emptied.count < limit {
                 do {
-                    let report = try tx.savepoint { try Self.applyOne(tx, scheduleId: id, actor: actor, at: instant) }
-                    deleted += report.setsDeleted
+                    let (report, setIds) = try tx.savepoint {
+                        try Self.applyLeavingSetRows(tx, scheduleId: id, actor: actor, at: instant)
+                    }
+                    emptied += setIds
                     batch.reports.append(report)
                 } catch let error as TenantPilotError {
                     batch.failure = error
@@ -141,6 +143,9 @@ public struct RetentionService: Sendable {
                     break
                 }
             }
+            // The rows of every emptied set at once, in id order (`BackupSetDeletion.emptySets`).
+            // Should this fail, the whole transaction is undone: no schedule of it is applied.
+            try BackupSetDeletion.deleteEmptied(tx, setIds: emptied)
             return batch
         }
     }
@@ -228,11 +233,21 @@ public struct RetentionService: Sendable {
     static func applyOne(_ tx: any StoreTransaction, scheduleId: Int64, actor: String, at instant: Date) throws
         -> RetentionScheduleReport
     {
+        let (report, setIds) = try applyLeavingSetRows(tx, scheduleId: scheduleId, actor: actor, at: instant)
+        try BackupSetDeletion.deleteEmptied(tx, setIds: setIds)
+        return report
+    }
+
+    /// `applyOne` but for the rows of the sets it deletes, which it empties and returns for the
+    /// caller to delete before its transaction ends (`BackupSetDeletion.deleteEmptied`).
+    private static func applyLeavingSetRows(
+        _ tx: any StoreTransaction, scheduleId: Int64, actor: String, at instant: Date
+    ) throws -> (RetentionScheduleReport, [Int64]) {
         // The deletion finds the orphans itself; finding them twice would double the work.
         let evaluation = try evaluate(tx, scheduleId: scheduleId, alreadyDeleted: [], countOrphans: false)
         var report = evaluation.report
-        if report.scheduleRemoved { return report }
-        let removedPayloads = try BackupSetDeletion.delete(tx, setIds: evaluation.deleteIds)
+        if report.scheduleRemoved { return (report, []) }
+        let removedPayloads = try BackupSetDeletion.emptySets(tx, setIds: evaluation.deleteIds)
         report.payloadsRemoved = removedPayloads.count
         report.bytesFreed = removedPayloads.reduce(0) { $0 + $1.size }
         try tx.audit.record(
@@ -250,6 +265,6 @@ public struct RetentionService: Sendable {
                 "payloads_removed": .int(Int64(report.payloadsRemoved)),
                 "bytes_freed": .int(report.bytesFreed),
             ])
-        return report
+        return (report, evaluation.deleteIds)
     }
 }

@@ -247,6 +247,12 @@ struct PostgreSQLBackupItemTable: BackupItemTable {
                 SELECT 1 FROM backup_items i WHERE i.version_id = v.id AND i.backup_set_id <> ALL($2))
             ORDER BY v.id
             """, [candidates, excluded])
+        return try garbage(of: versions)
+    }
+
+    /// The garbage that deleting these versions (rows of id, key_id and payload_id) makes: them,
+    /// and the payloads and keys that only they reference.
+    private func garbage(of versions: [PostgresRandomAccessRow]) throws -> BackupGarbage {
         if versions.isEmpty { return BackupGarbage() }
         let versionIds = try versions.map { try $0.int64("id") }
         let payloadIds = Set(try versions.map { try $0.int64("payload_id") }).sorted()
@@ -274,9 +280,23 @@ struct PostgreSQLBackupItemTable: BackupItemTable {
         return BackupGarbage(versionIds: versionIds, keyIds: keys, payloads: payloads)
     }
 
-    func deleteItems(ofSets setIds: [Int64]) throws {
-        if setIds.isEmpty { return }
-        try connection.execute("DELETE FROM backup_items WHERE backup_set_id = ANY($1)", [setIds])
+    func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage {
+        if setIds.isEmpty { return BackupGarbage() }
+        if locksRows { try lockForDeletion(referencedBy: setIds) }
+        // The versions the deleted items named, from the deletion itself; what is left of them
+        // is read after it (READ COMMITTED: with the locks held, every capture that references
+        // one of them has committed).
+        let named = Set(
+            try connection.rows("DELETE FROM backup_items WHERE backup_set_id = ANY($1) RETURNING version_id", [setIds])
+                .map { try $0.int64("version_id") })
+        if named.isEmpty { return BackupGarbage() }
+        let versions = try connection.rows(
+            """
+            SELECT v.id, v.key_id, v.payload_id FROM backup_item_versions v
+            WHERE v.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id)
+            ORDER BY v.id
+            """, [named.sorted()])
+        return try garbage(of: versions)
     }
 
     func delete(_ garbage: BackupGarbage) throws {

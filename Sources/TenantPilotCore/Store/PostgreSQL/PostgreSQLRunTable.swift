@@ -154,6 +154,12 @@ struct PostgreSQLRunTable: RunTable {
         try connection.execute("DELETE FROM backup_schedule_runs WHERE id = ANY($1)", [ids])
     }
 
+    func forgetBackupSets(_ setIds: [Int64]) throws {
+        if setIds.isEmpty { return }
+        try connection.execute(
+            "UPDATE backup_schedule_runs SET backup_set_id = NULL WHERE backup_set_id = ANY($1)", [setIds])
+    }
+
     func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
         -> [BackupRun]
     {

@@ -18,6 +18,7 @@ enum PostgreSQLSchema {
         ("v6_certificate_credentials", v6),
         ("v7_hooks", v7),
         ("v8_lifecycle", v8),
+        ("v9_explicit_set_deletion", v9),
     ]
 
     static var knownMigrations: [String] { migrations.map(\.name) }
@@ -307,5 +308,20 @@ enum PostgreSQLSchema {
             ADD COLUMN keep_weekly bigint CONSTRAINT backup_schedules_keep_weekly_check CHECK (keep_weekly >= 1),
             ADD COLUMN keep_monthly bigint CONSTRAINT backup_schedules_keep_monthly_check CHECK (keep_monthly >= 1),
             ADD COLUMN keep_yearly bigint CONSTRAINT backup_schedules_keep_yearly_check CHECK (keep_yearly >= 1);
+        """
+
+    /// As SQLite's v9: the foreign keys pointing at `backup_sets` lose their actions (the cascade
+    /// to items, the set-null of runs) and keep their reference; `BackupSetDeletion` does that
+    /// work with one statement each — changed in place, where SQLite rebuilds both tables. The
+    /// names are those PostgreSQL gave the constraints when v1 and v3 created them unnamed.
+    private static let v9 = """
+        ALTER TABLE backup_items
+            DROP CONSTRAINT backup_items_v3_backup_set_id_fkey,
+            ADD CONSTRAINT backup_items_backup_set_id_fkey
+                FOREIGN KEY (backup_set_id) REFERENCES backup_sets(id);
+        ALTER TABLE backup_schedule_runs
+            DROP CONSTRAINT backup_schedule_runs_backup_set_id_fkey,
+            ADD CONSTRAINT backup_schedule_runs_backup_set_id_fkey
+                FOREIGN KEY (backup_set_id) REFERENCES backup_sets(id);
         """
 }

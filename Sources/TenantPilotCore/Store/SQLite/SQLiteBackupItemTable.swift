@@ -72,6 +72,36 @@ struct SQLiteBackupItemTable: BackupItemTable {
                     ORDER BY v.id
                     """),
             arguments: [SQLiteIds.json(candidates), SQLiteIds.json(excluded)])
+        return try garbage(of: versions)
+    }
+
+    func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage {
+        if setIds.isEmpty { return BackupGarbage() }
+        // The versions the deleted items named, from the deletion itself: no second pass over
+        // the sets' items, and no list of sets to exclude when looking for what is left.
+        let named = try Int64.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    DELETE FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))
+                    RETURNING version_id
+                    """),
+            arguments: [SQLiteIds.json(setIds)])
+        if named.isEmpty { return BackupGarbage() }
+        let versions = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT v.id, v.key_id, v.payload_id FROM backup_item_versions v
+                    WHERE v.id IN (SELECT value FROM json_each(?))
+                    AND NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id)
+                    ORDER BY v.id
+                    """),
+            arguments: [SQLiteIds.json(Set(named).sorted())])
+        return try garbage(of: versions)
+    }
+
+    /// The garbage that deleting these versions (rows of id, key_id and payload_id) makes: them,
+    /// and the payloads and keys that only they reference.
+    private func garbage(of versions: [Row]) throws -> BackupGarbage {
         if versions.isEmpty { return BackupGarbage() }
         let versionIds: [Int64] = try versions.map { try $0.decode(forColumn: "id") }
         let payloadIds: [Int64] = try versions.map { try $0.decode(forColumn: "payload_id") }
@@ -106,13 +136,6 @@ struct SQLiteBackupItemTable: BackupItemTable {
                     """),
             arguments: [SQLiteIds.json(Set(keyIds).sorted()), doomedVersions])
         return BackupGarbage(versionIds: versionIds, keyIds: keys, payloads: payloads)
-    }
-
-    func deleteItems(ofSets setIds: [Int64]) throws {
-        if setIds.isEmpty { return }
-        try db.execute(
-            sql: "DELETE FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))",
-            arguments: [SQLiteIds.json(setIds)])
     }
 
     func delete(_ garbage: BackupGarbage) throws {

@@ -133,6 +133,14 @@ struct SQLiteRunTable: RunTable {
             arguments: [SQLiteIds.json(ids)])
     }
 
+    func forgetBackupSets(_ setIds: [Int64]) throws {
+        if setIds.isEmpty { return }
+        try db.cachedStatement(
+            sql:
+                "UPDATE backup_schedule_runs SET backup_set_id = NULL WHERE backup_set_id IN (SELECT value FROM json_each(?))"
+        ).execute(arguments: [SQLiteIds.json(setIds)])
+    }
+
     func list(scheduleId: Int64?, tenantId: Int64?, status: BackupRun.Status?, since: Instant?, limit: Int) throws
         -> [BackupRun]
     {

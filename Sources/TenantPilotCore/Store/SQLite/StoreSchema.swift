@@ -31,6 +31,8 @@ enum StoreSchema {
         }
         // Pins, calendar rules, removed tenants (StoreSchema+Lifecycle.swift).
         migrator.registerMigration(lifecycleMigration, migrate: migrateToLifecycle)
+        // Foreign keys without actions on backup_sets (StoreSchema+ExplicitSetDeletion.swift).
+        migrator.registerMigration(explicitSetDeletionMigration, migrate: migrateToExplicitSetDeletion)
         return migrator
     }
 

@@ -16,8 +16,9 @@ public protocol BackupItemTable {
     /// The versions, keys and payloads that only sets in `excluded` reference, among those
     /// that `candidates` reference. Reads only (a dry run uses it).
     func garbage(deleting candidates: [Int64], excluding excluded: [Int64]) throws -> BackupGarbage
-    /// Deletes every item of these sets.
-    func deleteItems(ofSets setIds: [Int64]) throws
+    /// Deletes every item of these sets and returns the versions, keys and payloads that no
+    /// item references any more, for `delete(_:)` once the sets are gone.
+    func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage
     /// Deletes unreferenced rows found by `garbage`, children before parents.
     func delete(_ garbage: BackupGarbage) throws
 }

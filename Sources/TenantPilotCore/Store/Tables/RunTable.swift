@@ -31,6 +31,9 @@ public protocol RunTable {
     func ids(ofTenant tenantId: Int64) throws -> [Int64]
     /// Deletes these runs (`tenants remove --purge`); their notifications must be gone first.
     func delete(_ ids: [Int64]) throws
+    /// Clears the reference of every run that made one of these sets, which are about to be
+    /// deleted: the run stays in the history without its set (`BackupSetDeletion`).
+    func forgetBackupSets(_ setIds: [Int64]) throws
 
     // MARK: - Monitoring (one statement each, whatever the number of schedules)
 
