@@ -115,9 +115,18 @@ public struct RetentionService: Sendable {
     }
 
     /// Applies the first of `scheduleIds` and the ones after it, in one write transaction, until
-    /// `setsPerTransaction` sets are deleted. A schedule that fails is undone alone (its
-    /// savepoint): the ones before it are committed, as if each had had its own transaction, and
-    /// its error ends the application.
+    /// `setsPerTransaction` sets are deleted. Every schedule is decided first (reads only); a
+    /// schedule that cannot be decided (an unknown zone, say) ends the batch and the
+    /// application, and the ones before it are applied and committed, as if each had had its own
+    /// transaction. Then each decided schedule is carried out in turn — its sets emptied, the
+    /// orphans it leaves deleted, its audit entry —, and last the rows of all their sets go in
+    /// one statement (`BackupSetDeletion.deleteEmptied`). A failure of the store while writing
+    /// undoes the whole transaction: none of its schedules is applied.
+    ///
+    /// No savepoint per schedule: SQLite copies each page a savepoint first changes into its
+    /// statement journal, and a schedule's sets lie on pages of their own day, so a savepoint per
+    /// schedule copied hundreds of pages per schedule for an undo that the decision, which is
+    /// where a schedule fails on its own, never needs.
     private func applyBatch(_ scheduleIds: [Int64], actor: String, at instant: Date) async throws(TenantPilotError)
         -> Batch
     {
@@ -126,14 +135,13 @@ public struct RetentionService: Sendable {
         let first = scheduleIds.first ?? 0
         return try await store.write("apply retention to schedule \(first)") { tx in
             var batch = Batch(reports: [], failure: nil)
-            var emptied: [Int64] = []
-            for id in scheduleIds where emptied.count < limit {
+            var decided: [Evaluation] = []
+            var deleting = 0
+            for id in scheduleIds where deleting < limit {
                 do {
-                    let (report, setIds) = try tx.savepoint {
-                        try Self.applyLeavingSetRows(tx, scheduleId: id, actor: actor, at: instant)
-                    }
-                    emptied += setIds
-                    batch.reports.append(report)
+                    let evaluation = try Self.evaluate(tx, scheduleId: id, alreadyDeleted: [], countOrphans: false)
+                    deleting += evaluation.deleteIds.count
+                    decided.append(evaluation)
                 } catch let error as TenantPilotError {
                     batch.failure = error
                     break
@@ -143,9 +151,10 @@ public struct RetentionService: Sendable {
                     break
                 }
             }
-            // The rows of every emptied set at once, in id order (`BackupSetDeletion.emptySets`).
-            // Should this fail, the whole transaction is undone: no schedule of it is applied.
-            try BackupSetDeletion.deleteEmptied(tx, setIds: emptied)
+            for evaluation in decided {
+                batch.reports.append(try Self.carryOut(evaluation, tx, actor: actor, at: instant))
+            }
+            try BackupSetDeletion.deleteEmptied(tx, setIds: decided.flatMap(\.deleteIds))
             return batch
         }
     }
@@ -233,26 +242,27 @@ public struct RetentionService: Sendable {
     static func applyOne(_ tx: any StoreTransaction, scheduleId: Int64, actor: String, at instant: Date) throws
         -> RetentionScheduleReport
     {
-        let (report, setIds) = try applyLeavingSetRows(tx, scheduleId: scheduleId, actor: actor, at: instant)
-        try BackupSetDeletion.deleteEmptied(tx, setIds: setIds)
+        // The deletion finds the orphans itself; finding them twice would double the work.
+        let evaluation = try evaluate(tx, scheduleId: scheduleId, alreadyDeleted: [], countOrphans: false)
+        let report = try carryOut(evaluation, tx, actor: actor, at: instant)
+        try BackupSetDeletion.deleteEmptied(tx, setIds: evaluation.deleteIds)
         return report
     }
 
-    /// `applyOne` but for the rows of the sets it deletes, which it empties and returns for the
-    /// caller to delete before its transaction ends (`BackupSetDeletion.deleteEmptied`).
-    private static func applyLeavingSetRows(
-        _ tx: any StoreTransaction, scheduleId: Int64, actor: String, at instant: Date
-    ) throws -> (RetentionScheduleReport, [Int64]) {
-        // The deletion finds the orphans itself; finding them twice would double the work.
-        let evaluation = try evaluate(tx, scheduleId: scheduleId, alreadyDeleted: [], countOrphans: false)
+    /// Carries out a decision but for the rows of the sets it deletes, which it empties
+    /// (`BackupSetDeletion.emptySets`) for the caller to delete before its transaction ends;
+    /// audits the application. A removed schedule's decision keeps everything and is not audited.
+    private static func carryOut(_ evaluation: Evaluation, _ tx: any StoreTransaction, actor: String, at instant: Date)
+        throws -> RetentionScheduleReport
+    {
         var report = evaluation.report
-        if report.scheduleRemoved { return (report, []) }
+        if report.scheduleRemoved { return report }
         let removedPayloads = try BackupSetDeletion.emptySets(tx, setIds: evaluation.deleteIds)
         report.payloadsRemoved = removedPayloads.count
         report.bytesFreed = removedPayloads.reduce(0) { $0 + $1.size }
         try tx.audit.record(
             at: instant, actor: actor, tenantId: report.tenantId, action: auditAction, resource: .schedule,
-            resourceId: String(scheduleId),
+            resourceId: String(report.scheduleId),
             metadata: [
                 "keep_last": report.keepLast.map { .int(Int64($0)) } ?? .null,
                 "keep_daily": report.policy.keepDaily.map { .int(Int64($0)) } ?? .null,
@@ -265,6 +275,6 @@ public struct RetentionService: Sendable {
                 "payloads_removed": .int(Int64(report.payloadsRemoved)),
                 "bytes_freed": .int(report.bytesFreed),
             ])
-        return (report, evaluation.deleteIds)
+        return report
     }
 }
