@@ -10,7 +10,7 @@ import Testing
 /// `BackupSetDeletion`.
 @Suite struct ExplicitSetDeletionMigrationTests {
     /// A v8 store: one tenant, one schedule, two sets of one item each (the first alone holding
-    /// its payload), a run per set.
+    /// its payload), a run per set, and the newest run (id 3) deleted.
     static func olderStore(_ folder: TemporaryDirectory) throws -> String {
         let path = folder.file("v8.sqlite")
         let queue = try DatabaseQueue(path: path)
@@ -35,7 +35,9 @@ import Testing
                     INSERT INTO backup_schedule_runs (id, backup_schedule_id, tenant_id, scheduled_for, trigger,
                                                       status, backup_set_id, created_at)
                     VALUES (1, 1, 1, '2026-01-02T02:00:00Z', 'scheduled', 'success', 1, '2026-01-02T02:00:00Z'),
-                           (2, 1, 1, '2026-01-03T02:00:00Z', 'scheduled', 'success', 2, '2026-01-03T02:00:00Z');
+                           (2, 1, 1, '2026-01-03T02:00:00Z', 'scheduled', 'success', 2, '2026-01-03T02:00:00Z'),
+                           (3, 1, 1, '2026-01-04T02:00:00Z', 'scheduled', 'failed', NULL, '2026-01-04T02:00:00Z');
+                    DELETE FROM backup_schedule_runs WHERE id = 3;
                     """)
         }
         try queue.close()
@@ -68,6 +70,17 @@ import Testing
             items.map { [$0["backup_set_id"], $0["key_id"], $0["version_id"]] as [Int64] } == [[1, 1, 1], [2, 1, 2]])
         #expect(runs.map { $0["backup_set_id"] as Int64? } == [1, 2])
         #expect(violations.isEmpty)
+        // The rebuild keeps the ids handed out: the deleted newest run's id is not given again.
+        let next = try store.writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO backup_schedule_runs (backup_schedule_id, tenant_id, scheduled_for, trigger, status,
+                                                      created_at)
+                    VALUES (1, 1, '2026-01-05T02:00:00Z', 'scheduled', 'pending', '2026-01-05T02:00:00Z')
+                    """)
+            return db.lastInsertedRowID
+        }
+        #expect(next == 4)
         for index in [
             "backup_items_by_version", "backup_schedule_runs_by_set", "backup_schedule_runs_by_schedule",
             "backup_schedule_runs_unfinished",

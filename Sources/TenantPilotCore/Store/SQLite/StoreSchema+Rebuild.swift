@@ -40,10 +40,27 @@ extension StoreSchema {
             let name: String = row["name"]
             return "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""
         }.joined(separator: ", ")
+        // An AUTOINCREMENT table's high-water mark: without it, the copy would hand out again the
+        // ids of the newest rows deleted before the rebuild (a purged tenant's last runs, say).
+        let hasSequences =
+            try Bool.fetchOne(
+                db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+            ?? false
+        let highWater =
+            hasSequences
+            ? try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table]) : nil
         try db.execute(sql: rebuilt)
         try db.execute(sql: "INSERT INTO \(temporary) (\(columns)) SELECT \(columns) FROM \(table)")
         try db.execute(sql: "DROP TABLE \(table)")
         try db.execute(sql: "ALTER TABLE \(temporary) RENAME TO \(table)")
         for statement in indexes { try db.execute(sql: statement) }
+        if let highWater {
+            let copied =
+                try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table]) ?? 0
+            try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = ?", arguments: [table])
+            try db.execute(
+                sql: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                arguments: [table, max(highWater, copied)])
+        }
     }
 }
