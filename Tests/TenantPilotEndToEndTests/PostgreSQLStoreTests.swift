@@ -156,6 +156,31 @@ import Testing
         #expect(vacuumed == 4)
     }
 
+    /// Hosts registering at once take their turn (`StoreTransaction.lockRegistrations`): of four
+    /// `tenants add` of one name, one succeeds and three are refused as duplicates (exit 2), not
+    /// failed by the unique index (exit 1); of four adds of one app registration under four
+    /// names, which no index guards, one succeeds instead of all four.
+    @Test(.enabled(if: server != nil))
+    func concurrentRegistrationsOfOneNameOrOneAppRegistrationAreRefusedAsDuplicates() throws {
+        let cli = try CLI(.postgreSQL)
+        try cli.createStore(tenant: "first")
+        func add(name: String, clientId: String) throws -> Process {
+            try EngineProcessTests.start(
+                cli,
+                [
+                    "tenants", "add", "--name", name, "--tenant-id", "99999999-2222-3333-4444-555555555555",
+                    "--client-id", clientId, "--client-secret-env", "SECRET",
+                ])
+        }
+        let sameName = try (1...4).map { try add(name: "dup", clientId: "app-\($0)") }
+        for process in sameName { process.waitUntilExitWithoutSpinning() }
+        #expect(sameName.map(\.terminationStatus).sorted() == [0, 2, 2, 2])
+        let sameApplication = try (1...4).map { try add(name: "shared-\($0)", clientId: "shared-app") }
+        for process in sameApplication { process.waitUntilExitWithoutSpinning() }
+        #expect(sameApplication.map(\.terminationStatus).sorted() == [0, 2, 2, 2])
+        #expect(try cli.scalar("SELECT count(*) FROM tenants") == 3)
+    }
+
     @Test(.enabled(if: server != nil))
     func aDatabaseWithoutTablesIsNoStoreForCommandsThatDoNotCreateOne() throws {
         let cli = try CLI(.postgreSQL)

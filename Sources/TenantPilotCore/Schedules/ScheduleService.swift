@@ -21,6 +21,7 @@ public struct ScheduleService: Sendable {
     public func add(_ draft: ScheduleDraft, actor: String, at now: Date) async throws(TenantPilotError) -> Entry {
         try await store.write { tx in
             let tenant = try tx.tenants.require(named: draft.tenantName)
+            try tx.lockRegistrations()
             try Self.checkNameFree(tx, tenant: tenant, name: draft.name, except: nil)
             let stamp = Instant(now)
             let schedule = try tx.schedules.insert(
@@ -67,6 +68,7 @@ public struct ScheduleService: Sendable {
             var (schedule, tenant) = try Self.resolveActive(reference, tx)
             var changed: [String: JSONValue] = [:]
             if let name = changes.name, name != schedule.name {
+                try tx.lockRegistrations()
                 try Self.checkNameFree(tx, tenant: tenant, name: name, except: schedule.id)
                 schedule.name = name
                 changed["name"] = .string(name)

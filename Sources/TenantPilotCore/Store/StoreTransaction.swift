@@ -30,6 +30,14 @@ public protocol StoreTransaction {
     /// write transaction the runs' rows are locked, so a run that is just ending is never taken.
     func abandoned(among runs: [BackupRun]) throws -> Set<Int64>
 
+    /// Holds, until the transaction ends, the right to check that a tenant's or a schedule's
+    /// name (or a tenant's app registration) is free and then write it: transactions that do so
+    /// (`tenants add`, `import`, `update`, `schedules add`, `update`) take their turn, so the
+    /// later one sees the earlier one's row and refuses a duplicate by name rather than failing
+    /// on a unique index — or, for an app registration, which no index guards, accepting it
+    /// twice. SQLite has one writer at a time already; PostgreSQL takes an advisory lock.
+    func lockRegistrations() throws
+
     /// Runs `body` inside the transaction so that, when it throws, only its own writes are
     /// undone (a savepoint) and the transaction goes on.
     func savepoint<T>(_ body: () throws -> T) throws -> T

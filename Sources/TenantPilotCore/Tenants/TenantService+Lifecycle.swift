@@ -62,6 +62,7 @@ extension TenantService {
             if tenant.graphURL != old.graphURL { metadata["graph_url"] = .string(tenant.graphURL) }
             if tenant.authorityURL != old.authorityURL { metadata["authority_url"] = .string(tenant.authorityURL) }
             if metadata.isEmpty { return (tenant, []) }
+            try tx.lockRegistrations()
             try Self.checkNameFree(tx, tenant.name, except: tenant.id)
             try Self.checkApplicationFree(
                 tx, tenantGuid: tenant.tenantGuid, clientId: tenant.clientId, except: tenant.id)

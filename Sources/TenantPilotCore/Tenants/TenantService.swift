@@ -89,6 +89,7 @@ public struct TenantService: Sendable {
         _ tx: any StoreTransaction, _ request: NewTenant, actor: String, at instant: Date,
         metadata extra: [String: JSONValue] = [:]
     ) throws -> Tenant {
+        try tx.lockRegistrations()
         try checkNameFree(tx, request.name, except: nil)
         try checkApplicationFree(tx, tenantGuid: request.tenantGuid, clientId: request.clientId, except: nil)
         let tenant = try tx.tenants.insert(request.tenant(at: instant))

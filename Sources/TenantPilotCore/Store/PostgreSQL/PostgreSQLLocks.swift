@@ -17,6 +17,8 @@ enum PostgreSQLLockKey {
     static let tenant: Int32 = 0x5450_4C02
     static let process: Int32 = 0x5450_4C03
     static let migration: Int32 = 0x5450_4C04
+    /// `StoreTransaction.lockRegistrations`.
+    static let registration: Int32 = 0x5450_4C05
 
     static func key(_ name: StoreLockName) -> (Int32, Int32) {
         switch name {

@@ -46,6 +46,12 @@ struct PostgreSQLTransaction: StoreTransaction {
         return Set(try rows.map { try $0.int64("id") })
     }
 
+    /// A transaction-scoped advisory lock: released by the commit, after which the next holder's
+    /// statements (READ COMMITTED) see what this transaction wrote.
+    func lockRegistrations() throws {
+        _ = try connection.query("SELECT pg_advisory_xact_lock($1, 0)", [PostgreSQLLockKey.registration])
+    }
+
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         try connection.execute("SAVEPOINT tenantpilot_savepoint")
         let value: T

@@ -22,6 +22,9 @@ struct SQLiteTransaction: StoreTransaction {
         Set(runs.filter { !($0.process.map(ProcessIdentity.isAlive) ?? false) }.map(\.rowID))
     }
 
+    /// Nothing to take: a write transaction is SQLite's only writer until it ends.
+    func lockRegistrations() throws {}
+
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         var outcome: Result<T, any Error>?
         try db.inSavepoint {
