@@ -82,26 +82,20 @@ public struct RetentionService: Sendable {
     private func planAll(_ scheduleIds: [Int64]) async throws(TenantPilotError) -> [RetentionScheduleReport] {
         let store = store
         return try await store.read("plan retention") { tx in
-            // Sets that an earlier schedule would delete still exist; they are excluded when
-            // counting orphan payloads, so the counts match what a real run does. Only the same
-            // tenant's count: a policy's rows (its Graph id) belong to one tenant, and carrying
-            // every earlier deletion of the whole store would make a dry run quadratic.
-            var plannedDeletions: [Int64: [Int64]] = [:]
+            // Sets that an earlier schedule would delete still exist; the ledger counts them as
+            // gone, so the orphan payloads match what a real run, schedule after schedule, finds.
+            var ledger = RetentionOrphanLedger()
             var reports: [RetentionScheduleReport] = []
             for id in scheduleIds {
                 let report: RetentionScheduleReport
                 do {
-                    let tenantId = try tx.schedules.retentionSubject(id: id)?.tenantId ?? 0
-                    report = try Self.evaluate(tx, scheduleId: id, alreadyDeleted: plannedDeletions[tenantId] ?? [])
-                        .report
+                    report = try Self.evaluate(tx, scheduleId: id, countingOrphansIn: &ledger).report
                 } catch let error as TenantPilotError {
                     throw error
                 } catch {
                     throw TenantPilotError.failed(
                         "cannot plan retention of schedule \(id): \(store.describe(error))", code: .storeUnavailable)
                 }
-                plannedDeletions[report.tenantId, default: []] +=
-                    report.sets.filter { $0.action == .delete }.map(\.setId)
                 reports.append(report)
             }
             return reports
@@ -139,7 +133,7 @@ public struct RetentionService: Sendable {
             var deleting = 0
             for id in scheduleIds where deleting < limit {
                 do {
-                    let evaluation = try Self.evaluate(tx, scheduleId: id, alreadyDeleted: [], countOrphans: false)
+                    let evaluation = try Self.evaluate(tx, scheduleId: id)
                     deleting += evaluation.deleteIds.count
                     decided.append(evaluation)
                 } catch let error as TenantPilotError {
@@ -179,11 +173,20 @@ public struct RetentionService: Sendable {
         }
     }
 
-    /// Decides for every finished set of the schedule; reads only. With `countOrphans` false the
-    /// report's payload counts are left at zero for the caller that deletes (and counts) them.
+    /// Decides for every finished set of the schedule; reads only. The report's payload counts
+    /// come from `ledger`, which plans the deletion after those planned before it; without one
+    /// they are left at zero for the caller that deletes (and counts) them.
     private static func evaluate(
-        _ tx: any StoreTransaction, scheduleId: Int64, alreadyDeleted: [Int64], countOrphans: Bool = true
+        _ tx: any StoreTransaction, scheduleId: Int64, countingOrphansIn ledger: inout RetentionOrphanLedger
     ) throws -> Evaluation {
+        var evaluation = try evaluate(tx, scheduleId: scheduleId)
+        let orphans = try ledger.plan(deleting: evaluation.deleteIds, tx.backupItems)
+        evaluation.report.payloadsRemoved = orphans.count
+        evaluation.report.bytesFreed = orphans.reduce(0) { $0 + $1.size }
+        return evaluation
+    }
+
+    private static func evaluate(_ tx: any StoreTransaction, scheduleId: Int64) throws -> Evaluation {
         guard let subject = try tx.schedules.retentionSubject(id: scheduleId) else {
             throw TenantPilotError.notFound("no schedule with id \(scheduleId); see `tenantpilot schedules list`")
         }
@@ -220,21 +223,18 @@ public struct RetentionService: Sendable {
             }
         }
         let deleteIds = decisions.filter { $0.action == .delete }.map(\.setId)
-        let orphans =
-            countOrphans && !deleteIds.isEmpty
-            ? try tx.backupItems.garbage(deleting: deleteIds, excluding: alreadyDeleted + deleteIds).payloads : []
         let report = RetentionScheduleReport(
             scheduleId: scheduleId, tenantId: subject.tenantId, tenantName: subject.tenantName,
             scheduleName: subject.scheduleName, policy: subject.policy, timezone: subject.timezone,
             scheduleRemoved: subject.removed,
-            sets: decisions, setsDeleted: deleteIds.count, payloadsRemoved: orphans.count,
-            bytesFreed: orphans.reduce(0) { $0 + $1.size })
+            sets: decisions, setsDeleted: deleteIds.count, payloadsRemoved: 0, bytesFreed: 0)
         return Evaluation(report: report, deleteIds: deleteIds)
     }
 
     /// What retention of the schedule would do now, inside the caller's transaction; reads only.
     static func plan(_ tx: any StoreTransaction, scheduleId: Int64) throws -> RetentionScheduleReport {
-        try evaluate(tx, scheduleId: scheduleId, alreadyDeleted: []).report
+        var ledger = RetentionOrphanLedger()
+        return try evaluate(tx, scheduleId: scheduleId, countingOrphansIn: &ledger).report
     }
 
     /// Decides and deletes inside the caller's write transaction, and audits the application.
@@ -243,7 +243,7 @@ public struct RetentionService: Sendable {
         -> RetentionScheduleReport
     {
         // The deletion finds the orphans itself; finding them twice would double the work.
-        let evaluation = try evaluate(tx, scheduleId: scheduleId, alreadyDeleted: [], countOrphans: false)
+        let evaluation = try evaluate(tx, scheduleId: scheduleId)
         let report = try carryOut(evaluation, tx, actor: actor, at: instant)
         try BackupSetDeletion.deleteEmptied(tx, setIds: evaluation.deleteIds)
         return report

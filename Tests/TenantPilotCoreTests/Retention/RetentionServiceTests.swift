@@ -146,6 +146,26 @@ import Testing
         #expect(real.schedules.map(\.payloadsRemoved) == [2, 1])
     }
 
+    /// A payload that the old sets of two tenants' schedules share goes with the second
+    /// schedule applied, in a dry run as in the real run: the dry run counts every schedule
+    /// planned before, whatever its tenant.
+    @Test func aPayloadSharedAcrossTenantsIsCountedWithTheLastScheduleThatFreesIt() async throws {
+        let fixture = try await BackupTestStore()
+        let first = try fixture.addSchedule(tenantId: try fixture.addTenant("a"), name: "a", keepLast: 1)
+        let second = try fixture.addSchedule(tenantId: try fixture.addTenant("b"), name: "b", keepLast: 1)
+        for (schedule, tenant) in [(first, Int64(1)), (second, Int64(2))] {
+            try await fixture.makeSet(tenantId: tenant, scheduleId: schedule, items: [SamplePolicies.item(1)], day: 1)
+            try await fixture.makeSet(
+                tenantId: tenant, scheduleId: schedule, items: [SamplePolicies.item(1, revision: 1)], day: 2)
+        }
+        let service = RetentionService(store: fixture.store)
+        let dry = try await service.apply(scheduleId: nil, dryRun: true, actor: "alice", at: now)
+        let real = try await service.apply(scheduleId: nil, dryRun: false, actor: "alice", at: now)
+        #expect(real.schedules.map(\.payloadsRemoved) == [0, 1])
+        #expect(dry.schedules.map(\.payloadsRemoved) == real.schedules.map(\.payloadsRemoved))
+        #expect(dry.schedules.map(\.bytesFreed) == real.schedules.map(\.bytesFreed))
+    }
+
     @Test func theNewestCompleteSetSurvivesBehindNewerPartialSets() async throws {
         let fixture = try await BackupTestStore()
         let tenant = try fixture.addTenant()

@@ -212,10 +212,51 @@ struct PostgreSQLBackupItemTable: BackupItemTable {
         }
     }
 
-    func garbage(deleting candidates: [Int64], excluding excluded: [Int64]) throws -> BackupGarbage {
-        if candidates.isEmpty { return BackupGarbage() }
-        if locksRows { try lockForDeletion(referencedBy: candidates) }
-        return try findGarbage(deleting: candidates, excluding: excluded)
+    func versionCounts(ofSets setIds: [Int64]) throws -> [Int64: Int] {
+        if setIds.isEmpty { return [:] }
+        return try counts(
+            """
+            SELECT version_id, count(*) AS n FROM backup_items WHERE backup_set_id = ANY($1) GROUP BY version_id
+            """, setIds)
+    }
+
+    func itemCounts(ofVersions versionIds: [Int64]) throws -> [Int64: Int] {
+        if versionIds.isEmpty { return [:] }
+        return try counts(
+            "SELECT version_id, count(*) AS n FROM backup_items WHERE version_id = ANY($1) GROUP BY version_id",
+            versionIds)
+    }
+
+    private func counts(_ sql: String, _ ids: [Int64]) throws -> [Int64: Int] {
+        var counts: [Int64: Int] = [:]
+        for row in try connection.rows(sql, [ids]) { counts[try row.int64("version_id")] = Int(try row.int64("n")) }
+        return counts
+    }
+
+    func payloads(ofVersions versionIds: [Int64]) throws -> [BackupGarbage.PayloadVersions] {
+        if versionIds.isEmpty { return [] }
+        var payloads: [BackupGarbage.PayloadVersions] = []
+        let rows = try connection.rows(
+            """
+            SELECT p.id, p.sha256, p.size, v.id AS version_id FROM backup_payloads p
+            JOIN backup_item_versions v ON v.payload_id = p.id
+            WHERE p.id IN (SELECT payload_id FROM backup_item_versions WHERE id = ANY($1))
+            ORDER BY p.id, v.id
+            """, [versionIds])
+        for row in rows {
+            let id = try row.int64("id")
+            let version = try row.int64("version_id")
+            if payloads.last?.payload.id == id {
+                payloads[payloads.count - 1].versionIds.append(version)
+            } else {
+                payloads.append(
+                    BackupGarbage.PayloadVersions(
+                        payload: BackupGarbage.Payload(
+                            id: id, sha256: try row.string("sha256"), size: try row.int64("size")),
+                        versionIds: [version]))
+            }
+        }
+        return payloads
     }
 
     /// Locks `FOR UPDATE` every payload and key that the sets' items reference — all that
@@ -235,19 +276,6 @@ struct PostgreSQLBackupItemTable: BackupItemTable {
                 ORDER BY id FOR UPDATE
                 """, [setIds])
         }
-    }
-
-    private func findGarbage(deleting candidates: [Int64], excluding excluded: [Int64]) throws -> BackupGarbage {
-        // Versions whose every item is in an excluded set.
-        let versions = try connection.rows(
-            """
-            SELECT v.id, v.key_id, v.payload_id FROM backup_item_versions v
-            WHERE v.id IN (SELECT DISTINCT version_id FROM backup_items WHERE backup_set_id = ANY($1))
-            AND NOT EXISTS (
-                SELECT 1 FROM backup_items i WHERE i.version_id = v.id AND i.backup_set_id <> ALL($2))
-            ORDER BY v.id
-            """, [candidates, excluded])
-        return try garbage(of: versions)
     }
 
     /// The garbage that deleting these versions (rows of id, key_id and payload_id) makes: them,

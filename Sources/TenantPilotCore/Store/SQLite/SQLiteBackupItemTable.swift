@@ -54,25 +54,64 @@ struct SQLiteBackupItemTable: BackupItemTable {
         try Data.fetchOne(db, sql: "SELECT content FROM backup_payloads WHERE sha256 = ?", arguments: [sha256])
     }
 
-    func garbage(deleting candidates: [Int64], excluding excluded: [Int64]) throws -> BackupGarbage {
-        if candidates.isEmpty { return BackupGarbage() }
-        // Prepared once per connection: retention asks for every schedule in turn.
-        // Versions whose every item is in an excluded set.
-        let versions = try Row.fetchAll(
+    func versionCounts(ofSets setIds: [Int64]) throws -> [Int64: Int] {
+        if setIds.isEmpty { return [:] }
+        // Prepared once per connection: a dry run asks for every schedule in turn.
+        return try counts(
             db.cachedStatement(
                 sql: """
-                    SELECT v.id, v.key_id, v.payload_id FROM backup_item_versions v
-                    WHERE v.id IN (
-                        SELECT DISTINCT version_id FROM backup_items
-                        WHERE backup_set_id IN (SELECT value FROM json_each(?1)))
-                    AND NOT EXISTS (
-                        SELECT 1 FROM backup_items i
-                        WHERE i.version_id = v.id
-                        AND i.backup_set_id NOT IN (SELECT value FROM json_each(?2)))
-                    ORDER BY v.id
+                    SELECT version_id, count(*) FROM backup_items
+                    WHERE backup_set_id IN (SELECT value FROM json_each(?)) GROUP BY version_id
                     """),
-            arguments: [SQLiteIds.json(candidates), SQLiteIds.json(excluded)])
-        return try garbage(of: versions)
+            SQLiteIds.json(setIds))
+    }
+
+    func itemCounts(ofVersions versionIds: [Int64]) throws -> [Int64: Int] {
+        if versionIds.isEmpty { return [:] }
+        return try counts(
+            db.cachedStatement(
+                sql: """
+                    SELECT version_id, count(*) FROM backup_items
+                    WHERE version_id IN (SELECT value FROM json_each(?)) GROUP BY version_id
+                    """),
+            SQLiteIds.json(versionIds))
+    }
+
+    private func counts(_ statement: Statement, _ ids: String) throws -> [Int64: Int] {
+        var counts: [Int64: Int] = [:]
+        let rows = try Row.fetchCursor(statement, arguments: [ids])
+        while let row = try rows.next() { counts[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1) }
+        return counts
+    }
+
+    func payloads(ofVersions versionIds: [Int64]) throws -> [BackupGarbage.PayloadVersions] {
+        if versionIds.isEmpty { return [] }
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT p.id, p.sha256, p.size, v.id AS version_id FROM backup_payloads p
+                    JOIN backup_item_versions v ON v.payload_id = p.id
+                    WHERE p.id IN (
+                        SELECT payload_id FROM backup_item_versions WHERE id IN (SELECT value FROM json_each(?)))
+                    ORDER BY p.id, v.id
+                    """),
+            arguments: [SQLiteIds.json(versionIds)])
+        var payloads: [BackupGarbage.PayloadVersions] = []
+        for row in rows {
+            let id: Int64 = try row.decode(forColumn: "id")
+            let version: Int64 = try row.decode(forColumn: "version_id")
+            if payloads.last?.payload.id == id {
+                payloads[payloads.count - 1].versionIds.append(version)
+            } else {
+                payloads.append(
+                    BackupGarbage.PayloadVersions(
+                        payload: BackupGarbage.Payload(
+                            id: id, sha256: try row.decode(forColumn: "sha256"), size: try row.decode(forColumn: "size")
+                        ),
+                        versionIds: [version]))
+            }
+        }
+        return payloads
     }
 
     func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage {

@@ -13,9 +13,13 @@ public protocol BackupItemTable {
     func items(ofSet setId: Int64) throws -> [BackupItemRecord]
     /// The canonical JSON stored under this SHA-256, or nil.
     func payload(sha256: String) throws -> Data?
-    /// The versions, keys and payloads that only sets in `excluded` reference, among those
-    /// that `candidates` reference. Reads only (a dry run uses it).
-    func garbage(deleting candidates: [Int64], excluding excluded: [Int64]) throws -> BackupGarbage
+    /// How many of these sets' items name each version. Reads only (a dry run's
+    /// `RetentionOrphanLedger`).
+    func versionCounts(ofSets setIds: [Int64]) throws -> [Int64: Int]
+    /// How many items name each of these versions, in any set.
+    func itemCounts(ofVersions versionIds: [Int64]) throws -> [Int64: Int]
+    /// The payloads of these versions, each with every version that names it.
+    func payloads(ofVersions versionIds: [Int64]) throws -> [BackupGarbage.PayloadVersions]
     /// Deletes every item of these sets and returns the versions, keys and payloads that no
     /// item references any more, for `delete(_:)` once the sets are gone.
     func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage
@@ -48,6 +52,16 @@ public struct BackupGarbage: Sendable, Equatable {
             self.id = id
             self.sha256 = sha256
             self.size = size
+        }
+    }
+
+    /// A payload and every version that names it.
+    public struct PayloadVersions: Sendable, Equatable {
+        public var payload: Payload
+        public var versionIds: [Int64]
+        public init(payload: Payload, versionIds: [Int64]) {
+            self.payload = payload
+            self.versionIds = versionIds
         }
     }
 
