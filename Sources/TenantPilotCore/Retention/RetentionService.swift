@@ -117,10 +117,10 @@ public struct RetentionService: Sendable {
     /// one statement (`BackupSetDeletion.deleteEmptied`). A failure of the store while writing
     /// undoes the whole transaction: none of its schedules is applied.
     ///
-    /// No savepoint per schedule: SQLite copies each page a savepoint first changes into its
-    /// statement journal, and a schedule's sets lie on pages of their own day, so a savepoint per
-    /// schedule copied hundreds of pages per schedule for an undo that the decision, which is
-    /// where a schedule fails on its own, never needs.
+    /// No savepoint around a schedule's writes: SQLite copies each page a savepoint first changes
+    /// into its statement journal, and a schedule's sets lie on pages of their own day, so a
+    /// savepoint per schedule copied hundreds of pages per schedule. Only the decision, which
+    /// reads and is where a schedule fails on its own, runs in one.
     private func applyBatch(_ scheduleIds: [Int64], actor: String, at instant: Date) async throws(TenantPilotError)
         -> Batch
     {
@@ -133,7 +133,9 @@ public struct RetentionService: Sendable {
             var deleting = 0
             for id in scheduleIds where deleting < limit {
                 do {
-                    let evaluation = try Self.evaluate(tx, scheduleId: id)
+                    // Reads only, so the savepoint copies no page; on PostgreSQL a failed
+                    // statement would otherwise leave the whole transaction aborted.
+                    let evaluation = try tx.savepoint { try Self.evaluate(tx, scheduleId: id) }
                     deleting += evaluation.deleteIds.count
                     decided.append(evaluation)
                 } catch let error as TenantPilotError {
