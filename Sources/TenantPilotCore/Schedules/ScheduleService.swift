@@ -65,10 +65,11 @@ public struct ScheduleService: Sendable {
         _ reference: ScheduleReference, changes: ScheduleChanges, actor: String, at now: Date
     ) async throws(TenantPilotError) -> Update {
         try await store.write { tx in
+            // Before any row lock: `add` takes this lock, then the rows of a name's schedules.
+            if changes.name != nil { try tx.lockRegistrations() }
             var (schedule, tenant) = try Self.resolveActive(reference, tx)
             var changed: [String: JSONValue] = [:]
             if let name = changes.name, name != schedule.name {
-                try tx.lockRegistrations()
                 try Self.checkNameFree(tx, tenant: tenant, name: name, except: schedule.id)
                 schedule.name = name
                 changed["name"] = .string(name)

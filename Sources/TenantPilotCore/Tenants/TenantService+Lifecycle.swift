@@ -43,6 +43,9 @@ extension TenantService {
         async throws(TenantPilotError) -> (tenant: Tenant, changed: [String])
     {
         try await store.write { tx in
+            // Before the tenant is read: two updates of one tenant take their turn, so neither
+            // writes back a field that the other changed.
+            try tx.lockRegistrations()
             let old = try Self.resolve(reference, tx, includingRemoved: false)
             var tenant = old
             if let name = changes.name { tenant.name = name }
@@ -62,7 +65,6 @@ extension TenantService {
             if tenant.graphURL != old.graphURL { metadata["graph_url"] = .string(tenant.graphURL) }
             if tenant.authorityURL != old.authorityURL { metadata["authority_url"] = .string(tenant.authorityURL) }
             if metadata.isEmpty { return (tenant, []) }
-            try tx.lockRegistrations()
             try Self.checkNameFree(tx, tenant.name, except: tenant.id)
             try Self.checkApplicationFree(
                 tx, tenantGuid: tenant.tenantGuid, clientId: tenant.clientId, except: tenant.id)
