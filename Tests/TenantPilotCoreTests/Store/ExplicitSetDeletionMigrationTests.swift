@@ -134,4 +134,19 @@ import Testing
         #expect(runs.map { $0["id"] as Int64 } == [1, 2])
         #expect(runs.map { $0["backup_set_id"] as Int64? } == [nil, 2])
     }
+
+    /// Without `RETURNING` (SQLite before 3.35) the versions are read before the deletion: the
+    /// same garbage either way.
+    @Test(arguments: [true, false])
+    func theItemsDeletionFindsTheSameGarbageWithOrWithoutReturning(returningRows: Bool) async throws {
+        let folder = TemporaryDirectory()
+        let store = try await Store.open(path: try Self.olderStore(folder))
+        let garbage = try store.writer.write { db in
+            try SQLiteBackupItemTable(db: db).deleteItems(ofSets: [1], returningRows: returningRows)
+        }
+        #expect(garbage.versionIds == [1])
+        #expect(garbage.payloads.map(\.sha256) == ["aaaa"])
+        #expect(garbage.keyIds.isEmpty)
+        #expect(try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM backup_items") } == 1)
+    }
 }

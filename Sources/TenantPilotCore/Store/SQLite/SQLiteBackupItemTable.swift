@@ -115,16 +115,36 @@ struct SQLiteBackupItemTable: BackupItemTable {
     }
 
     func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage {
+        try deleteItems(ofSets: setIds, returningRows: Self.deletionReturnsRows)
+    }
+
+    /// `deleteItems(ofSets:)`, with `RETURNING` or without (tested both ways).
+    func deleteItems(ofSets setIds: [Int64], returningRows: Bool) throws -> BackupGarbage {
         if setIds.isEmpty { return BackupGarbage() }
-        // The versions the deleted items named, from the deletion itself: no second pass over
-        // the sets' items, and no list of sets to exclude when looking for what is left.
-        let named = try Int64.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    DELETE FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))
-                    RETURNING version_id
-                    """),
-            arguments: [SQLiteIds.json(setIds)])
+        let ids = SQLiteIds.json(setIds)
+        let named: [Int64]
+        if returningRows {
+            // The versions the deleted items named, from the deletion itself: no second pass
+            // over the sets' items, and no list of sets to exclude when looking for what is left.
+            named = try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        DELETE FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))
+                        RETURNING version_id
+                        """),
+                arguments: [ids])
+        } else {
+            named = try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT version_id FROM backup_items
+                        WHERE backup_set_id IN (SELECT value FROM json_each(?))
+                        """),
+                arguments: [ids])
+            try db.cachedStatement(
+                sql: "DELETE FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))"
+            ).execute(arguments: [ids])
+        }
         if named.isEmpty { return BackupGarbage() }
         let versions = try Row.fetchAll(
             db.cachedStatement(
@@ -137,6 +157,10 @@ struct SQLiteBackupItemTable: BackupItemTable {
             arguments: [SQLiteIds.json(Set(named).sorted())])
         return try garbage(of: versions)
     }
+
+    /// Whether the SQLite library linked in knows `RETURNING` (3.35, March 2021); older ones (the
+    /// system library of Debian 11, Ubuntu 20.04, RHEL 8 and 9) read the versions first.
+    static let deletionReturnsRows = Database.sqliteLibVersionNumber >= 3_035_000
 
     /// The garbage that deleting these versions (rows of id, key_id and payload_id) makes: them,
     /// and the payloads and keys that only they reference.
