@@ -16,7 +16,7 @@ import PostgresNIO
 /// - `add` holds every payload, key and version it references `FOR KEY SHARE` from the moment
 ///   it has found it until its transaction ends; one that a deletion committed meanwhile is
 ///   inserted again.
-/// - `garbage` first locks `FOR UPDATE` whatever the doomed sets reference (so it waits for
+/// - `deleteItems` first locks `FOR UPDATE` whatever the doomed sets reference (so it waits for
 ///   captures that hold those rows), then looks with a fresh snapshot: what a capture
 ///   committed meanwhile is seen and kept, and no capture can reference a locked row until the
 ///   deletion has committed.

@@ -21,9 +21,9 @@ public protocol BackupItemTable {
     /// The payloads of these versions, each with every version that names it.
     func payloads(ofVersions versionIds: [Int64]) throws -> [BackupGarbage.PayloadVersions]
     /// Deletes every item of these sets and returns the versions, keys and payloads that no
-    /// item references any more, for `delete(_:)` once the sets are gone.
+    /// item references any more, for `delete(_:)` (the set rows may still be there).
     func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage
-    /// Deletes unreferenced rows found by `garbage`, children before parents.
+    /// Deletes unreferenced rows that `deleteItems` found, children before parents.
     func delete(_ garbage: BackupGarbage) throws
 }
 
