@@ -114,13 +114,12 @@ public struct RetentionService: Sendable {
     /// application, and the ones before it are applied and committed, as if each had had its own
     /// transaction. Then each decided schedule is carried out in turn — its sets emptied, the
     /// orphans it leaves deleted, its audit entry —, and last the rows of all their sets go in
-    /// one statement (`BackupSetDeletion.deleteEmptied`). A failure of the store while writing
-    /// undoes the whole transaction: none of its schedules is applied.
+    /// one statement (`BackupSetDeletion.deleteEmptied`). A failure of the store itself (reading
+    /// or writing) undoes the whole transaction: none of its schedules is applied.
     ///
-    /// No savepoint around a schedule's writes: SQLite copies each page a savepoint first changes
-    /// into its statement journal, and a schedule's sets lie on pages of their own day, so a
-    /// savepoint per schedule copied hundreds of pages per schedule. Only the decision, which
-    /// reads and is where a schedule fails on its own, runs in one.
+    /// No savepoint per schedule: SQLite copies each page a savepoint first changes into its
+    /// statement journal, and a schedule's sets lie on pages of their own day, so a savepoint per
+    /// schedule copied hundreds of pages per schedule.
     private func applyBatch(_ scheduleIds: [Int64], actor: String, at instant: Date) async throws(TenantPilotError)
         -> Batch
     {
@@ -133,19 +132,18 @@ public struct RetentionService: Sendable {
             var deleting = 0
             for id in scheduleIds where deleting < limit {
                 do {
-                    // Reads only, so the savepoint copies no page; on PostgreSQL a failed
-                    // statement would otherwise leave the whole transaction aborted.
-                    let evaluation = try tx.savepoint { try Self.evaluate(tx, scheduleId: id) }
+                    let evaluation = try Self.evaluate(tx, scheduleId: id)
                     deleting += evaluation.deleteIds.count
                     decided.append(evaluation)
                 } catch let error as TenantPilotError {
+                    // A schedule that cannot be decided (its zone, its data): the transaction is
+                    // sound, and the schedules before it are applied.
                     batch.failure = error
                     break
-                } catch {
-                    batch.failure = .failed(
-                        "cannot apply retention to schedule \(id): \(store.describe(error))", code: .storeUnavailable)
-                    break
                 }
+                // A failure of the store itself propagates and undoes the whole transaction (on
+                // PostgreSQL a failed statement leaves it aborted; a savepoint per decision cost
+                // more than the decision on SQLite).
             }
             for evaluation in decided {
                 batch.reports.append(try Self.carryOut(evaluation, tx, actor: actor, at: instant))
