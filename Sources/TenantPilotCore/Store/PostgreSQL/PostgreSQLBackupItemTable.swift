@@ -235,7 +235,6 @@ struct PostgreSQLBackupItemTable: BackupItemTable {
 
     func payloads(ofVersions versionIds: [Int64]) throws -> [BackupGarbage.PayloadVersions] {
         if versionIds.isEmpty { return [] }
-        var payloads: [BackupGarbage.PayloadVersions] = []
         let rows = try connection.rows(
             """
             SELECT p.id, p.sha256, p.size, v.id AS version_id FROM backup_payloads p
@@ -243,20 +242,14 @@ struct PostgreSQLBackupItemTable: BackupItemTable {
             WHERE p.id IN (SELECT payload_id FROM backup_item_versions WHERE id = ANY($1))
             ORDER BY p.id, v.id
             """, [versionIds])
-        for row in rows {
-            let id = try row.int64("id")
-            let version = try row.int64("version_id")
-            if payloads.last?.payload.id == id {
-                payloads[payloads.count - 1].versionIds.append(version)
-            } else {
-                payloads.append(
-                    BackupGarbage.PayloadVersions(
-                        payload: BackupGarbage.Payload(
-                            id: id, sha256: try row.string("sha256"), size: try row.int64("size")),
-                        versionIds: [version]))
-            }
-        }
-        return payloads
+        return BackupGarbage.PayloadVersions.grouping(
+            try rows.map { row in
+                (
+                    BackupGarbage.Payload(
+                        id: try row.int64("id"), sha256: try row.string("sha256"), size: try row.int64("size")),
+                    try row.int64("version_id")
+                )
+            })
     }
 
     /// Locks `FOR UPDATE` every payload and key that the sets' items reference — all that

@@ -96,22 +96,15 @@ struct SQLiteBackupItemTable: BackupItemTable {
                     ORDER BY p.id, v.id
                     """),
             arguments: [SQLiteIds.json(versionIds)])
-        var payloads: [BackupGarbage.PayloadVersions] = []
-        for row in rows {
-            let id: Int64 = try row.decode(forColumn: "id")
-            let version: Int64 = try row.decode(forColumn: "version_id")
-            if payloads.last?.payload.id == id {
-                payloads[payloads.count - 1].versionIds.append(version)
-            } else {
-                payloads.append(
-                    BackupGarbage.PayloadVersions(
-                        payload: BackupGarbage.Payload(
-                            id: id, sha256: try row.decode(forColumn: "sha256"), size: try row.decode(forColumn: "size")
-                        ),
-                        versionIds: [version]))
-            }
-        }
-        return payloads
+        return BackupGarbage.PayloadVersions.grouping(
+            try rows.map { row in
+                (
+                    BackupGarbage.Payload(
+                        id: try row.decode(forColumn: "id"), sha256: try row.decode(forColumn: "sha256"),
+                        size: try row.decode(forColumn: "size")),
+                    try row.decode(forColumn: "version_id")
+                )
+            })
     }
 
     func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage {

@@ -63,6 +63,19 @@ public struct BackupGarbage: Sendable, Equatable {
             self.payload = payload
             self.versionIds = versionIds
         }
+
+        /// Rows of (payload, version), ordered by payload id, as one entry per payload.
+        static func grouping(_ rows: [(payload: Payload, versionId: Int64)]) -> [PayloadVersions] {
+            var grouped: [PayloadVersions] = []
+            for row in rows {
+                if grouped.last?.payload.id == row.payload.id {
+                    grouped[grouped.count - 1].versionIds.append(row.versionId)
+                } else {
+                    grouped.append(PayloadVersions(payload: row.payload, versionIds: [row.versionId]))
+                }
+            }
+            return grouped
+        }
     }
 
     public var versionIds: [Int64] = []
