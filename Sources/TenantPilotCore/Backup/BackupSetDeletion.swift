@@ -16,15 +16,24 @@ enum BackupSetDeletion {
 
     /// The first half of `delete`: deletes the sets' items and what they alone referenced, and
     /// clears the runs' references to the sets, leaving the set rows. Returns the payloads removed.
-    /// Retention empties schedule after schedule and deletes all their rows at once
-    /// (`deleteEmptied`): one statement over ids in order touches each page of `backup_sets` once,
-    /// where a statement per schedule touches it once per schedule on it.
     static func emptySets(_ tx: any StoreTransaction, setIds: [Int64]) throws -> [BackupGarbage.Payload] {
-        if setIds.isEmpty { return [] }
-        let garbage = try tx.backupItems.deleteItems(ofSets: setIds)
-        try tx.backupItems.delete(garbage)
+        try emptySets(tx, groups: [setIds]).first ?? []
+    }
+
+    /// `emptySets` for several groups of sets at once (retention's schedules), each step one
+    /// statement for all of them; returns the payloads removed by each group, as if the groups
+    /// had been emptied one after the other (`BackupGarbage.dividing`). Retention empties the
+    /// schedules of a transaction together and deletes all their rows at once (`deleteEmptied`):
+    /// one statement over ids in order touches each page of `backup_items` and `backup_sets`
+    /// once, where a statement per schedule touches it once per schedule on it (a day's sets of
+    /// every schedule share pages).
+    static func emptySets(_ tx: any StoreTransaction, groups: [[Int64]]) throws -> [[BackupGarbage.Payload]] {
+        let setIds = groups.flatMap { $0 }.sorted()
+        if setIds.isEmpty { return groups.map { _ in [] } }
+        let garbage = try tx.backupItems.deleteItems(ofSetGroups: groups)
+        try tx.backupItems.delete(BackupGarbage.merging(garbage))
         try tx.runs.forgetBackupSets(setIds)
-        return garbage.payloads
+        return garbage.map(\.payloads)
     }
 
     /// The second half of `delete`: deletes set rows that `emptySets` emptied.

@@ -112,9 +112,9 @@ public struct RetentionService: Sendable {
     /// `setsPerTransaction` sets are deleted. Every schedule is decided first (reads only); a
     /// schedule that cannot be decided (an unknown zone, say) ends the batch and the
     /// application, and the ones before it are applied and committed, as if each had had its own
-    /// transaction. Then each decided schedule is carried out in turn — its sets emptied, the
-    /// orphans it leaves deleted, its audit entry —, and last the rows of all their sets go in
-    /// one statement (`BackupSetDeletion.deleteEmptied`). A failure of the store itself (reading
+    /// transaction. Then the decided schedules are carried out together (`carryOut`): the items
+    /// of all their sets, the orphans, the runs' references and the set rows each go in one
+    /// statement, and each schedule gets its audit entry. A failure of the store itself (reading
     /// or writing) undoes the whole transaction: none of its schedules is applied.
     ///
     /// No savepoint per schedule: SQLite copies each page a savepoint first changes into its
@@ -145,10 +145,7 @@ public struct RetentionService: Sendable {
                 // PostgreSQL a failed statement leaves it aborted; a savepoint per decision cost
                 // more than the decision on SQLite).
             }
-            for evaluation in decided {
-                batch.reports.append(try Self.carryOut(evaluation, tx, actor: actor, at: instant))
-            }
-            try BackupSetDeletion.deleteEmptied(tx, setIds: decided.flatMap(\.deleteIds))
+            batch.reports = try Self.carryOut(decided, tx, actor: actor, at: instant)
             return batch
         }
     }
@@ -190,16 +187,7 @@ public struct RetentionService: Sendable {
         guard let subject = try tx.schedules.retentionSubject(id: scheduleId) else {
             throw TenantPilotError.notFound("no schedule with id \(scheduleId); see `tenantpilot schedules list`")
         }
-        var sets: [RetentionRules.Candidate] = []
-        for set in try tx.backupSets.finished(ofSchedule: scheduleId) {
-            guard let status = BackupSetOutcome(rawValue: set.status.rawValue) else {
-                throw TenantPilotError.failed(
-                    "backup set \(set.id) has status \(set.status.rawValue) and created_at \(set.createdAt)",
-                    code: .storeCorrupt)
-            }
-            sets.append(
-                RetentionRules.Candidate(id: set.id, status: status, createdAt: set.createdAt, pinned: set.pinned))
-        }
+        let sets = try tx.backupSets.retentionCandidates(ofSchedule: scheduleId)
         let decisions: [RetentionDecision]
         if subject.removed {
             decisions = sets.map {
@@ -244,22 +232,43 @@ public struct RetentionService: Sendable {
     {
         // The deletion finds the orphans itself; finding them twice would double the work.
         let evaluation = try evaluate(tx, scheduleId: scheduleId)
-        let report = try carryOut(evaluation, tx, actor: actor, at: instant)
-        try BackupSetDeletion.deleteEmptied(tx, setIds: evaluation.deleteIds)
-        return report
+        return try carryOut([evaluation], tx, actor: actor, at: instant)[0]
     }
 
-    /// Carries out a decision but for the rows of the sets it deletes, which it empties
-    /// (`BackupSetDeletion.emptySets`) for the caller to delete before its transaction ends;
-    /// audits the application. A removed schedule's decision keeps everything and is not audited.
-    private static func carryOut(_ evaluation: Evaluation, _ tx: any StoreTransaction, actor: String, at instant: Date)
-        throws -> RetentionScheduleReport
-    {
-        var report = evaluation.report
-        if report.scheduleRemoved { return report }
-        let removedPayloads = try BackupSetDeletion.emptySets(tx, setIds: evaluation.deleteIds)
-        report.payloadsRemoved = removedPayloads.count
-        report.bytesFreed = removedPayloads.reduce(0) { $0 + $1.size }
+    /// Carries out decisions, in their order, and audits each application; a removed
+    /// schedule's decision keeps everything and is not audited. The sets of all of them are
+    /// emptied together and then their rows deleted, one statement each
+    /// (`BackupSetDeletion.emptySets(_:groups:)`); each report and audit entry names the orphan
+    /// payloads that its schedule's deletion removed, as if the schedules had been carried out
+    /// one after the other.
+    private static func carryOut(
+        _ evaluations: [Evaluation], _ tx: any StoreTransaction, actor: String, at instant: Date
+    ) throws -> [RetentionScheduleReport] {
+        let applied = evaluations.filter { !$0.report.scheduleRemoved }
+        let removedPayloads = try BackupSetDeletion.emptySets(tx, groups: applied.map(\.deleteIds))
+        var payloadsOfSchedule: [Int64: [BackupGarbage.Payload]] = [:]
+        for (evaluation, payloads) in zip(applied, removedPayloads) {
+            payloadsOfSchedule[evaluation.report.scheduleId] = payloads
+        }
+        var reports: [RetentionScheduleReport] = []
+        for evaluation in evaluations {
+            var report = evaluation.report
+            if let payloads = payloadsOfSchedule[report.scheduleId] {
+                report.payloadsRemoved = payloads.count
+                report.bytesFreed = payloads.reduce(0) { $0 + $1.size }
+                try audit(report, deleting: evaluation.deleteIds, tx, actor: actor, at: instant)
+            }
+            reports.append(report)
+        }
+        try BackupSetDeletion.deleteEmptied(tx, setIds: applied.flatMap(\.deleteIds))
+        return reports
+    }
+
+    /// The audit entry of one schedule's application.
+    private static func audit(
+        _ report: RetentionScheduleReport, deleting setIds: [Int64], _ tx: any StoreTransaction, actor: String,
+        at instant: Date
+    ) throws {
         try tx.audit.record(
             at: instant, actor: actor, tenantId: report.tenantId, action: auditAction, resource: .schedule,
             resourceId: String(report.scheduleId),
@@ -271,10 +280,9 @@ public struct RetentionService: Sendable {
                 "keep_yearly": report.policy.keepYearly.map { .int(Int64($0)) } ?? .null,
                 "sets_kept": .int(Int64(report.sets.count - report.setsDeleted)),
                 "sets_deleted": .int(Int64(report.setsDeleted)),
-                "deleted_set_ids": .array(evaluation.deleteIds.map { .int($0) }),
+                "deleted_set_ids": .array(setIds.map { .int($0) }),
                 "payloads_removed": .int(Int64(report.payloadsRemoved)),
                 "bytes_freed": .int(report.bytesFreed),
             ])
-        return report
     }
 }

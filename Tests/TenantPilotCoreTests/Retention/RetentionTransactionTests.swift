@@ -46,6 +46,40 @@ import Testing
         #expect(try auditCount(fixture) == 3)
     }
 
+    /// Schedules applied in one transaction have their items deleted together; each still
+    /// reports, and audits, the orphans its own deletion made: a payload that the old sets of
+    /// the first and third schedules share goes with the third, whatever the grouping.
+    @Test(arguments: [1, 1_000])
+    func sharedPayloadsGoWithTheLastScheduleWhateverTheGrouping(setsPerTransaction: Int) async throws {
+        let fixture = try await BackupTestStore()
+        let tenant = try fixture.addTenant()
+        var schedules: [Int64] = []
+        for (number, old) in [(0, [1, 2]), (1, [3]), (2, [1, 4])] {
+            let schedule = try fixture.addSchedule(tenantId: tenant, name: "s\(number)", keepLast: 1)
+            try await fixture.makeSet(
+                tenantId: tenant, scheduleId: schedule, items: old.map { SamplePolicies.item($0) }, day: 1)
+            try await fixture.makeSet(
+                tenantId: tenant, scheduleId: schedule, items: [SamplePolicies.item(50 + number)], day: 2)
+            schedules.append(schedule)
+        }
+
+        let report = try await RetentionService(store: fixture.store, setsPerTransaction: setsPerTransaction)
+            .apply(scheduleId: nil, dryRun: false, actor: "alice", at: now)
+
+        #expect(report.schedules.map(\.payloadsRemoved) == [1, 1, 2])
+        let audited = try fixture.store.writer.read { db in
+            try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT json_extract(metadata, '$.payloads_removed') FROM audit_logs
+                    WHERE action = ? ORDER BY id
+                    """, arguments: [RetentionService.auditAction.rawValue])
+        }
+        #expect(audited == [1, 1, 2])
+        #expect(try fixture.count("SELECT count(*) FROM backup_payloads") == 3)
+        #expect(try fixture.count("SELECT count(*) FROM backup_items") == 3)
+    }
+
     @Test func aFailingScheduleIsUndoneAloneAndTheOnesBeforeItStay() async throws {
         let fixture = try await BackupTestStore()
         let schedules = try await threeSchedules(fixture)

@@ -271,13 +271,13 @@ struct PostgreSQLBackupItemTable: BackupItemTable {
         }
     }
 
-    /// The garbage that deleting these versions (rows of id, key_id and payload_id) makes: them,
-    /// and the payloads and keys that only they reference.
-    private func garbage(of versions: [PostgresRandomAccessRow]) throws -> BackupGarbage {
+    /// The garbage that deleting these versions makes: them, and the payloads and keys that only
+    /// they reference.
+    private func garbage(of versions: [BackupGarbage.Version]) throws -> BackupGarbage {
         if versions.isEmpty { return BackupGarbage() }
-        let versionIds = try versions.map { try $0.int64("id") }
-        let payloadIds = Set(try versions.map { try $0.int64("payload_id") }).sorted()
-        let keyIds = Set(try versions.map { try $0.int64("key_id") }).sorted()
+        let versionIds = versions.map(\.id)
+        let payloadIds = Set(versions.map(\.payloadId)).sorted()
+        let keyIds = Set(versions.map(\.keyId)).sorted()
         // Payloads and keys whose every version goes.
         let payloads = try connection.rows(
             """
@@ -301,23 +301,36 @@ struct PostgreSQLBackupItemTable: BackupItemTable {
         return BackupGarbage(versionIds: versionIds, keyIds: keys, payloads: payloads)
     }
 
-    func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage {
-        if setIds.isEmpty { return BackupGarbage() }
+    func deleteItems(ofSetGroups groups: [[Int64]]) throws -> [BackupGarbage] {
+        let setIds = groups.flatMap { $0 }.sorted()
+        if setIds.isEmpty { return groups.map { _ in BackupGarbage() } }
         if locksRows { try lockForDeletion(referencedBy: setIds) }
-        // The versions the deleted items named, from the deletion itself; what is left of them
-        // is read after it (READ COMMITTED: with the locks held, every capture that references
-        // one of them has committed).
-        let named = Set(
-            try connection.rows("DELETE FROM backup_items WHERE backup_set_id = ANY($1) RETURNING version_id", [setIds])
-                .map { try $0.int64("version_id") })
-        if named.isEmpty { return BackupGarbage() }
+        // The versions the deleted items named, from the deletion itself (with their sets when
+        // the garbage is divided among groups); what is left of them is read after it (READ
+        // COMMITTED: with the locks held, every capture that references one of them has
+        // committed).
+        let divides = groups.count > 1
+        let rows = try connection.rows(
+            "DELETE FROM backup_items WHERE backup_set_id = ANY($1) RETURNING backup_set_id, version_id", [setIds])
+        var deleted: [BackupGarbage.DeletedItem] = []
+        var named = Set<Int64>()
+        for row in rows {
+            let versionId = try row.int64("version_id")
+            named.insert(versionId)
+            if divides { deleted.append(.init(setId: try row.int64("backup_set_id"), versionId: versionId)) }
+        }
+        if named.isEmpty { return groups.map { _ in BackupGarbage() } }
         let versions = try connection.rows(
             """
             SELECT v.id, v.key_id, v.payload_id FROM backup_item_versions v
             WHERE v.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id)
             ORDER BY v.id
-            """, [named.sorted()])
-        return try garbage(of: versions)
+            """, [named.sorted()]
+        ).map { row in
+            BackupGarbage.Version(
+                id: try row.int64("id"), keyId: try row.int64("key_id"), payloadId: try row.int64("payload_id"))
+        }
+        return BackupGarbage.dividing(try garbage(of: versions), versions: versions, deleted: deleted, among: groups)
     }
 
     func delete(_ garbage: BackupGarbage) throws {

@@ -86,14 +86,22 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
             .map(Self.summary)
     }
 
-    func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet] {
+    func retentionCandidates(ofSchedule scheduleId: Int64) throws -> [RetentionRules.Candidate] {
         try connection.rows(
             """
-            SELECT \(Self.setColumns) FROM backup_sets
+            SELECT id, status, created_at, pinned_at IS NOT NULL AS pinned FROM backup_sets
             WHERE backup_schedule_id = $1 AND status IN ('complete', 'partial')
             ORDER BY id DESC
             """ + forUpdate, [scheduleId]
-        ).map(Self.set)
+        ).map { row in
+            let id = try row.int64("id")
+            let statusText = try row.string("status")
+            guard let status = BackupSetOutcome(rawValue: statusText) else {
+                throw TenantPilotError.failed("backup set \(id) has status \(statusText)", code: .storeCorrupt)
+            }
+            return RetentionRules.Candidate(
+                id: id, status: status, createdAt: try row.instant("created_at"), pinned: try row.bool("pinned"))
+        }
     }
 
     func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet] {

@@ -76,18 +76,30 @@ struct SQLiteBackupSetTable: BackupSetTable {
         .map(Self.summary)
     }
 
-    func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet] {
-        // Retention reads every schedule's sets in turn: one prepared statement, and rows
-        // decoded straight from it (a cursor) rather than copied first.
+    func retentionCandidates(ofSchedule scheduleId: Int64) throws -> [RetentionRules.Candidate] {
+        // Retention reads every schedule's sets in turn: one prepared statement, four columns,
+        // and rows decoded straight from it (a cursor) rather than copied first.
         let statement = try db.cachedStatement(
             sql: """
-                SELECT \(Self.setColumns) FROM backup_sets
+                SELECT id, status, created_at, pinned_at IS NOT NULL FROM backup_sets
                 WHERE backup_schedule_id = ? AND status IN ('complete', 'partial')
                 ORDER BY id DESC
                 """)
-        var sets: [BackupSet] = []
+        var sets: [RetentionRules.Candidate] = []
         let rows = try Row.fetchCursor(statement, arguments: [scheduleId])
-        while let row = try rows.next() { sets.append(try Self.set(row)) }
+        while let row = try rows.next() {
+            let id: Int64 = try row.decode(atIndex: 0)
+            let statusText: String = try row.decode(atIndex: 1)
+            let createdText: String = try row.decode(atIndex: 2)
+            guard let status = BackupSetOutcome(rawValue: statusText), let createdAt = Instant(text: createdText)
+            else {
+                throw TenantPilotError.failed(
+                    "backup set \(id) has status \(statusText) and created_at \(createdText)", code: .storeCorrupt)
+            }
+            sets.append(
+                RetentionRules.Candidate(
+                    id: id, status: status, createdAt: createdAt, pinned: try row.decode(atIndex: 3)))
+        }
         return sets
     }
 

@@ -20,11 +20,21 @@ public protocol BackupItemTable {
     func itemCounts(ofVersions versionIds: [Int64]) throws -> [Int64: Int]
     /// The payloads of these versions, each with every version that names it.
     func payloads(ofVersions versionIds: [Int64]) throws -> [BackupGarbage.PayloadVersions]
-    /// Deletes every item of these sets and returns the versions, keys and payloads that no
-    /// item references any more, for `delete(_:)` (the set rows may still be there).
-    func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage
+    /// Deletes every item of these groups of sets, in one statement, and returns for each group
+    /// the versions, keys and payloads that no item references any more, for `delete(_:)` (the
+    /// set rows may still be there): as if the groups had been deleted one after the other, a row
+    /// goes with the last group that referenced it (`BackupGarbage.dividing`).
+    func deleteItems(ofSetGroups groups: [[Int64]]) throws -> [BackupGarbage]
     /// Deletes unreferenced rows that `deleteItems` found, children before parents.
     func delete(_ garbage: BackupGarbage) throws
+}
+
+extension BackupItemTable {
+    /// Deletes every item of these sets and returns the versions, keys and payloads that no
+    /// item references any more, for `delete(_:)` (the set rows may still be there).
+    func deleteItems(ofSets setIds: [Int64]) throws -> BackupGarbage {
+        try deleteItems(ofSetGroups: [setIds]).first ?? BackupGarbage()
+    }
 }
 
 /// A captured policy with its payload's canonical bytes and their hash, computed before the

@@ -17,8 +17,10 @@ public protocol BackupSetTable {
     func finished(tenantId: Int64?, scheduleId: Int64?, limit: Int?) throws -> [BackupSetSummary]
     /// A finished set; nil when there is none with this id or it is still being written.
     func finished(id: Int64) throws -> BackupSetSummary?
-    /// The finished sets of one schedule, newest first, as retention weighs them.
-    func finished(ofSchedule scheduleId: Int64) throws -> [BackupSet]
+    /// The finished sets of one schedule, newest first, as retention weighs them: only what the
+    /// rules read (a set's id, status, creation and whether it is pinned), since retention reads
+    /// every set of every schedule.
+    func retentionCandidates(ofSchedule scheduleId: Int64) throws -> [RetentionRules.Candidate]
     /// A set in any status (`building` too); nil when there is none with this id.
     func find(id: Int64) throws -> BackupSet?
     /// Every set of a tenant, in any status, by id.
