@@ -118,14 +118,7 @@ struct SQLiteBackupItemTable: BackupItemTable {
     func deleteItems(ofSetGroups groups: [[Int64]]) throws -> [BackupGarbage] {
         let setIds = groups.flatMap { $0 }.sorted()
         if setIds.isEmpty { return groups.map { _ in BackupGarbage() } }
-        let ids = SQLiteIds.json(setIds)
-        let deleting = try counts(
-            db.cachedStatement(
-                sql: """
-                    SELECT version_id, count(*) FROM backup_items
-                    WHERE backup_set_id IN (SELECT value FROM json_each(?)) GROUP BY version_id
-                    """),
-            ids)
+        let deleting = try versionCounts(ofSets: setIds)
         let total = try itemCounts(ofVersions: deleting.keys.sorted())
         let doomed = deleting.filter { total[$0.key] == $0.value }.keys.sorted()
         // Which group deleted what matters only when there are several; the doomed versions'
@@ -145,7 +138,7 @@ struct SQLiteBackupItemTable: BackupItemTable {
         }
         try db.cachedStatement(
             sql: "DELETE FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))"
-        ).execute(arguments: [ids])
+        ).execute(arguments: [SQLiteIds.json(setIds)])
         if doomed.isEmpty { return groups.map { _ in BackupGarbage() } }
         let versions = try Row.fetchAll(
             db.cachedStatement(
