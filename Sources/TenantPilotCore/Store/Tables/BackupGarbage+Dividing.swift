@@ -31,16 +31,13 @@ extension BackupGarbage {
         for (index, group) in groups.enumerated() {
             for id in group { groupOfSet[id] = index }
         }
+        let doomed = Set(garbage.versionIds)
         var groupOfVersion: [Int64: Int] = [:]
-        for version in garbage.versionIds { groupOfVersion[version] = -1 }
-        for item in deleted {
-            guard let current = groupOfVersion[item.versionId], let group = groupOfSet[item.setId] else { continue }
-            if group > current { groupOfVersion[item.versionId] = group }
+        for item in deleted where doomed.contains(item.versionId) {
+            guard let group = groupOfSet[item.setId] else { continue }
+            groupOfVersion[item.versionId] = max(groupOfVersion[item.versionId] ?? group, group)
         }
-        func group(ofVersion id: Int64) -> Int {
-            let group = groupOfVersion[id] ?? last
-            return group < 0 ? last : group
-        }
+        func group(ofVersion id: Int64) -> Int { groupOfVersion[id] ?? last }
         var groupOfPayload: [Int64: Int] = [:]
         var groupOfKey: [Int64: Int] = [:]
         for version in versions {
