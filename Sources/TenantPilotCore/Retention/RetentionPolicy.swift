@@ -43,6 +43,12 @@ public struct RetentionPolicy: Sendable, Hashable {
             .compactMap { period, count in count.map { (period, $0) } }
     }
 
+    /// The most sets these rules keep: each keeps at most its count (the pinned sets and the
+    /// newest successful one aside).
+    public var mostKept: Int {
+        (effectiveKeepLast ?? 0) + calendarRules.reduce(0) { $0 + $1.count }
+    }
+
     /// `last 30`, or `last 7, daily 7, weekly 4, monthly 12, yearly 3`.
     public var summary: String {
         var parts: [String] = []

@@ -14,7 +14,10 @@ import Foundation
 ///
 /// Consecutive schedules share a write transaction until it has deleted `setsPerTransaction`
 /// sets: a schedule's sets lie on pages with the sets other schedules took the same day, and a
-/// transaction per schedule would write each such page once per schedule on it.
+/// transaction per schedule would write each such page once per schedule on it. When the rules
+/// are bound to delete most of the store's sets (the first application to a long history), every
+/// schedule goes in one bulk deletion instead, which keeps the sets that stay rather than
+/// deleting the others row by row (`Store.bulkDeletionWrite`).
 ///
 /// Space is given back afterwards by `PRAGMA incremental_vacuum` in small steps, each its own
 /// short write, so a dispatch never waits behind one long exclusive lock.
@@ -29,13 +32,32 @@ public struct RetentionService: Sendable {
     /// never split: one that deletes more has a transaction of its own).
     public let setsPerTransaction: Int
 
+    /// When an application deletes through one bulk deletion (`Store.bulkDeletionWrite`).
+    public let bulkDeletion: BulkDeletion
+
+    /// When an application deletes through one bulk deletion rather than transactions of
+    /// `setsPerTransaction` sets.
+    public enum BulkDeletion: Sendable {
+        /// When the rules are bound to delete most of the store's sets (`RetentionCensus`), and
+        /// the store is not shared.
+        case whenMostSetsGo
+        /// Always (tests: the bulk path with few sets).
+        case always
+        /// Never (tests and benchmarks: the row-by-row path with many).
+        case never
+    }
+
     /// The audit action written once per schedule applied.
     public static let auditAction = AuditAction.retentionApplied
 
-    public init(store: Store, vacuumStepPages: Int = 128, setsPerTransaction: Int = 50_000) {
+    public init(
+        store: Store, vacuumStepPages: Int = 128, setsPerTransaction: Int = 50_000,
+        bulkDeletion: BulkDeletion = .whenMostSetsGo
+    ) {
         self.store = store
         self.vacuumStepPages = max(1, vacuumStepPages)
         self.setsPerTransaction = max(1, setsPerTransaction)
+        self.bulkDeletion = bulkDeletion
     }
 
     /// Applies retention to one schedule, or with `scheduleId` nil to every schedule that is not
@@ -54,9 +76,10 @@ public struct RetentionService: Sendable {
         if dryRun {
             reports = try await planAll(scheduleIds)
         } else {
+            let bulk = try await deletesMostSets(scheduleIds)
             while reports.count < scheduleIds.count {
                 let batch = try await applyBatch(
-                    Array(scheduleIds[reports.count...]), actor: actor, at: instant)
+                    Array(scheduleIds[reports.count...]), bulk: bulk, actor: actor, at: instant)
                 reports += batch.reports
                 if let failure = batch.failure { throw failure }
             }
@@ -120,13 +143,15 @@ public struct RetentionService: Sendable {
     /// No savepoint per schedule: SQLite copies each page a savepoint first changes into its
     /// statement journal, and a schedule's sets lie on pages of their own day, so a savepoint per
     /// schedule copied hundreds of pages per schedule.
-    private func applyBatch(_ scheduleIds: [Int64], actor: String, at instant: Date) async throws(TenantPilotError)
-        -> Batch
+    ///
+    /// With `bulk`, every schedule goes in one bulk deletion (`Store.bulkDeletionWrite`), whose
+    /// work grows with the sets that stay rather than with those deleted.
+    private func applyBatch(_ scheduleIds: [Int64], bulk: Bool, actor: String, at instant: Date)
+        async throws(TenantPilotError) -> Batch
     {
-        let limit = setsPerTransaction
-        let store = store
-        let first = scheduleIds.first ?? 0
-        return try await store.write("apply retention to schedule \(first)") { tx in
+        let limit = bulk ? Int.max : setsPerTransaction
+        let action = "apply retention to schedule \(scheduleIds.first ?? 0)"
+        let body: @Sendable (any StoreTransaction) throws -> Batch = { tx in
             var batch = Batch(reports: [], failure: nil)
             var decided: [Evaluation] = []
             var deleting = 0
@@ -147,6 +172,27 @@ public struct RetentionService: Sendable {
             }
             batch.reports = try Self.carryOut(decided, tx, actor: actor, at: instant)
             return batch
+        }
+        return bulk ? try await store.bulkDeletionWrite(action, body) : try await store.write(action, body)
+    }
+
+    /// Whether applying retention to `scheduleIds` is bound to delete most of the store's sets
+    /// (`RetentionCensus`): then one bulk deletion does it many times faster. Never on a shared
+    /// store (PostgreSQL), whose transactions stay short because other hosts' runs wait on the
+    /// rows they lock.
+    private func deletesMostSets(_ scheduleIds: [Int64]) async throws(TenantPilotError) -> Bool {
+        switch bulkDeletion {
+        case .always: return true
+        case .never: return false
+        case .whenMostSetsGo: if store.isShared { return false }
+        }
+        return try await store.read("count the backup sets") { tx in
+            var policies: [Int64: RetentionPolicy] = [:]
+            for id in scheduleIds {
+                guard let subject = try tx.schedules.retentionSubject(id: id), !subject.removed else { continue }
+                policies[id] = subject.policy
+            }
+            return try tx.backupSets.retentionCensus().deletesMost(under: policies)
         }
     }
 

@@ -122,6 +122,16 @@ public final class Store: Sendable {
         try boundary(await backend.write(body), action: action, verb: "write")
     }
 
+    /// `write` for a transaction that deletes most of the backup sets: on SQLite the foreign keys
+    /// are checked once, before the commit, and the sets and items that stay are kept while the
+    /// tables are emptied, which is many times faster than deleting nearly every row one by one.
+    /// Retention's application uses it when its rules are bound to delete most sets.
+    public func bulkDeletionWrite<T: Sendable>(
+        _ action: String? = nil, _ body: @escaping @Sendable (any StoreTransaction) throws -> T
+    ) async throws(TenantPilotError) -> T {
+        try boundary(await backend.bulkDeletionWrite(body), action: action, verb: "write")
+    }
+
     /// Runs `body` in a read-only snapshot.
     public func read<T: Sendable>(
         _ action: String? = nil, _ body: @escaping @Sendable (any StoreTransaction) throws -> T

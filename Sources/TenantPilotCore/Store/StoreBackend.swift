@@ -11,6 +11,13 @@ protocol StoreBackend: Sendable {
         T, any Error
     >
 
+    /// `write` for a transaction that deletes most of the backup sets (retention's first
+    /// application to a long history). SQLite checks the foreign keys once before committing
+    /// rather than at every row, and keeps the surviving sets and items rather than deleting the
+    /// others row by row (`SQLiteBulkDeletion`); PostgreSQL writes as `write` does.
+    func bulkDeletionWrite<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async
+        -> Result<T, any Error>
+
     /// Runs `body` in a read-only snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error>
 

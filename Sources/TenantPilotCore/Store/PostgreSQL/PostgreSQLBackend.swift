@@ -180,6 +180,14 @@ final class PostgreSQLBackend: StoreBackend {
         }
     }
 
+    /// A write like any other: PostgreSQL has no cheaper way to delete most rows that keeps the
+    /// other hosts' transactions running (`TRUNCATE` takes an exclusive lock on the table).
+    func bulkDeletionWrite<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async
+        -> Result<T, any Error>
+    {
+        await write(body)
+    }
+
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error>
     {
         await onQueue { connection in

@@ -104,6 +104,24 @@ struct PostgreSQLBackupSetTable: BackupSetTable {
         }
     }
 
+    func retentionCensus() throws -> RetentionCensus {
+        var weighed: [Int64: Int] = [:]
+        var sets = 0
+        for row in try connection.rows(
+            """
+            SELECT backup_schedule_id, count(*) AS sets,
+                   count(*) FILTER (WHERE status IN ('complete', 'partial') AND pinned_at IS NULL) AS weighed
+            FROM backup_sets GROUP BY backup_schedule_id
+            """)
+        {
+            sets += Int(try row.int64("sets"))
+            if let schedule = try row.optionalInt64("backup_schedule_id") {
+                weighed[schedule] = Int(try row.int64("weighed"))
+            }
+        }
+        return RetentionCensus(sets: sets, weighed: weighed)
+    }
+
     func latestFinishedOfEnabledSchedules() throws -> [Int64: BackupSet] {
         let sets = try connection.rows(
             """

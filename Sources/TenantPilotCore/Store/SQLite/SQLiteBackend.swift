@@ -97,6 +97,16 @@ final class SQLiteBackend: StoreBackend {
         }
     }
 
+    /// The foreign keys checked once before the commit, the sets and items that stay kept while
+    /// their tables are emptied (`SQLiteBulkDeletion`).
+    func bulkDeletionWrite<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async
+        -> Result<T, any Error>
+    {
+        await writeWithoutTransaction { db in
+            try SQLiteBulkDeletion.run(db) { try body(SQLiteTransaction(db: db, bulkDeletion: true)) }
+        }
+    }
+
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async -> Result<T, any Error>
     {
         await withCheckedContinuation { continuation in

@@ -11,6 +11,9 @@ import GRDB
 /// work grows with the sets deleted, never with the whole store.
 struct SQLiteBackupItemTable: BackupItemTable {
     let db: Database
+    /// In a bulk deletion, deleting the items of most sets keeps the others' instead
+    /// (`SQLiteBulkDeletion`).
+    var bulkDeletion = false
 
     func add(_ items: [PreparedBackupItem], toSet setId: Int64) throws {
         let rows = try ItemRowWriter(db)
@@ -115,30 +118,67 @@ struct SQLiteBackupItemTable: BackupItemTable {
     /// the deletion two to three times slower than the counts and the plain statement together;
     /// and without it the same code runs on SQLite before 3.35 (Debian 11, Ubuntu 20.04, RHEL 8
     /// and 9).
+    ///
+    /// In a bulk deletion of most sets, the other sets' items are kept instead and the table
+    /// emptied (`SQLiteBulkDeletion`); a version goes when no kept item names it.
     func deleteItems(ofSetGroups groups: [[Int64]]) throws -> [BackupGarbage] {
         let setIds = groups.flatMap { $0 }.sorted()
         if setIds.isEmpty { return groups.map { _ in BackupGarbage() } }
+        if bulkDeletion, let survivors = try SQLiteBulkDeletion.survivingSets(db, doomed: setIds) {
+            let doomed = try versionsNamedOnlyOutside(survivors)
+            let deleted = try deletedItems(naming: doomed, among: groups)
+            try SQLiteBulkDeletion.keepOnly(db, table: "backup_items", column: "backup_set_id", in: survivors)
+            return try garbage(ofVersions: doomed, deleted: deleted, among: groups)
+        }
         let deleting = try versionCounts(ofSets: setIds)
         let total = try itemCounts(ofVersions: deleting.keys.sorted())
         let doomed = deleting.filter { total[$0.key] == $0.value }.keys.sorted()
-        // Which group deleted what matters only when there are several; the doomed versions'
-        // items are all among the deleted.
-        var deleted: [BackupGarbage.DeletedItem] = []
-        if groups.count > 1, !doomed.isEmpty {
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT backup_set_id, version_id FROM backup_items
-                        WHERE version_id IN (SELECT value FROM json_each(?))
-                        """),
-                arguments: [SQLiteIds.json(doomed)])
-            while let row = try rows.next() {
-                deleted.append(.init(setId: try row.decode(atIndex: 0), versionId: try row.decode(atIndex: 1)))
-            }
-        }
+        let deleted = try deletedItems(naming: doomed, among: groups)
         try db.cachedStatement(
             sql: "DELETE FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))"
         ).execute(arguments: [SQLiteIds.json(setIds)])
+        return try garbage(ofVersions: doomed, deleted: deleted, among: groups)
+    }
+
+    /// The versions that some item names and no item of the sets `kept` does, by id. A lookup
+    /// per version through `backup_items_by_version`: a store holds far fewer versions than items.
+    private func versionsNamedOnlyOutside(_ kept: [Int64]) throws -> [Int64] {
+        let named = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT v.id FROM backup_item_versions v
+                WHERE EXISTS (SELECT 1 FROM backup_items i WHERE i.version_id = v.id) ORDER BY v.id
+                """)
+        let stay = Set(
+            try Int64.fetchAll(
+                db,
+                sql: "SELECT version_id FROM backup_items WHERE backup_set_id IN (SELECT value FROM json_each(?))",
+                arguments: [SQLiteIds.json(kept)]))
+        return named.filter { !stay.contains($0) }
+    }
+
+    /// The items, about to be deleted, that name the `doomed` versions (all of their items):
+    /// which group deleted what matters only when there are several.
+    private func deletedItems(naming doomed: [Int64], among groups: [[Int64]]) throws -> [BackupGarbage.DeletedItem] {
+        if groups.count <= 1 || doomed.isEmpty { return [] }
+        var deleted: [BackupGarbage.DeletedItem] = []
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT backup_set_id, version_id FROM backup_items
+                    WHERE version_id IN (SELECT value FROM json_each(?))
+                    """),
+            arguments: [SQLiteIds.json(doomed)])
+        while let row = try rows.next() {
+            deleted.append(.init(setId: try row.decode(atIndex: 0), versionId: try row.decode(atIndex: 1)))
+        }
+        return deleted
+    }
+
+    /// The garbage of the `doomed` versions, whose items are deleted, divided among the groups.
+    private func garbage(ofVersions doomed: [Int64], deleted: [BackupGarbage.DeletedItem], among groups: [[Int64]])
+        throws -> [BackupGarbage]
+    {
         if doomed.isEmpty { return groups.map { _ in BackupGarbage() } }
         let versions = try Row.fetchAll(
             db.cachedStatement(

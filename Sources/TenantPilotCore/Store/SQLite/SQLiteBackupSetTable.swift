@@ -4,6 +4,8 @@ import GRDB
 /// read the names they show.
 struct SQLiteBackupSetTable: BackupSetTable {
     let db: Database
+    /// In a bulk deletion, deleting most sets keeps the others instead (`SQLiteBulkDeletion`).
+    var bulkDeletion = false
 
     func begin(tenantId: Int64, scheduleId: Int64?, runId: Int64?, at instant: Instant) throws -> Int64 {
         try db.execute(
@@ -45,6 +47,10 @@ struct SQLiteBackupSetTable: BackupSetTable {
 
     func delete(_ ids: [Int64]) throws {
         if ids.isEmpty { return }
+        if bulkDeletion, let survivors = try SQLiteBulkDeletion.survivingSets(db, doomed: ids) {
+            try SQLiteBulkDeletion.keepOnly(db, table: "backup_sets", column: "id", in: survivors)
+            return
+        }
         try db.execute(
             sql: "DELETE FROM backup_sets WHERE id IN (SELECT value FROM json_each(?))",
             arguments: [SQLiteIds.json(ids)])
@@ -101,6 +107,31 @@ struct SQLiteBackupSetTable: BackupSetTable {
                     id: id, status: status, createdAt: createdAt, pinned: try row.decode(atIndex: 3)))
         }
         return sets
+    }
+
+    func retentionCensus() throws -> RetentionCensus {
+        // Every set of each schedule through `backup_sets_by_schedule` alone, less the few that
+        // are building or pinned, which a scan of the rows finds faster than a lookup per set.
+        var weighed = try counts("SELECT backup_schedule_id, count(*) FROM backup_sets GROUP BY backup_schedule_id")
+        let unweighed = try counts(
+            """
+            SELECT backup_schedule_id, count(*) FROM backup_sets NOT INDEXED
+            WHERE status NOT IN ('complete', 'partial') OR pinned_at IS NOT NULL GROUP BY backup_schedule_id
+            """)
+        let sets = weighed.values.reduce(0, +)
+        for (schedule, count) in unweighed { weighed[schedule, default: 0] -= count }
+        return RetentionCensus(sets: sets, weighed: weighed.filter { $0.key != 0 })
+    }
+
+    /// A count by schedule id, sets without a schedule under 0.
+    private func counts(_ sql: String) throws -> [Int64: Int] {
+        var counts: [Int64: Int] = [:]
+        let rows = try Row.fetchCursor(db, sql: sql)
+        while let row = try rows.next() {
+            let schedule: Int64? = try row.decode(atIndex: 0)
+            counts[schedule ?? 0] = try row.decode(atIndex: 1)
+        }
+        return counts
     }
 
     func find(id: Int64) throws -> BackupSet? {

@@ -21,6 +21,8 @@ public protocol BackupSetTable {
     /// rules read (a set's id, status, creation and whether it is pinned), since retention reads
     /// every set of every schedule.
     func retentionCandidates(ofSchedule scheduleId: Int64) throws -> [RetentionRules.Candidate]
+    /// How many sets there are, and of each schedule how many finished sets are not pinned.
+    func retentionCensus() throws -> RetentionCensus
     /// A set in any status (`building` too); nil when there is none with this id.
     func find(id: Int64) throws -> BackupSet?
     /// Every set of a tenant, in any status, by id.
