@@ -150,9 +150,44 @@ import Testing
         }
         #expect(try state(fixture) == before)
 
+        // The writer's connection checks foreign keys again, and overwrites deleted content as
+        // this SQLite was built to.
+        let pragmas = try fixture.store.writer.writeWithoutTransaction { db in
+            [try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), try Int.fetchOne(db, sql: "PRAGMA secure_delete")]
+        }
+        let built = try await DatabaseQueue().read { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") }
+        #expect(pragmas == [1, built])
         await #expect(throws: TenantPilotError.self) {
             try await fixture.store.write { tx in try tx.backupSets.delete([1]) }
         }
         #expect(try state(fixture) == before)
+    }
+
+    /// Space comes back both ways: a file mostly free is rewritten at once (`VACUUM`), one
+    /// with little free space in incremental steps; either ends with no free page, whole.
+    @Test(arguments: [(1, true), (3, false)])
+    func theSpaceComesBackWhetherTheFileIsRewrittenOrStepped(keepLast: Int, mostlyFree: Bool) async throws {
+        let fixture = try await BackupTestStore()
+        let tenant = try fixture.addTenant()
+        let schedule = try fixture.addSchedule(tenantId: tenant, keepLast: keepLast)
+        for day in 0..<4 {
+            try await fixture.makeSet(
+                tenantId: tenant, scheduleId: schedule, items: SamplePolicies.items(150, revision: day), day: day)
+        }
+        let report = try await RetentionService(store: fixture.store, vacuumStepPages: 8).apply(
+            scheduleId: schedule, dryRun: false, actor: "alice", at: now)
+        #expect(report.setsDeleted == 4 - keepLast)
+        #expect(report.pagesReclaimed > 0)
+        let (free, total, autoVacuum, integrity) = try fixture.store.writer.read { db in
+            (
+                try Int.fetchOne(db, sql: "PRAGMA freelist_count"), try Int.fetchOne(db, sql: "PRAGMA page_count"),
+                try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"), try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            )
+        }
+        #expect(free == 0)
+        #expect(autoVacuum == 2, "a rewrite keeps incremental auto-vacuum")
+        #expect(integrity == ["ok"])
+        // Mostly free: more pages were given back than are left in use.
+        #expect((report.pagesReclaimed > (total ?? 0)) == mostlyFree)
     }
 }

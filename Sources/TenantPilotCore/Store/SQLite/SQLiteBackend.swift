@@ -103,7 +103,7 @@ final class SQLiteBackend: StoreBackend {
         -> Result<T, any Error>
     {
         await writeWithoutTransaction { db in
-            try SQLiteBulkDeletion.run(db) { try body(SQLiteTransaction(db: db, bulkDeletion: true)) }
+            try SQLiteBulkDeletion.run(db) { try body(SQLiteTransaction(db: db, bulk: SQLiteBulkDeletion.Scope())) }
         }
     }
 
@@ -149,9 +149,17 @@ final class SQLiteBackend: StoreBackend {
     /// Gives free pages back in steps of `stepPages`, each its own short write, until none are
     /// left. Does nothing on a file made without `auto_vacuum = INCREMENTAL`. Retention calls it
     /// after deleting sets, and `migrate` after a migration that rewrote tables of a store.
+    ///
+    /// When most of the file is free and what is in use is small (a first retention of a long
+    /// history leaves a twentieth), one `VACUUM` rewrites the pages in use instead: an
+    /// incremental step looks each page it gives back up in the free list, so its work grows
+    /// with the free pages (0.55 s for 15,000), the rewrite's with the pages in use (0.06 s for
+    /// 1,100), and at `vacuumPagesInUse` of them it holds the writers for about a second.
     func releaseFreePages(stepPages: Int, maxSteps: Int) async -> Result<Int, any Error> {
         let mode = await writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") ?? 0 }
         guard case .success(2) = mode else { return mode.map { _ in 0 } }
+        let rewritten = await writeWithoutTransaction { db in try Self.vacuumWhenMostlyFree(db) }
+        guard case .success(nil) = rewritten else { return rewritten.map { $0 ?? 0 } }
         var released = 0
         for _ in 0..<maxSteps {
             let step = await writeWithoutTransaction { db in try Self.vacuumStep(db, pages: stepPages) }
@@ -162,6 +170,21 @@ final class SQLiteBackend: StoreBackend {
         // Lets the file shrink now rather than at the next automatic checkpoint; PASSIVE
         // never waits for readers.
         return await writeWithoutTransaction { db in try Self.checkpoint(db) }.map { released }
+    }
+
+    /// The most pages in use for which `releaseFreePages` rewrites the file (64 MiB of 4 KiB pages).
+    static let vacuumPagesInUse = 16_384
+
+    /// Rewrites the file with `VACUUM` when more of its pages are free than in use and those in
+    /// use are at most `vacuumPagesInUse`; returns the pages given back, or nil for no rewrite.
+    private static func vacuumWhenMostlyFree(_ db: Database) throws -> Int? {
+        let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let inUse = (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) - free
+        guard free > inUse, inUse <= vacuumPagesInUse else { return nil }
+        let before = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        try db.execute(sql: "VACUUM")
+        try checkpoint(db)
+        return before - (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
     }
 
     private static func vacuumStep(_ db: Database, pages: Int) throws -> (Int, Int) {

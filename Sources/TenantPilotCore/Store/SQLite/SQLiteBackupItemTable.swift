@@ -13,7 +13,7 @@ struct SQLiteBackupItemTable: BackupItemTable {
     let db: Database
     /// In a bulk deletion, deleting the items of most sets keeps the others' instead
     /// (`SQLiteBulkDeletion`).
-    var bulkDeletion = false
+    var bulk: SQLiteBulkDeletion.Scope?
 
     func add(_ items: [PreparedBackupItem], toSet setId: Int64) throws {
         let rows = try ItemRowWriter(db)
@@ -124,7 +124,7 @@ struct SQLiteBackupItemTable: BackupItemTable {
     func deleteItems(ofSetGroups groups: [[Int64]]) throws -> [BackupGarbage] {
         let setIds = groups.flatMap { $0 }.sorted()
         if setIds.isEmpty { return groups.map { _ in BackupGarbage() } }
-        if bulkDeletion, let survivors = try SQLiteBulkDeletion.survivingSets(db, doomed: setIds) {
+        if let bulk, let survivors = try bulk.survivingSets(db, doomed: setIds) {
             let doomed = try versionsNamedOnlyOutside(survivors)
             let deleted = try deletedItems(naming: doomed, among: groups)
             try SQLiteBulkDeletion.keepOnly(db, table: "backup_items", column: "backup_set_id", in: survivors)

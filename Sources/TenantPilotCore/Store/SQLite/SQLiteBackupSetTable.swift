@@ -5,7 +5,7 @@ import GRDB
 struct SQLiteBackupSetTable: BackupSetTable {
     let db: Database
     /// In a bulk deletion, deleting most sets keeps the others instead (`SQLiteBulkDeletion`).
-    var bulkDeletion = false
+    var bulk: SQLiteBulkDeletion.Scope?
 
     func begin(tenantId: Int64, scheduleId: Int64?, runId: Int64?, at instant: Instant) throws -> Int64 {
         try db.execute(
@@ -47,7 +47,7 @@ struct SQLiteBackupSetTable: BackupSetTable {
 
     func delete(_ ids: [Int64]) throws {
         if ids.isEmpty { return }
-        if bulkDeletion, let survivors = try SQLiteBulkDeletion.survivingSets(db, doomed: ids) {
+        if let bulk, let survivors = try bulk.survivingSets(db, doomed: ids.sorted()) {
             try SQLiteBulkDeletion.keepOnly(db, table: "backup_sets", column: "id", in: survivors)
             return
         }

@@ -3,6 +3,8 @@ import GRDB
 /// Every statement on `backup_schedule_runs`.
 struct SQLiteRunTable: RunTable {
     let db: Database
+    /// In a bulk deletion, forgetting most sets names the runs to leave alone instead.
+    var bulk: SQLiteBulkDeletion.Scope?
     typealias Columns = BackupRun.Columns
 
     func claimSlot(
@@ -135,6 +137,16 @@ struct SQLiteRunTable: RunTable {
 
     func forgetBackupSets(_ setIds: [Int64]) throws {
         if setIds.isEmpty { return }
+        // In a bulk deletion of most sets, the few that stay name the runs left alone.
+        if let bulk, let survivors = try bulk.survivingSets(db, doomed: setIds.sorted()) {
+            try db.execute(
+                sql: """
+                    UPDATE backup_schedule_runs SET backup_set_id = NULL
+                    WHERE backup_set_id IS NOT NULL AND backup_set_id NOT IN (SELECT value FROM json_each(?))
+                    """,
+                arguments: [SQLiteIds.json(survivors)])
+            return
+        }
         try db.cachedStatement(
             sql:
                 "UPDATE backup_schedule_runs SET backup_set_id = NULL WHERE backup_set_id IN (SELECT value FROM json_each(?))"

@@ -4,15 +4,15 @@ import GRDB
 /// closure it was handed to.
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
-    /// Begun by `SQLiteBulkDeletion`: the sets' and items' tables may keep their survivors
-    /// rather than delete the rest.
-    var bulkDeletion = false
+    /// Begun by `SQLiteBulkDeletion`: the tables of sets, items and runs may act on the sets
+    /// that stay rather than on those deleted.
+    var bulk: SQLiteBulkDeletion.Scope?
 
     var tenants: any TenantTable { SQLiteTenantTable(db: db) }
     var schedules: any ScheduleTable { SQLiteScheduleTable(db: db) }
-    var runs: any RunTable { SQLiteRunTable(db: db) }
-    var backupSets: any BackupSetTable { SQLiteBackupSetTable(db: db, bulkDeletion: bulkDeletion) }
-    var backupItems: any BackupItemTable { SQLiteBackupItemTable(db: db, bulkDeletion: bulkDeletion) }
+    var runs: any RunTable { SQLiteRunTable(db: db, bulk: bulk) }
+    var backupSets: any BackupSetTable { SQLiteBackupSetTable(db: db, bulk: bulk) }
+    var backupItems: any BackupItemTable { SQLiteBackupItemTable(db: db, bulk: bulk) }
     var policies: any PolicyTable { SQLitePolicyTable(db: db) }
     var audit: any AuditTable { SQLiteAuditTable(db: db) }
     var notifications: any NotificationTable { SQLiteNotificationTable(db: db) }
